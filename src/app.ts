@@ -1,0 +1,53 @@
+/**
+ * The Hono shell: route the request to its site, then hand it to the pipeline.
+ * No decision is made here.
+ */
+import { Hono } from "hono";
+import type { CompiledConfig, Site } from "./config/compile";
+import { type Clock, enforceRequest } from "./enforce-request";
+import type { Env } from "./proxy/fetch-origin";
+
+type AppEnv = { Bindings: Env; Variables: { site: Site } };
+
+export interface AppOptions {
+  clock?: Clock;
+}
+
+export function createApp(config: CompiledConfig, options: AppOptions = {}): Hono<AppEnv> {
+  const clock = options.clock ?? Date.now;
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const url = new URL(c.req.url);
+    const site = config.matchSite(url.hostname, url.pathname);
+    // Not an open proxy: a host no site claims is refused before anything is fetched (RFC 9110 §15.5.20).
+    if (!site)
+      return c.text("Misdirected Request: consent-edge serves no site for this host.\n", 421, NO_STORE);
+    c.set("site", site);
+    await next();
+  });
+
+  app.all("*", (c) => enforceRequest(c.req.raw, c.get("site"), c.env ?? {}, clock));
+
+  app.onError((error, c) => {
+    console.error(`consent-edge: unhandled error: ${String(error)}`);
+    return c.text("Bad Gateway: consent-edge failed to process this request.\n", 502, NO_STORE);
+  });
+  return app;
+}
+
+/** Every request is refused while the bundled config is invalid; nothing is proxied unfiltered. */
+export function createConfigErrorApp(problems: string): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.all("*", (c) => {
+    console.error(`consent-edge: invalid configuration, refusing all requests:\n${problems}`);
+    return c.text(
+      "Service Unavailable: consent-edge is misconfigured. Run `npm run check`.\n",
+      503,
+      NO_STORE,
+    );
+  });
+  return app;
+}
+
+const NO_STORE = { "Cache-Control": "no-store" };

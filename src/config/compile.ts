@@ -1,0 +1,30 @@
+/**
+ * Validated config -> what requests use: the site router and one cookie classifier per site.
+ * Runs once per isolate; requests never loop over rules.
+ */
+import { type ClassifyCookie, compileCookieClassifier } from "../cookies/classify-cookie";
+import { compileSiteMatcher, type MatchSite } from "../route/match-site";
+import { type ConfigProblem, type ValidSite, validateConfig } from "./validate";
+
+export interface Site extends ValidSite {
+  classifyCookie: ClassifyCookie;
+}
+
+export interface CompiledConfig {
+  sites: Site[];
+  matchSite: MatchSite<Site>;
+}
+
+export type CompileResult = { ok: true; config: CompiledConfig } | { ok: false; problems: ConfigProblem[] };
+
+export function compileConfig(input: unknown): CompileResult {
+  const validated = validateConfig(input);
+  if (!validated.ok) return validated;
+  const sites = validated.config.sites.map(
+    (site): Site => ({
+      ...site,
+      classifyCookie: compileCookieClassifier(site.cookies, site.consentCookie.name),
+    }),
+  );
+  return { ok: true, config: { sites, matchSite: compileSiteMatcher(sites) } };
+}

@@ -1,0 +1,75 @@
+/**
+ * What an operator writes: the input shape of `consent-edge.config.json`.
+ * `validateConfig` turns this into `ValidConfig`, `compileConfig` into lookups.
+ */
+
+/** The categories every site has unless it declares its own list. */
+export const DEFAULT_CATEGORIES = ["necessary", "functional", "analytics", "marketing"] as const;
+
+/** `necessary` is always granted and cannot be refused (ePrivacy Art. 5(3) exemption). */
+export const NECESSARY = "necessary";
+
+export const UNDECLARED_POLICIES = ["block", "allow", "report"] as const;
+export type UndeclaredPolicy = (typeof UNDECLARED_POLICIES)[number];
+
+export const MODES = ["enforce", "report-only"] as const;
+export type Mode = (typeof MODES)[number];
+
+export const SAME_SITE_VALUES = ["Strict", "Lax", "None"] as const;
+export type SameSite = (typeof SAME_SITE_VALUES)[number];
+
+/** A duration: seconds as a number, or a string such as "30m", "24h", "7d", "13mo", "2y". */
+export type DurationInput = number | string;
+
+export interface CookieRuleInput {
+  /**
+   * The cookie name. Exact (`_ga`), or a glob where `*` matches any run of characters
+   * (`_ga_*`, `ph_*_posthog`). A trailing `*` is a prefix rule (`_pk_id*`).
+   */
+  name: string;
+  category: string;
+  /** Free text for the generated policy and debug output. */
+  purpose?: string;
+  provider?: string;
+  /** Lifetime cap: a longer `Max-Age`/`Expires` is shortened to this. */
+  maxAge?: DurationInput;
+  /** Attributes the kept cookie must carry; missing ones are added. */
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: SameSite;
+  /** The cookie is restricted to this path (and expired on it when withdrawn). */
+  path?: string;
+}
+
+export interface ConsentCookieInput {
+  /** Name of consent-edge's own consent cookie. Default `ce_consent`. */
+  name?: string;
+  /** How long the consent cookie lives. Default 180 days (CNIL recommends 6 months). */
+  maxAge?: DurationInput;
+}
+
+export interface SiteInput {
+  /** A short id used in logs and debug headers. `[a-z0-9-]`. */
+  id: string;
+  /** Hostnames this site answers for: exact (`www.example.com`) or wildcard (`*.example.com`). */
+  hosts: string[];
+  /** Optional path prefix (`/shop`); the most specific host + prefix wins. */
+  pathPrefix?: string;
+  /** Where requests go: an `https://` URL, or `service:BINDING` for a Worker service binding. */
+  origin: string;
+  /** Categories in display order. `necessary` is always present. */
+  categories?: string[];
+  /** The revision of the cookie policy; consent given for another revision is "undecided". */
+  policyRevision: string;
+  mode?: Mode;
+  /** What happens to cookies that match no rule. */
+  undeclared?: UndeclaredPolicy;
+  cookies?: CookieRuleInput[];
+  consentCookie?: ConsentCookieInput;
+  /** Name of the Worker secret (binding) holding the debug secret. Absent: debugging is off. */
+  debugSecret?: string;
+}
+
+export interface ConfigInput {
+  sites: SiteInput[];
+}

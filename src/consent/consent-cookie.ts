@@ -1,0 +1,71 @@
+/**
+ * consent-edge's own consent cookie.
+ *
+ *   ce_consent=1.<revision>.<givenAt>.<granted>[.<receiptId>]
+ *
+ *   1          format version; anything else is "undecided"
+ *   revision   the site's policyRevision the choice was made for ([A-Za-z0-9_-]{1,32})
+ *   givenAt    when, in Unix seconds
+ *   granted    granted categories besides `necessary`, joined by "~"; "-" when none (a refusal)
+ *   receiptId  optional id of the consent receipt ([A-Za-z0-9_-]{1,64})
+ *
+ * Only cookie-octet characters (RFC 6265 §4.1.1), so it needs no quoting or percent-encoding.
+ * It is not signed: forging it only changes what the forger consents to. Proof of consent is
+ * the receipt, kept server-side.
+ */
+import { NECESSARY } from "../config/types";
+
+export const CONSENT_COOKIE_VERSION = "1";
+
+export interface ConsentChoice {
+  revision: string;
+  givenAt: number;
+  /** Without `necessary`. */
+  granted: string[];
+  receiptId?: string;
+}
+
+export type ParsedConsentCookie = { ok: true; choice: ConsentChoice } | { ok: false; reason: "unparseable" };
+
+const REVISION = /^[A-Za-z0-9_-]{1,32}$/;
+const GIVEN_AT = /^\d{1,11}$/;
+const CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
+const RECEIPT = /^[A-Za-z0-9_-]{1,64}$/;
+const NONE = "-";
+const UNPARSEABLE = { ok: false, reason: "unparseable" } as const;
+
+/** Never throws: anything it cannot read is "unparseable". */
+export function parseConsentCookie(value: string): ParsedConsentCookie {
+  if (value.length > 1_024) return UNPARSEABLE;
+  const parts = value.split(".");
+  if (parts.length < 4 || parts.length > 5) return UNPARSEABLE;
+  const [version, revision, givenAt, granted, receiptId] = parts as [string, string, string, string, string?];
+  if (version !== CONSENT_COOKIE_VERSION || !REVISION.test(revision) || !GIVEN_AT.test(givenAt)) {
+    return UNPARSEABLE;
+  }
+  let categories: string[] = [];
+  if (granted !== NONE) {
+    categories = granted.split("~");
+    if (!categories.every((category) => CATEGORY.test(category))) return UNPARSEABLE;
+  }
+  if (receiptId !== undefined && !RECEIPT.test(receiptId)) return UNPARSEABLE;
+  const choice: ConsentChoice = {
+    revision,
+    givenAt: Number(givenAt),
+    granted: [...new Set(categories.filter((category) => category !== NECESSARY))],
+  };
+  if (receiptId !== undefined) choice.receiptId = receiptId;
+  return { ok: true, choice };
+}
+
+export function serializeConsentCookie(choice: ConsentChoice): string {
+  const granted = choice.granted.filter((category) => category !== NECESSARY);
+  const fields = [
+    CONSENT_COOKIE_VERSION,
+    choice.revision,
+    String(Math.floor(choice.givenAt)),
+    granted.length > 0 ? granted.join("~") : NONE,
+  ];
+  if (choice.receiptId) fields.push(choice.receiptId);
+  return fields.join(".");
+}

@@ -1,0 +1,21 @@
+/**
+ * The seam for consent sources. A source reads plain request data and either decides
+ * (granted categories) or says why it could not. `resolveConsent` asks them in order.
+ * CMP cookies, IAB TCF, GPC/DNT and region defaults plug in here as further sources.
+ */
+import type { ValidSite } from "../../config/validate";
+import type { ConsentInput, ConsentSourceName } from "../types";
+
+export interface SourceDecision {
+  /** Granted categories besides `necessary`, all declared by the site. */
+  granted: string[];
+  givenAt?: number;
+  receiptId?: string;
+}
+
+export type SourceResult = { decision: SourceDecision } | { skip: string };
+
+export interface ConsentSource {
+  name: ConsentSourceName;
+  read: (input: ConsentInput, site: ValidSite) => SourceResult;
+}

@@ -1,0 +1,45 @@
+/**
+ * The request side: which of the visitor's cookies the origin may see, and which the
+ * response must delete because their category is not granted.
+ */
+import type { UndeclaredPolicy } from "../config/types";
+import type { NamedReason } from "../report";
+import type { ClassifyCookie } from "./classify-cookie";
+import { judgeCookie } from "./judge-cookie";
+import type { RequestCookie } from "./parse-cookie-header";
+
+export interface RequestCookiePlan {
+  /** What the origin receives, in the browser's order. */
+  kept: RequestCookie[];
+  /** Withheld from the origin. */
+  withheld: NamedReason[];
+  /** Declared cookies of refused categories, to be deleted from the browser (one entry per name). */
+  expire: Array<NamedReason & { path?: string }>;
+}
+
+export function planRequestCookies(
+  cookies: RequestCookie[],
+  classify: ClassifyCookie,
+  granted: ReadonlySet<string>,
+  undeclared: UndeclaredPolicy,
+): RequestCookiePlan {
+  const plan: RequestCookiePlan = { kept: [], withheld: [], expire: [] };
+  const expiring = new Set<string>();
+  for (const cookie of cookies) {
+    const cookieClass = classify(cookie.name);
+    const verdict = judgeCookie(cookieClass, granted, undeclared);
+    if (verdict.allowed) {
+      plan.kept.push(cookie);
+      continue;
+    }
+    plan.withheld.push({ name: cookie.name, reason: verdict.reason });
+    // Undeclared cookies are withheld but not deleted: we do not know which app on the
+    // registrable domain owns them, and deleting a sibling's session is not ours to do.
+    if (cookieClass.kind === "rule" && !expiring.has(cookie.name)) {
+      expiring.add(cookie.name);
+      const path = cookieClass.rule.path;
+      plan.expire.push({ name: cookie.name, reason: verdict.reason, ...(path ? { path } : {}) });
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,46 @@
+/**
+ * The one decision every cookie stage shares: given what a cookie is and what the visitor
+ * granted, may it exist? Pure; the reason travels with the verdict for the debug headers.
+ */
+import type { UndeclaredPolicy } from "../config/types";
+import type { CookieClass } from "./classify-cookie";
+
+export type CookieReason =
+  | { kind: "rule"; pattern: string; category: string }
+  | { kind: "undeclared"; policy: UndeclaredPolicy }
+  | { kind: "consent-cookie" };
+
+export interface CookieVerdict {
+  allowed: boolean;
+  reason: CookieReason;
+}
+
+export function judgeCookie(
+  cookie: CookieClass,
+  granted: ReadonlySet<string>,
+  undeclared: UndeclaredPolicy,
+): CookieVerdict {
+  switch (cookie.kind) {
+    case "consent-cookie":
+      return { allowed: true, reason: { kind: "consent-cookie" } };
+    case "rule":
+      return {
+        allowed: granted.has(cookie.rule.category),
+        reason: { kind: "rule", pattern: cookie.rule.pattern, category: cookie.rule.category },
+      };
+    case "undeclared":
+      // "report" lets the cookie through and names it in the debug headers.
+      return { allowed: undeclared !== "block", reason: { kind: "undeclared", policy: undeclared } };
+  }
+}
+
+export function describeReason(reason: CookieReason): string {
+  switch (reason.kind) {
+    case "rule":
+      return `${reason.category}: ${reason.pattern}`;
+    case "undeclared":
+      return `undeclared: ${reason.policy}`;
+    case "consent-cookie":
+      return "consent cookie";
+  }
+}

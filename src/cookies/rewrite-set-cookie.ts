@@ -1,0 +1,67 @@
+/**
+ * Rewrite a kept `Set-Cookie` line so it satisfies its rule: cap its lifetime, add the
+ * required attributes, restrict its path. Everything else stays as the origin wrote it.
+ */
+import type { CookieRule } from "../config/validate";
+import {
+  cookieLifetime,
+  lastAttribute,
+  type SetCookieAttribute,
+  type SetCookieLine,
+  serializeSetCookie,
+} from "./parse-set-cookie";
+
+export interface Rewrite {
+  line: string;
+  /** What changed, for debug headers: `max-age`, `secure`, `httponly`, `samesite`, `path`. */
+  changes: string[];
+}
+
+/** Returns undefined when the line already satisfies the rule. */
+export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: number): Rewrite | undefined {
+  let attributes = line.attributes;
+  const changes: string[] = [];
+  const replace = (key: string, attribute: SetCookieAttribute | undefined) => {
+    attributes = attributes.filter((existing) => existing.key !== key);
+    if (attribute) attributes = [...attributes, attribute];
+  };
+
+  if (rule.maxAgeSeconds !== undefined) {
+    const lifetime = cookieLifetime(line, now);
+    if (lifetime !== undefined && lifetime > rule.maxAgeSeconds) {
+      const cap = rule.maxAgeSeconds;
+      replace("max-age", { key: "max-age", value: String(cap), raw: `Max-Age=${cap}` });
+      if (lastAttribute(line, "expires")) {
+        const expires = new Date((now + cap) * 1000).toUTCString();
+        replace("expires", { key: "expires", value: expires, raw: `Expires=${expires}` });
+      }
+      changes.push("max-age");
+    }
+  }
+  if (rule.secure && !lastAttribute(line, "secure")) {
+    replace("secure", { key: "secure", value: "", raw: "Secure" });
+    changes.push("secure");
+  }
+  if (rule.httpOnly && !lastAttribute(line, "httponly")) {
+    replace("httponly", { key: "httponly", value: "", raw: "HttpOnly" });
+    changes.push("httponly");
+  }
+  if (rule.sameSite && lastAttribute(line, "samesite")?.value.toLowerCase() !== rule.sameSite.toLowerCase()) {
+    replace("samesite", { key: "samesite", value: rule.sameSite, raw: `SameSite=${rule.sameSite}` });
+    changes.push("samesite");
+  }
+  if (rule.path && !isPathWithin(lastAttribute(line, "path")?.value, rule.path)) {
+    replace("path", { key: "path", value: rule.path, raw: `Path=${rule.path}` });
+    changes.push("path");
+  }
+  if (changes.length === 0) return undefined;
+  return { line: serializeSetCookie(line.pair, attributes), changes };
+}
+
+/** RFC 6265bis §5.1.4 path-match, for a cookie path against the rule's required path. */
+function isPathWithin(path: string | undefined, required: string): boolean {
+  if (!path?.startsWith("/")) return false;
+  if (path === required) return true;
+  const base = required.endsWith("/") ? required : `${required}/`;
+  return path.startsWith(base);
+}

@@ -1,0 +1,17 @@
+/**
+ * Debug output is behind the site's secret, presented in a request header. The comparison is
+ * constant-time: both sides are hashed to equal length, then compared with timingSafeEqual.
+ */
+export const DEBUG_REQUEST_HEADER = "X-Consent-Debug";
+
+const encoder = new TextEncoder();
+
+export async function isDebugAllowed(request: Request, secret: unknown): Promise<boolean> {
+  const presented = request.headers.get(DEBUG_REQUEST_HEADER);
+  if (presented === null || typeof secret !== "string" || secret.length === 0) return false;
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(presented)),
+    crypto.subtle.digest("SHA-256", encoder.encode(secret)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}

@@ -1,0 +1,59 @@
+/**
+ * Render an enforcement report as response headers. Names, categories and reasons only,
+ * never a cookie value; each header capped so a page with hundreds of cookies stays sendable.
+ */
+import { describeReason } from "../cookies/judge-cookie";
+import type { EnforcementReport, NamedReason } from "../report";
+
+export const MAX_DEBUG_HEADER_LENGTH = 1_024;
+const MAX_DEBUG_ITEM_LENGTH = 128;
+
+export function renderDebugHeaders(report: EnforcementReport, now: number): Array<[string, string]> {
+  const { consent } = report;
+  const source = consent.decided
+    ? `${consent.source} (${consent.reason})`
+    : `default: undecided (${consent.reason})`;
+  const totalMs = now - report.startedAt;
+  const timing = [`consent-edge;dur=${Math.max(0, totalMs - (report.originMs ?? 0))};desc="worker"`];
+  if (report.originMs !== undefined) timing.push(`consent-edge-origin;dur=${report.originMs};desc="origin"`);
+  const headers: Array<[string, string]> = [
+    ["X-Consent-Site", report.siteId],
+    ["X-Consent-Granted", [...consent.granted].join(",")],
+    ["X-Consent-Source", source],
+    ["X-Consent-Mode", report.mode],
+    ["X-Consent-Cookies-Dropped", list(report.dropped.map(named))],
+    [
+      "X-Consent-Cookies-Rewritten",
+      list(report.rewritten.map(({ name, changes }) => `${name} (${changes.join(" ")})`)),
+    ],
+    ["X-Consent-Cookies-Expired", list(report.expired.map(named))],
+    ["X-Consent-Cookies-Withheld", list(report.withheld.map(named))],
+    ["Server-Timing", timing.join(", ")],
+  ];
+  if (report.undeclared.length > 0) headers.push(["X-Consent-Cookies-Undeclared", list(report.undeclared)]);
+  if (report.failure) headers.push(["X-Consent-Failure", cap([report.failure])]);
+  return headers;
+}
+
+function named({ name, reason }: NamedReason): string {
+  return `${name} (${describeReason(reason)})`;
+}
+
+function list(items: string[]): string {
+  return items.length === 0 ? "none" : cap(items);
+}
+
+/** Joins items, cutting at an item boundary so that the header stays under the cap. */
+export function cap(items: string[]): string {
+  let out = "";
+  for (let i = 0; i < items.length; i++) {
+    // Names come from visitors and can be kilobytes long: shorten any one of them first.
+    const item = (items[i] ?? "").slice(0, MAX_DEBUG_ITEM_LENGTH);
+    const next = out === "" ? item : `${out}, ${item}`;
+    const after = items.length - i - 1;
+    const reserve = after > 0 ? `, ... (+${after} more)`.length : 0;
+    if (next.length + reserve > MAX_DEBUG_HEADER_LENGTH) return `${out}, ... (+${items.length - i} more)`;
+    out = next;
+  }
+  return out;
+}

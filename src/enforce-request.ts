@@ -1,0 +1,126 @@
+/**
+ * One request through the pipeline: consent in, request cookies out, origin, response cookies
+ * out, debug. Each stage is a pure function from its own folder; this file only wires them and
+ * owns the two failure paths (origin down, worker bug), both of which fail closed.
+ */
+import type { Site } from "./config/compile";
+import { resolveConsent } from "./consent/resolve-consent";
+import type { ConsentState } from "./consent/types";
+import { planRequestCookies, type RequestCookiePlan } from "./cookies/filter-request-cookies";
+import { parseCookieHeader } from "./cookies/parse-cookie-header";
+import { isDebugAllowed } from "./debug/debug-gate";
+import { renderDebugHeaders } from "./debug/debug-headers";
+import { type Env, fetchOrigin } from "./proxy/fetch-origin";
+import { buildOriginRequest, CONSENT_HEADER_PREFIX } from "./proxy/origin-request";
+import type { EnforcementReport } from "./report";
+import { markPrivate } from "./response/cache-safety";
+import { enforceCookies } from "./response/enforce-cookies";
+
+export type Clock = () => number;
+
+export async function enforceRequest(
+  request: Request,
+  site: Site,
+  env: Env,
+  clock: Clock,
+): Promise<Response> {
+  const startedAt = clock();
+  const now = Math.floor(startedAt / 1000);
+  const requestUrl = new URL(request.url);
+  const cookies = parseCookieHeader(request.headers.get("Cookie"));
+  const consent = resolveConsent({ cookies, headers: request.headers, now }, site);
+  const requestPlan = planRequestCookies(cookies, site.classifyCookie, consent.granted, site.undeclared);
+  const report = newReport(site, consent, requestPlan, startedAt);
+  const debug = isDebugAllowed(request, site.debugSecret ? env[site.debugSecret] : undefined);
+
+  const enforce = site.mode === "enforce";
+  let originResponse: Response;
+  try {
+    const originRequest = buildOriginRequest(request, site, enforce ? requestPlan.kept : undefined, consent);
+    originResponse = await fetchOrigin(originRequest, site, env);
+  } catch (error) {
+    console.error(`consent-edge: site ${site.id}: origin request failed: ${String(error)}`);
+    return finish(
+      plainResponse(502, "Bad Gateway: the origin could not be reached.\n"),
+      report,
+      debug,
+      clock,
+    );
+  }
+  report.originMs = clock() - startedAt;
+
+  let response: Response;
+  try {
+    const headers = withoutConsentHeaders(originResponse.headers);
+    enforceCookies(headers, { site, granted: consent.granted, requestPlan, requestUrl, now }, report);
+    response = rebuild(originResponse, headers);
+  } catch (error) {
+    // Fail closed: the visitor gets the page without a single cookie, never the unfiltered response.
+    report.failure = error instanceof Error ? error.name : "error";
+    console.error(
+      `consent-edge: site ${site.id}: enforcement failed, stripped every cookie: ${String(error)}`,
+    );
+    const headers = withoutConsentHeaders(originResponse.headers);
+    headers.delete("Set-Cookie");
+    headers.set("Cache-Control", "private, no-store");
+    response = rebuild(originResponse, headers);
+  }
+  return finish(response, report, debug, clock);
+}
+
+function newReport(
+  site: Site,
+  consent: ConsentState,
+  requestPlan: RequestCookiePlan,
+  startedAt: number,
+): EnforcementReport {
+  return {
+    siteId: site.id,
+    mode: site.mode,
+    consent,
+    dropped: [],
+    rewritten: [],
+    expired: [],
+    withheld: requestPlan.withheld,
+    undeclared: [],
+    startedAt,
+  };
+}
+
+async function finish(
+  response: Response,
+  report: EnforcementReport,
+  debug: Promise<boolean>,
+  clock: Clock,
+): Promise<Response> {
+  if (!(await debug)) return response;
+  for (const [name, value] of renderDebugHeaders(report, clock())) response.headers.set(name, value);
+  // Debug output describes one visitor: never let a shared cache replay it.
+  markPrivate(response.headers);
+  return response;
+}
+
+/** A mutable copy without any `X-Consent-*` header: only consent-edge speaks in that namespace. */
+function withoutConsentHeaders(source: Headers): Headers {
+  const headers = new Headers(source);
+  for (const name of [...headers.keys()]) {
+    if (name.startsWith(CONSENT_HEADER_PREFIX)) headers.delete(name);
+  }
+  return headers;
+}
+
+function rebuild(origin: Response, headers: Headers): Response {
+  return new Response(origin.body, {
+    status: origin.status,
+    statusText: origin.statusText,
+    headers,
+    ...(origin.webSocket ? { webSocket: origin.webSocket } : {}),
+  });
+}
+
+function plainResponse(status: number, body: string): Response {
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}

@@ -1,0 +1,28 @@
+/** What the worker did to one request and why: rendered by the debug headers, never by default. */
+import type { Mode } from "./config/types";
+import type { ConsentState } from "./consent/types";
+import type { CookieReason } from "./cookies/judge-cookie";
+
+export interface NamedReason {
+  name: string;
+  reason: CookieReason;
+}
+
+export interface EnforcementReport {
+  siteId: string;
+  mode: Mode;
+  consent: ConsentState;
+  /** Set-Cookie lines removed (in report-only: that enforce would remove). */
+  dropped: NamedReason[];
+  rewritten: Array<{ name: string; changes: string[] }>;
+  /** Cookies deleted from the browser because their category is not granted. */
+  expired: NamedReason[];
+  /** Request cookies the origin did not receive. */
+  withheld: NamedReason[];
+  /** Undeclared cookies let through under `undeclared: "report"`. */
+  undeclared: string[];
+  /** Set when the worker failed and fell back to stripping every cookie. */
+  failure?: string;
+  startedAt: number;
+  originMs?: number;
+}

@@ -1,0 +1,49 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { build } from "esbuild";
+import { defineConfig } from "vitest/config";
+
+/** Auxiliary workers are not transformed by Vite: bundle their TypeScript to one ES module. */
+async function bundleWorker(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    write: false,
+    target: "es2022",
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild produced no output for ${entry}`);
+  return output.text;
+}
+
+const COMPATIBILITY_DATE = "2026-04-20";
+
+export default defineConfig(async () => {
+  const [fixtureOrigin, demoOrigin] = await Promise.all([
+    bundleWorker("test/fixtures/origin/index.ts"),
+    bundleWorker("demo/origin/index.ts"),
+  ]);
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: { CONSENT_DEBUG_SECRET: "test-debug-secret" },
+          serviceBindings: { FIXTURE_ORIGIN: "fixture-origin", DEMO_ORIGIN: "demo-origin" },
+          // URL origins (https://origin.example.com) reach the fixture origin: real fetches, no network.
+          outboundService: "fixture-origin",
+          workers: [
+            {
+              name: "fixture-origin",
+              modules: true,
+              script: fixtureOrigin,
+              compatibilityDate: COMPATIBILITY_DATE,
+            },
+            { name: "demo-origin", modules: true, script: demoOrigin, compatibilityDate: COMPATIBILITY_DATE },
+          ],
+        },
+      }),
+    ],
+    test: { include: ["test/**/*.test.ts"] },
+  };
+});
