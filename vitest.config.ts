@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { build } from "esbuild";
 import { defineConfig } from "vitest/config";
@@ -17,6 +18,16 @@ async function bundleWorker(entry: string): Promise<string> {
 }
 
 const COMPATIBILITY_DATE = "2026-04-20";
+
+/**
+ * Test data others wrote lives beside the project in ../shared (never copied in). Tests run in
+ * workerd, which cannot read the disk, so it is read here and handed over with `provide`;
+ * a test skips, saying so, when the folder is absent.
+ */
+function sharedTestData(path: string): string | null {
+  const full = `../shared/testdata/${path}`;
+  return existsSync(full) ? readFileSync(full, "utf8") : null;
+}
 
 export default defineConfig(async () => {
   const [fixtureOrigin, demoOrigin] = await Promise.all([
@@ -44,6 +55,13 @@ export default defineConfig(async () => {
         },
       }),
     ],
-    test: { include: ["test/**/*.test.ts"] },
+    test: {
+      include: ["test/**/*.test.ts"],
+      provide: {
+        publicSuffixTests: sharedTestData("public-suffix/tests.txt"),
+        topSetCookie: sharedTestData("top-set-cookie/top-set-cookie.json"),
+        httpStateParser: sharedTestData("http-state/parser.json"),
+      },
+    },
   };
 });

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { compileConfig } from "../src/config/compile";
+import { validateConfig } from "../src/config/validate";
+import { testSite } from "./helpers";
+
+describe("validateConfig", () => {
+  it("reports every problem at once, each with its path and a fix", () => {
+    const result = validateConfig({
+      sites: [
+        {
+          id: "Shop!",
+          hosts: ["Shop.Example.com", "https://x.example.com", "*.*.example.com"],
+          pathPrefix: "shop",
+          origin: "http://origin.example.com",
+          categories: ["necessary", "analytics", "analytics", "Ads"],
+          policyRevision: "v1.2",
+          mode: "audit",
+          undeclared: "drop",
+          colour: "blue",
+          debugSecret: "s3cret value",
+          consentCookie: { name: "bad;name", maxAge: "2y" },
+          cookies: [
+            { name: "_ga", category: "analytic" },
+            { name: "_ga", category: "analytics" },
+            { name: "*", category: "analytics" },
+            { name: "ce_consent", category: "necessary" },
+            { name: "x", category: "analytics", maxAge: "forever", sameSite: "lax", secure: "yes" },
+            { name: "y", category: "analytics", sameSite: "None" },
+            { name: "__Host-id", category: "necessary", path: "/app" },
+            { name: "z", category: "analytics", path: "no-slash", lifetime: 3 },
+          ],
+        },
+      ],
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.path)).toEqual([
+      "sites[0].colour",
+      "sites[0].id",
+      "sites[0].hosts[0]",
+      "sites[0].hosts[1]",
+      "sites[0].hosts[2]",
+      "sites[0].pathPrefix",
+      "sites[0].origin",
+      "sites[0].categories[2]",
+      "sites[0].categories[3]",
+      "sites[0].policyRevision",
+      "sites[0].mode",
+      "sites[0].undeclared",
+      "sites[0].consentCookie.name",
+      "sites[0].consentCookie.maxAge",
+      "sites[0].cookies[0].category",
+      "sites[0].cookies[1].name",
+      "sites[0].cookies[2].name",
+      "sites[0].cookies[3].name",
+      "sites[0].cookies[4].maxAge",
+      "sites[0].cookies[4].secure",
+      "sites[0].cookies[4].sameSite",
+      "sites[0].cookies[5].secure",
+      "sites[0].cookies[6].path",
+      "sites[0].cookies[7].lifetime",
+      "sites[0].cookies[7].path",
+      "sites[0].debugSecret",
+    ]);
+    for (const problem of result.problems) {
+      expect(problem.message.length).toBeGreaterThan(5);
+      expect(problem.fix.length).toBeGreaterThan(5);
+    }
+    const byPath = new Map(result.problems.map((p) => [p.path, p]));
+    expect(byPath.get("sites[0].hosts[0]")?.fix).toContain('"shop.example.com"');
+    expect(byPath.get("sites[0].cookies[0].category")?.fix).toBe(
+      "use one of necessary, analytics, or add it to the site's categories",
+    );
+    expect(byPath.get("sites[0].cookies[1].name")?.message).toContain("sites[0].cookies[0]");
+    expect(byPath.get("sites[0].origin")?.fix).toContain("https://");
+    expect(byPath.get("sites[0].consentCookie.maxAge")?.fix).toContain("400d");
+  });
+
+  it("reports conflicts between sites", () => {
+    const result = validateConfig({
+      sites: [testSite({ id: "a" }), testSite({ id: "a" }), testSite({ id: "b", pathPrefix: "/blog" })],
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'sites[1].id: "a" is also the id of sites[0]',
+      'sites[1].hosts: "www.example.com" is already served by sites[0]',
+      'sites[1].hosts: "*.example.org" is already served by sites[0]',
+    ]);
+  });
+
+  it.each([
+    [null, "sites"],
+    [{}, "sites"],
+    [{ sites: [] }, "sites"],
+    [{ sites: [42] }, "sites[0]"],
+    [{ sites: [testSite({ origin: "service:not a binding" })] }, "sites[0].origin"],
+    [{ sites: [testSite({ origin: "https://origin.example.com/path" })] }, "sites[0].origin"],
+    [{ sites: [testSite({ hosts: [] })] }, "sites[0].hosts"],
+  ])("rejects %j at %s", (input, path) => {
+    const result = validateConfig(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.path)).toEqual([path]);
+  });
+
+  it("fills in defaults and normalises", () => {
+    const result = validateConfig({
+      sites: [
+        {
+          id: "min",
+          hosts: ["example.com"],
+          origin: "https://origin.example.com/",
+          policyRevision: "1",
+          pathPrefix: "/shop/",
+          categories: ["analytics", "newsletter"],
+          cookies: [{ name: "n", category: "newsletter", maxAge: "1d" }],
+        },
+      ],
+    });
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        sites: [
+          {
+            id: "min",
+            hosts: ["example.com"],
+            pathPrefix: "/shop",
+            origin: { kind: "url", url: "https://origin.example.com" },
+            categories: ["necessary", "analytics", "newsletter"],
+            policyRevision: "1",
+            mode: "enforce",
+            undeclared: "block",
+            cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
+            consentCookie: { name: "ce_consent", maxAgeSeconds: 180 * 86_400 },
+          },
+        ],
+      },
+    });
+  });
+
+  it("accepts plain http only for local origins", () => {
+    expect(validateConfig({ sites: [testSite({ origin: "http://localhost:8790" })] }).ok).toBe(true);
+    expect(validateConfig({ sites: [testSite({ origin: "http://origin.test" })] }).ok).toBe(true);
+    expect(validateConfig({ sites: [testSite({ origin: "http://origin.example.com" })] }).ok).toBe(false);
+  });
+
+  it("compileConfig refuses what validateConfig refuses", () => {
+    const result = compileConfig({ sites: [testSite({ mode: "loud" as never })] });
+    expect(result.ok).toBe(false);
+  });
+});

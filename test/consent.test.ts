@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { type ValidSite, validateConfig } from "../src/config/validate";
+import { parseConsentCookie, serializeConsentCookie } from "../src/consent/consent-cookie";
+import { resolveConsent } from "../src/consent/resolve-consent";
+import { FIXED_NOW, REVISION, testSite } from "./helpers";
+
+const site = (() => {
+  const result = validateConfig({ sites: [testSite()] });
+  if (!result.ok) throw new Error("fixture config invalid");
+  return result.config.sites[0] as ValidSite;
+})();
+
+const resolve = (cookieHeaderPairs: Array<[string, string]>, now = FIXED_NOW) =>
+  resolveConsent(
+    { cookies: cookieHeaderPairs.map(([name, value]) => ({ name, value })), headers: new Headers(), now },
+    site,
+  );
+
+describe("consent cookie format", () => {
+  it("round-trips", () => {
+    const choice = {
+      revision: "2026-04-03",
+      givenAt: 1_763_900_000,
+      granted: ["analytics", "marketing"],
+      receiptId: "r_123",
+    };
+    const value = serializeConsentCookie(choice);
+    expect(value).toBe("1.2026-04-03.1763900000.analytics~marketing.r_123");
+    expect(parseConsentCookie(value)).toEqual({ ok: true, choice });
+  });
+
+  it("writes a refusal as '-' and never lists necessary", () => {
+    expect(serializeConsentCookie({ revision: "r1", givenAt: 5, granted: ["necessary"] })).toBe("1.r1.5.-");
+    expect(parseConsentCookie("1.r1.5.-")).toEqual({
+      ok: true,
+      choice: { revision: "r1", givenAt: 5, granted: [] },
+    });
+  });
+
+  it.each([
+    "",
+    "1",
+    "2.r1.5.analytics",
+    "1..5.analytics",
+    "1.r1.-5.analytics",
+    "1.r1.5.",
+    "1.r1.5.Analytics",
+    "1.r1.5.analytics~",
+    "1.r1.5.analytics.receipt.extra",
+    "1.r1.5.analytics.bad receipt",
+    "1.r1.99999999999999.analytics",
+    "1.r.1.__proto__",
+    "%00%ff",
+    "1.r1.5.a".repeat(400),
+    '{"analytics":true}',
+  ])("%j is unparseable", (value) => {
+    expect(parseConsentCookie(value)).toEqual({ ok: false, reason: "unparseable" });
+  });
+});
+
+describe("resolveConsent", () => {
+  it("no cookie: undecided, necessary only", () => {
+    expect(resolve([])).toEqual({
+      granted: new Set(["necessary"]),
+      decided: false,
+      source: "default",
+      reason: "consent-cookie:no-cookie",
+    });
+  });
+
+  it("a valid cookie decides; unknown categories are ignored", () => {
+    const state = resolve([["ce_consent", `1.${REVISION}.${FIXED_NOW - 10}.analytics~telepathy`]]);
+    expect(state.granted).toEqual(new Set(["necessary", "analytics"]));
+    expect(state).toMatchObject({ decided: true, source: "consent-cookie", givenAt: FIXED_NOW - 10 });
+  });
+
+  it.each([
+    [`1.2025-01-01.${FIXED_NOW}.analytics`, "consent-cookie:old-revision"],
+    ["garbage", "consent-cookie:unparseable"],
+    [`1.${REVISION}.${FIXED_NOW + 2 * 86_400}.analytics`, "consent-cookie:future-date"],
+  ])("%j is undecided (%s)", (value, reason) => {
+    const state = resolve([["ce_consent", value]]);
+    expect(state.granted).toEqual(new Set(["necessary"]));
+    expect(state.decided).toBe(false);
+    expect(state.reason).toBe(reason);
+  });
+
+  it("of several copies, the most recent valid choice wins", () => {
+    const state = resolve([
+      ["ce_consent", `1.${REVISION}.${FIXED_NOW - 100}.analytics~marketing`],
+      ["ce_consent", "junk"],
+      ["ce_consent", `1.${REVISION}.${FIXED_NOW - 50}.-`],
+    ]);
+    expect(state.granted).toEqual(new Set(["necessary"]));
+    expect(state.decided).toBe(true);
+  });
+
+  it("a source that throws does not decide (fail closed)", () => {
+    const state = resolveConsent({ cookies: [], headers: new Headers(), now: FIXED_NOW }, site, [
+      {
+        name: "consent-cookie",
+        read: () => {
+          throw new Error("boom");
+        },
+      },
+    ]);
+    expect(state).toMatchObject({ decided: false, reason: "consent-cookie:error" });
+    expect(state.granted).toEqual(new Set(["necessary"]));
+  });
+});

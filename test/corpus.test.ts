@@ -1,0 +1,55 @@
+/** Real Set-Cookie lines from top sites and the IETF http-state suite: never throw, keep verbatim, drop all. */
+import { describe, expect, inject, it } from "vitest";
+import { compileCookieClassifier } from "../src/cookies/classify-cookie";
+import { decideSetCookie } from "../src/cookies/decide-set-cookie";
+import { parseSetCookie } from "../src/cookies/parse-set-cookie";
+
+const NOW = 1_795_000_000;
+const topSetCookie = inject("topSetCookie");
+const httpState = inject("httpStateParser");
+
+function linesOf(): string[] {
+  const top = topSetCookie ? Object.values(JSON.parse(topSetCookie) as Record<string, string[]>).flat() : [];
+  const state = httpState
+    ? (JSON.parse(httpState) as Array<{ received: string[] }>).flatMap((c) => c.received)
+    : [];
+  return [...top, ...state];
+}
+
+describe.skipIf(topSetCookie === null || httpState === null)(
+  "real Set-Cookie corpora (skipped: ../shared/testdata absent)",
+  () => {
+    const lines = linesOf();
+
+    it("has the corpora", () => {
+      expect(lines.length).toBeGreaterThan(300);
+    });
+
+    it("keeps every line byte for byte when its cookie is declared and granted", () => {
+      const names = [...new Set(lines.map((line) => parseSetCookie(line).name))];
+      const classify = compileCookieClassifier(
+        names
+          .filter((name) => name !== "")
+          .map((pattern, order) => ({ pattern: pattern.replaceAll("*", ""), category: "analytics", order })),
+        "ce_consent",
+      );
+      const granted = new Set(["necessary", "analytics"]);
+      const notKept = lines.filter((line) => {
+        const decision = decideSetCookie(line, { classify, granted, undeclared: "block", now: NOW });
+        const name = parseSetCookie(line).name;
+        return name !== "" && !name.includes("*") && !(decision.action === "keep" && decision.line === line);
+      });
+      expect(notKept).toEqual([]);
+    });
+
+    it("drops every line that sets a value when nothing is declared", () => {
+      const classify = compileCookieClassifier([], "ce_consent");
+      const granted = new Set(["necessary"]);
+      const leaked = lines.filter((line) => {
+        const decision = decideSetCookie(line, { classify, granted, undeclared: "block", now: NOW });
+        return decision.action !== "drop" && decision.reason.kind !== "deletion";
+      });
+      expect(leaked).toEqual([]);
+    });
+  },
+);

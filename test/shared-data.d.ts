@@ -1,0 +1,10 @@
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** ../shared/testdata files, or null when the folder is absent. */
+    publicSuffixTests: string | null;
+    topSetCookie: string | null;
+    httpStateParser: string | null;
+  }
+}
