@@ -1,0 +1,81 @@
+/** The bundled worker (src/index.ts + consent-edge.config.json) in front of the demo origin, as `npm start` runs it. */
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import demoConfig from "../consent-edge.config.json";
+import aktok from "../examples/aktok.json";
+import { consent } from "./helpers";
+
+const worker = (exports as unknown as { default: unknown }).default as {
+  fetch: (request: Request) => Promise<Response>;
+};
+const NECESSARY = ["aktok_session", "aktok_access", "aktok_refresh", "aktok_csrf"];
+
+async function get(path: string, cookie?: string, method = "GET"): Promise<Response> {
+  return worker.fetch(
+    new Request(`http://localhost:8787${path}`, { method, headers: cookie ? { Cookie: cookie } : {} }),
+  );
+}
+
+const names = (res: Response) => res.headers.getSetCookie().map((line) => line.slice(0, line.indexOf("=")));
+
+describe("the demo", () => {
+  it("with no consent, curl -i shows only necessary cookies", async () => {
+    const res = await get("/");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Demo-Origin")).toBe("1");
+    expect(names(res)).toEqual(NECESSARY);
+    expect(res.headers.get("Cache-Control")).toBe("private, max-age=60");
+    expect(await res.text()).toContain("googletagmanager.com/gtag/js");
+  });
+
+  it.each(["/pricing", "/blog/hello", "/redirect", "/not-modified", "/api/auth/refresh", "/missing"])(
+    "%s sets no analytics or marketing cookie without consent",
+    async (path) => {
+      const res = await get(path);
+      for (const name of names(res)) expect(NECESSARY).toContain(name);
+    },
+  );
+
+  it("HEAD is enforced like GET", async () => {
+    const res = await get("/", undefined, "HEAD");
+    expect(names(res)).toEqual(NECESSARY);
+  });
+
+  it("granting everything lets every declared cookie through, and the undeclared one stays out", async () => {
+    const res = await get("/", consent(["functional", "analytics", "marketing"]));
+    const set = names(res);
+    expect(set).toEqual(
+      expect.arrayContaining([
+        ...NECESSARY,
+        "aktok_lang",
+        "_pk_id.1.1fff",
+        "ph_phc_demo123_posthog",
+        "_ga",
+        "_fbp",
+        "__gads",
+      ]),
+    );
+    expect(set).toHaveLength(21);
+    expect(set).not.toContain("ab_bucket");
+  });
+
+  it("the origin never sees a refused cookie", async () => {
+    const res = await get(
+      "/",
+      `aktok_session=1; _ga=GA1; _fbp=fb; aktok_lang=en; ${consent(["functional"])}`,
+    );
+    expect(res.headers.get("X-Origin-Received-Cookie-Names")).toBe("aktok_session, aktok_lang, ce_consent");
+  });
+
+  it("uses the aktok example's cookie rules, so the demo shows the real policy", () => {
+    const [demoSite] = demoConfig.sites;
+    const [aktokSite] = aktok.sites;
+    expect(demoSite?.cookies).toEqual(aktokSite?.cookies);
+    expect(demoSite?.policyRevision).toBe(aktokSite?.policyRevision);
+  });
+
+  it("refuses hosts it does not serve", async () => {
+    const res = await worker.fetch(new Request("http://example.net/"));
+    expect(res.status).toBe(421);
+  });
+});
