@@ -58,6 +58,9 @@ describe("rewriteSetCookie", () => {
     ["x=1; secure; HTTPONLY", { secure: true, httpOnly: true }, undefined, []],
     ["x=1; SameSite=None; Secure", { sameSite: "Lax" }, "x=1; Secure; SameSite=Lax", ["samesite"]],
     ["x=1; samesite=lax", { sameSite: "Lax" }, undefined, []],
+    ["x=1; SameSite=Strict", { sameSite: "Lax" }, undefined, []], // never weakened to the rule's minimum
+    ["x=1; SameSite=Bogus", { sameSite: "Lax" }, "x=1; SameSite=Lax", ["samesite"]],
+    ["x=1; SameSite=Lax", { sameSite: "Strict" }, "x=1; SameSite=Strict", ["samesite"]],
     ["x=1; Path=/", { path: "/api/auth" }, "x=1; Path=/api/auth", ["path"]],
     ["x=1", { path: "/api/auth" }, "x=1; Path=/api/auth", ["path"]],
     ["x=1; Path=/api/auth/refresh", { path: "/api/auth" }, undefined, []],

@@ -46,7 +46,7 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
     replace("httponly", { key: "httponly", value: "", raw: "HttpOnly" });
     changes.push("httponly");
   }
-  if (rule.sameSite && lastAttribute(line, "samesite")?.value.toLowerCase() !== rule.sameSite.toLowerCase()) {
+  if (rule.sameSite && isWeakerSameSite(lastAttribute(line, "samesite")?.value, rule.sameSite)) {
     replace("samesite", { key: "samesite", value: rule.sameSite, raw: `SameSite=${rule.sameSite}` });
     changes.push("samesite");
   }
@@ -56,6 +56,17 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
   }
   if (changes.length === 0) return undefined;
   return { line: serializeSetCookie(line.pair, attributes), changes };
+}
+
+/**
+ * The rule's SameSite is a minimum: a cookie the origin already made stricter is left alone.
+ * A missing or unknown value counts as the weakest (browsers default to Lax, but not all do).
+ */
+const SAME_SITE_STRENGTH: Record<string, number> = { none: 0, lax: 1, strict: 2 };
+
+function isWeakerSameSite(value: string | undefined, required: string): boolean {
+  const current = SAME_SITE_STRENGTH[value?.toLowerCase() ?? ""] ?? -1;
+  return current < (SAME_SITE_STRENGTH[required.toLowerCase()] ?? 0);
 }
 
 /** RFC 6265bis §5.1.4 path-match, for a cookie path against the rule's required path. */
