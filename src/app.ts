@@ -27,7 +27,7 @@ export function createApp(config: CompiledConfig, options: AppOptions = {}): Hon
     await next();
   });
 
-  app.all("*", (c) => enforceRequest(c.req.raw, c.get("site"), c.env ?? {}, clock));
+  app.all("*", (c) => enforceRequest(c.req.raw, c.get("site"), c.env, clock));
 
   app.onError((error, c) => {
     console.error(`consent-edge: unhandled error: ${String(error)}`);

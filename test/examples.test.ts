@@ -490,7 +490,7 @@ describe("examples: request side", () => {
   it.each(REQUEST_CASES)("$site: refused cookies never reach the origin, necessary ones do", async (c) => {
     const res = await send(APPS[c.app], c.url, { headers: { Cookie: c.cookie } });
     expect(res.status).toBe(200);
-    const seen = (await res.json()) as { url: string };
+    const seen = await res.json<{ url: string }>();
     expect(seen.url).toBe(c.originUrl);
     // The fixture always answers this header, "" included: an empty value means it saw no Cookie.
     expect(res.headers.has("X-Fixture-Received-Cookie")).toBe(true);

@@ -31,7 +31,7 @@ describe("request cookies", () => {
 
   it("removes the Cookie header when nothing is left", async () => {
     const res = await send(app, WWW, { headers: { Cookie: "_ga=1; _fbp=2" } });
-    const received = (await res.json()) as { headers: Record<string, string> };
+    const received = await res.json<{ headers: Record<string, string> }>();
     expect(received.headers.cookie).toBeUndefined();
   });
 
@@ -43,7 +43,7 @@ describe("request cookies", () => {
         "X-Consent-Debug": "guess",
       },
     });
-    const { headers } = (await res.json()) as { headers: Record<string, string> };
+    const { headers } = await res.json<{ headers: Record<string, string> }>();
     expect(headers["x-consent-granted"]).toBe("necessary,marketing");
     expect(headers["x-consent-source"]).toBe("consent-cookie");
     expect(headers["x-consent-decided"]).toBe("1");

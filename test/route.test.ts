@@ -52,7 +52,7 @@ describe("unknown hosts", () => {
   it("a matched host reaches the configured origin, not the host the visitor named", async () => {
     const res = await send(app, "https://www.example.com/path?q=1");
     expect(res.status).toBe(200);
-    const received = (await res.json()) as { url: string; headers: Record<string, string> };
+    const received = await res.json<{ url: string; headers: Record<string, string> }>();
     expect(received.url).toBe("https://origin.example.com/path?q=1");
     expect(received.headers["x-forwarded-host"]).toBe("www.example.com");
   });

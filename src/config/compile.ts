@@ -20,11 +20,9 @@ export type CompileResult = { ok: true; config: CompiledConfig } | { ok: false; 
 export function compileConfig(input: unknown): CompileResult {
   const validated = validateConfig(input);
   if (!validated.ok) return validated;
-  const sites = validated.config.sites.map(
-    (site): Site => ({
-      ...site,
-      classifyCookie: compileCookieClassifier(site.cookies, site.consentCookie.name),
-    }),
-  );
+  const sites = validated.config.sites.map((site): Site => ({
+    ...site,
+    classifyCookie: compileCookieClassifier(site.cookies, site.consentCookie.name),
+  }));
   return { ok: true, config: { sites, matchSite: compileSiteMatcher(sites) } };
 }

@@ -6,9 +6,7 @@
 import type { CookieRule } from "../config/validate";
 
 export type CookieClass =
-  | { kind: "rule"; rule: CookieRule }
-  | { kind: "consent-cookie" }
-  | { kind: "undeclared" };
+  { kind: "rule"; rule: CookieRule } | { kind: "consent-cookie" } | { kind: "undeclared" };
 
 export type ClassifyCookie = (name: string) => CookieClass;
 
