@@ -94,7 +94,11 @@ async function finish(
   clock: Clock,
 ): Promise<Response> {
   if (!(await debug)) return response;
-  for (const [name, value] of renderDebugHeaders(report, clock())) response.headers.set(name, value);
+  for (const [name, value] of renderDebugHeaders(report, clock())) {
+    // The origin's own Server-Timing entries stay; ours are added beside them.
+    if (name === "Server-Timing") response.headers.append(name, value);
+    else response.headers.set(name, value);
+  }
   // Debug output describes one visitor: never let a shared cache replay it.
   markPrivate(response.headers);
   return response;

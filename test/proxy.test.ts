@@ -3,7 +3,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app";
+import { createApp, createConfigErrorApp } from "../src/app";
 import { compileConfig } from "../src/config/compile";
 import {
   appFor,
@@ -181,6 +181,18 @@ describe("withdrawal", () => {
   });
 });
 
+describe("withdrawal at scale", () => {
+  it("expires at most 64 names per response and still withholds every refused cookie", async () => {
+    const cookies = Array.from({ length: 300 }, (_, i) => `_ga_${i}=x`).join("; ");
+    const res = await send(app, "http://localhost.example.org/", {
+      headers: { Cookie: `session=1; ${cookies}` },
+    });
+    const expired = new Set(setCookieNames(res));
+    expect(expired.size).toBe(64);
+    expect(originReceivedCookie(res)).toBe("session=1");
+  });
+});
+
 describe("debug headers", () => {
   const names = [
     "X-Consent-Granted",
@@ -200,7 +212,11 @@ describe("debug headers", () => {
   };
 
   it("with the secret: what happened and why, names only, private", async () => {
-    const res = await send(app, WWW, { ...request, debug: true });
+    const res = await send(app, WWW, {
+      ...request,
+      headers: { ...request.headers, "X-Fixture-Header": JSON.stringify({ "Server-Timing": "db;dur=7" }) },
+      debug: true,
+    });
     expect(res.headers.get("X-Consent-Granted")).toBe("necessary,analytics");
     expect(res.headers.get("X-Consent-Source")).toBe("consent-cookie (valid)");
     expect(res.headers.get("X-Consent-Mode")).toBe("enforce");
@@ -211,7 +227,7 @@ describe("debug headers", () => {
     expect(res.headers.get("X-Consent-Cookies-Expired")).toBe("_fbp (marketing: _fbp)");
     expect(res.headers.get("X-Consent-Cookies-Withheld")).toBe("_fbp (marketing: _fbp)");
     expect(res.headers.get("Server-Timing")).toMatch(
-      /^consent-edge;dur=\d+;desc="worker", consent-edge-origin;dur=\d+/,
+      /^db;dur=7, consent-edge;dur=\d+;desc="worker", consent-edge-origin;dur=\d+;desc="origin"$/,
     );
     const all = [...res.headers]
       .map(([name, value]) => `${name}: ${value}`)
@@ -346,5 +362,19 @@ describe("failing closed", () => {
     const res = await send(missing, WWW, { originSets: ["_ga=1"] });
     expect(res.status).toBe(502);
     expect(res.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe("an invalid bundled config", () => {
+  it("refuses every request with 503 and fetches nothing", async () => {
+    const refusing = createConfigErrorApp("  sites[0].origin: missing");
+    const res = await refusing.fetch(
+      new Request(WWW, { headers: { "X-Fixture-Set-Cookie": '["_ga=1"]' } }),
+      env,
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.has("X-Fixture-Received-Cookie")).toBe(false);
+    expect(await res.text()).toContain("npm run check");
   });
 });

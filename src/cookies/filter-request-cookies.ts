@@ -8,6 +8,13 @@ import type { ClassifyCookie } from "./classify-cookie";
 import { judgeCookie } from "./judge-cookie";
 import type { RequestCookie } from "./parse-cookie-header";
 
+/**
+ * Each expired name costs up to a handful of Set-Cookie lines. A visitor can send hundreds of
+ * names a glob matches (`_ga_1`, `_ga_2`...); past this many, the rest are still withheld from the
+ * origin and are deleted on later responses, but the response stays a sane size.
+ */
+export const MAX_EXPIRED_NAMES = 64;
+
 export interface RequestCookiePlan {
   /** What the origin receives, in the browser's order. */
   kept: RequestCookie[];
@@ -35,7 +42,7 @@ export function planRequestCookies(
     plan.withheld.push({ name: cookie.name, reason: verdict.reason });
     // Undeclared cookies are withheld but not deleted: we do not know which app on the
     // registrable domain owns them, and deleting a sibling's session is not ours to do.
-    if (cookieClass.kind === "rule" && !expiring.has(cookie.name)) {
+    if (cookieClass.kind === "rule" && !expiring.has(cookie.name) && expiring.size < MAX_EXPIRED_NAMES) {
       expiring.add(cookie.name);
       const path = cookieClass.rule.path;
       plan.expire.push({ name: cookie.name, reason: verdict.reason, ...(path ? { path } : {}) });
