@@ -4,6 +4,7 @@
  * Pure: no I/O, no clock. Runs in `npm run check` and once per isolate in the worker.
  */
 import { MAX_COOKIE_LIFETIME_SECONDS, parseDuration } from "./duration";
+import { checkUnknownFields, type ConfigProblem, isObject, type Report } from "./problems";
 import {
   type ConfigInput,
   DEFAULT_CATEGORIES,
@@ -16,12 +17,7 @@ import {
   type UndeclaredPolicy,
 } from "./types";
 
-export interface ConfigProblem {
-  /** Where, as a JSON path: `sites[0].cookies[3].maxAge`. */
-  path: string;
-  message: string;
-  fix: string;
-}
+export type { ConfigProblem } from "./problems";
 
 export type Origin = { kind: "url"; url: string } | { kind: "service"; binding: string };
 
@@ -99,13 +95,6 @@ const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost|.+\.test)$/;
 const DEFAULT_CONSENT_COOKIE = "ce_consent";
 const DEFAULT_CONSENT_MAX_AGE = 180 * 86_400;
 
-type Obj = Record<string, unknown>;
-type Report = (path: string, message: string, fix: string) => void;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Validates and normalises a config. Reports every problem, never only the first. */
 export function validateConfig(input: unknown): ValidationResult {
   const problems: ConfigProblem[] = [];
@@ -156,18 +145,6 @@ export function validateConfig(input: unknown): ValidationResult {
   });
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { sites } };
-}
-
-function checkUnknownFields(value: Obj, known: readonly string[], at: string, report: Report) {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      report(
-        at ? `${at}.${key}` : key,
-        `unknown field "${key}"`,
-        `remove it or correct the spelling; known fields are ${known.join(", ")}`,
-      );
-    }
-  }
 }
 
 function validateSite(raw: unknown, at: string, report: Report): ValidSite | undefined {
