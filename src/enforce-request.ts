@@ -10,6 +10,8 @@ import { planRequestCookies, type RequestCookiePlan } from "./cookies/filter-req
 import { parseCookieHeader } from "./cookies/parse-cookie-header";
 import { isDebugAllowed } from "./debug/debug-gate";
 import { renderDebugHeaders } from "./debug/debug-headers";
+import { FALLBACK_CSP } from "./html/csp";
+import { enforceHtml, isHtml } from "./html/rewrite-html";
 import { type Env, fetchOrigin } from "./proxy/fetch-origin";
 import { buildOriginRequest, CONSENT_HEADER_PREFIX } from "./proxy/origin-request";
 import type { EnforcementReport } from "./report";
@@ -53,7 +55,15 @@ export async function enforceRequest(
   try {
     const headers = withoutConsentHeaders(originResponse.headers);
     enforceCookies(headers, { site, granted: consent.granted, requestPlan, requestUrl, now }, report);
-    response = rebuild(originResponse, headers);
+    const body = await enforceHtml(
+      originResponse,
+      headers,
+      { site, granted: consent.granted, page: requestUrl, method: request.method, buffer: await debug },
+      report,
+    );
+    // A rewritten page carries this visitor's consent in its markup.
+    if (report.html === "rewritten") markPrivate(headers);
+    response = rebuild(originResponse, headers, body);
   } catch (error) {
     // Fail closed: the visitor gets the page without a single cookie, never the unfiltered response.
     report.failure = error instanceof Error ? error.name : "error";
@@ -63,6 +73,8 @@ export async function enforceRequest(
     const headers = withoutConsentHeaders(originResponse.headers);
     headers.delete("Set-Cookie");
     headers.set("Cache-Control", "private, no-store");
+    // Nor an unfiltered page: its third-party scripts, frames and pixels are refused by the browser.
+    if (isHtml(headers)) headers.append("Content-Security-Policy", FALLBACK_CSP);
     response = rebuild(originResponse, headers);
   }
   return finish(response, report, debug, clock);
@@ -79,6 +91,7 @@ function newReport(
     mode: site.mode,
     consent,
     dropped: [],
+    neutralised: [],
     rewritten: [],
     expired: [],
     withheld: requestPlan.withheld,
@@ -113,8 +126,8 @@ function withoutConsentHeaders(source: Headers): Headers {
   return headers;
 }
 
-function rebuild(origin: Response, headers: Headers): Response {
-  return new Response(origin.body, {
+function rebuild(origin: Response, headers: Headers, body: ReadableStream | null = origin.body): Response {
+  return new Response(body, {
     status: origin.status,
     statusText: origin.statusText,
     headers,

@@ -2,6 +2,7 @@
 import type { Mode } from "./config/types";
 import type { ConsentState } from "./consent/types";
 import type { CookieReason } from "./cookies/judge-cookie";
+import type { Neutralised } from "./html/neutralise";
 
 export interface NamedReason {
   name: string;
@@ -21,6 +22,10 @@ export interface EnforcementReport {
   withheld: NamedReason[];
   /** Undeclared cookies let through under `undeclared: "report"`. */
   undeclared: string[];
+  /** Elements the HTML stage made inert (complete only when the page was buffered for debugging). */
+  neutralised: Neutralised[];
+  /** What the HTML stage did: `rewritten`, `not html`, `fallback: charset; strict CSP`... */
+  html?: string;
   /** Set when the worker failed and fell back to stripping every cookie. */
   failure?: string;
   startedAt: number;

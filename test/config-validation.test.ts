@@ -132,6 +132,7 @@ describe("validateConfig", () => {
             undeclared: "block",
             cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
             consentCookie: { name: "ce_consent", maxAgeSeconds: 180 * 86_400 },
+            trackers: { builtin: true, rules: [], googleConsentMode: false, cookieGuard: false },
           },
         ],
       },

@@ -3,11 +3,13 @@
  * Runs once per isolate; requests never loop over rules.
  */
 import { type ClassifyCookie, compileCookieClassifier } from "../cookies/classify-cookie";
+import { compileResourceClassifier, type ResourceClassifier } from "../html/classify-resource";
 import { compileSiteMatcher, type MatchSite } from "../route/match-site";
 import { type ConfigProblem, type ValidSite, validateConfig } from "./validate";
 
 export interface Site extends ValidSite {
   classifyCookie: ClassifyCookie;
+  classifyResource: ResourceClassifier;
 }
 
 export interface CompiledConfig {
@@ -23,6 +25,7 @@ export function compileConfig(input: unknown): CompileResult {
   const sites = validated.config.sites.map((site): Site => ({
     ...site,
     classifyCookie: compileCookieClassifier(site.cookies, site.consentCookie.name),
+    classifyResource: compileResourceClassifier(site.trackers.rules, site.trackers.builtin),
   }));
   return { ok: true, config: { sites, matchSite: compileSiteMatcher(sites) } };
 }

@@ -41,6 +41,33 @@ export interface CookieRuleInput {
   path?: string;
 }
 
+/**
+ * A resource (script, iframe, pixel, preconnect) and the category it needs. Exactly one of
+ * `host`, `url` or `inline` per rule.
+ */
+export interface TrackerRuleInput {
+  /** A host and its subdomains: `googletagmanager.com` covers `www.googletagmanager.com`. */
+  host?: string;
+  /** A URL glob, `*` for any run of characters: `https://www.googletagmanager.com/gtag/js?id=AW-*`. */
+  url?: string;
+  /** Text that identifies an inline script snippet: `_paq.push`, `fbq('init'`. */
+  inline?: string;
+  category: string;
+  /** Who it is, for the placeholder text and debug headers: "YouTube". */
+  vendor?: string;
+}
+
+export interface TrackersInput {
+  /** Use consent-edge's built-in rules for common vendors (GA, GTM, Ads, Meta, Clarity, ...). Default true. */
+  builtin?: boolean;
+  /** Site rules; they win over built-in rules for the same host, URL or snippet. */
+  rules?: TrackerRuleInput[];
+  /** Google Consent Mode v2: set `gtag('consent', 'default', ...)` from the categories before any tag runs. */
+  googleConsentMode?: boolean;
+  /** Refuse `document.cookie` writes of cookies whose category is not granted. */
+  cookieGuard?: boolean;
+}
+
 export interface ConsentCookieInput {
   /** Name of consent-edge's own consent cookie. Default `ce_consent`. */
   name?: string;
@@ -66,6 +93,8 @@ export interface SiteInput {
   undeclared?: UndeclaredPolicy;
   cookies?: CookieRuleInput[];
   consentCookie?: ConsentCookieInput;
+  /** Third-party resources in HTML pages: which need which category. */
+  trackers?: TrackersInput;
   /** Name of the Worker secret (binding) holding the debug secret. Absent: debugging is off. */
   debugSecret?: string;
 }

@@ -4,6 +4,7 @@
  * Pure: no I/O, no clock. Runs in `npm run check` and once per isolate in the worker.
  */
 import { MAX_COOKIE_LIFETIME_SECONDS, parseDuration } from "./duration";
+import { validateTrackers, type ValidTrackers } from "./validate-trackers";
 import { checkUnknownFields, type ConfigProblem, isObject, type Report } from "./problems";
 import {
   type ConfigInput,
@@ -49,6 +50,7 @@ export interface ValidSite {
   cookies: CookieRule[];
   consentCookie: { name: string; maxAgeSeconds: number };
   debugSecret?: string;
+  trackers: ValidTrackers;
 }
 
 export interface ValidConfig {
@@ -69,6 +71,7 @@ const SITE_FIELDS = [
   "cookies",
   "consentCookie",
   "debugSecret",
+  "trackers",
 ] as const;
 const RULE_FIELDS = [
   "name",
@@ -182,6 +185,7 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
   const undeclared = oneOf(raw.undeclared, UNDECLARED_POLICIES, "block", `${at}.undeclared`, report);
   const consentCookie = validateConsentCookie(raw.consentCookie, `${at}.consentCookie`, report);
   const cookies = validateRules(raw.cookies, categories, consentCookie.name, `${at}.cookies`, report);
+  const trackers = validateTrackers(raw.trackers, categories, `${at}.trackers`, report);
 
   let debugSecret: string | undefined;
   if (raw.debugSecret !== undefined) {
@@ -207,6 +211,7 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
     undeclared,
     cookies,
     consentCookie,
+    trackers,
     ...(debugSecret ? { debugSecret } : {}),
   };
 }

@@ -30,6 +30,14 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
     ["X-Consent-Cookies-Withheld", list(report.withheld.map(named))],
     ["Server-Timing", timing.join(", ")],
   ];
+  if (report.html) {
+    headers.push(["X-Consent-Html", report.html]);
+    const fired = report.neutralised.map(({ element, rule, category }) => `${element} ${rule} (${category})`);
+    headers.push([
+      "X-Consent-Elements-Neutralised",
+      `${fired.length}${fired.length ? `: ${cap(fired)}` : ""}`,
+    ]);
+  }
   if (report.undeclared.length > 0) headers.push(["X-Consent-Cookies-Undeclared", list(report.undeclared)]);
   if (report.failure) headers.push(["X-Consent-Failure", cap([report.failure])]);
   return headers;

@@ -34,6 +34,8 @@ export function buildOriginRequest(
     if (keptCookies.length > 0) headers.set("Cookie", serializeCookieHeader(keptCookies));
     else headers.delete("Cookie");
   }
+  const acceptEncoding = headers.get("Accept-Encoding");
+  if (acceptEncoding !== null) headers.set("Accept-Encoding", decodableEncodings(acceptEncoding));
   headers.set(ORIGIN_GRANTED_HEADER, [...consent.granted].join(","));
   headers.set(ORIGIN_SOURCE_HEADER, consent.source);
   headers.set(ORIGIN_DECIDED_HEADER, consent.decided ? "1" : "0");
@@ -49,4 +51,18 @@ export function buildOriginRequest(
     // 3xx go back to the visitor, with their Set-Cookie headers filtered like any other response.
     redirect: "manual",
   });
+}
+
+/**
+ * Only ask the origin for encodings the Workers runtime decodes (gzip, br), so that an HTML body
+ * always reaches the rewriter as text. Quality values are kept as the visitor sent them.
+ */
+const DECODABLE = new Set(["gzip", "x-gzip", "br", "identity"]);
+
+export function decodableEncodings(acceptEncoding: string): string {
+  const kept = acceptEncoding
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => DECODABLE.has((part.split(";")[0] ?? "").trim().toLowerCase()));
+  return kept.length > 0 ? kept.join(", ") : "identity";
 }

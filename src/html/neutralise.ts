@@ -1,0 +1,249 @@
+/**
+ * The HTMLRewriter handlers that make trackers of refused categories inert, streaming.
+ *
+ * Cost model (see README, Performance): a JS handler call costs ~10 µs and lol-html's cost grows
+ * with the number of selectors, so there are a handful of narrow selectors (never one per host, never
+ * one that fires on every element) and the host decision is a Map lookup in JS.
+ */
+import type { ResourceClassifier, ResourceMatch } from "./classify-resource";
+import { AUTHOR_CATEGORY, decodeAttribute, escapeHtml, INERT, isExecutableScriptType } from "./inert";
+
+export interface Neutralised {
+  element: "script" | "inline-script" | "iframe" | "img" | "link" | "noscript";
+  rule: string;
+  category: string;
+}
+
+export interface NeutraliseContext {
+  classifier: ResourceClassifier;
+  granted: ReadonlySet<string>;
+  page: URL;
+  /** The runtime's `<script>` element, injected before the first element that could load anything. */
+  runtime: string;
+  /** Each neutralised element is reported here. */
+  neutralised: Neutralised[];
+}
+
+const PRELOAD_RELS = new Set(["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]);
+const TAG_WITH_SRC = /<(img|iframe)\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>/gi;
+
+/** What an element needs: the author's own marking wins over the rules. */
+function requirement(
+  authorCategories: string | null,
+  match: () => ResourceMatch | undefined,
+): { categories: string[]; rule: string } | undefined {
+  if (authorCategories !== null) {
+    const categories = authorCategories.split(/\s+/).filter((category) => category !== "");
+    return categories.length > 0 ? { categories, rule: `attribute:${categories.join(" ")}` } : undefined;
+  }
+  const found = match();
+  return found ? { categories: [found.category], rule: found.rule } : undefined;
+}
+
+export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
+  const { classifier, granted, page } = context;
+  const refused = (categories: string[]) => categories.filter((category) => !granted.has(category));
+
+  let injected = false;
+  const injectBefore = (element: Element) => {
+    if (injected) return;
+    injected = true;
+    element.before(context.runtime, { html: true });
+  };
+  const report = (element: Neutralised["element"], rule: string, categories: string[]) => {
+    for (const category of categories) context.neutralised.push({ element, rule, category });
+  };
+
+  const externalScript = (element: Element) => {
+    injectBefore(element);
+    if (element.hasAttribute(INERT.category)) return;
+    const type = element.getAttribute("type");
+    if (!isExecutableScriptType(type)) return;
+    const src = element.getAttribute("src") ?? "";
+    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
+      classifier.classifyUrl(decodeAttribute(src), page),
+    );
+    const blocked = need ? refused(need.categories) : [];
+    if (!need || blocked.length === 0) return;
+    element.removeAttribute("src");
+    element.setAttribute(INERT.src, src);
+    if (type !== null) element.setAttribute(INERT.type, type);
+    element.setAttribute("type", "text/plain");
+    element.setAttribute(INERT.category, need.categories.join(" "));
+    report("script", need.rule, blocked);
+  };
+
+  // Inline scripts are decided by their text, which arrives in chunks after the start tag has
+  // been written. The text is held back; at its end it is either written back unchanged, or the
+  // (now empty) original is closed and an inert copy carrying the text is opened in its place.
+  let inline: { author: string | null; nonce: string | null; type: string | null; text: string } | undefined;
+  const inlineScript: HTMLRewriterElementContentHandlers = {
+    element(element) {
+      injectBefore(element);
+      const type = element.getAttribute("type");
+      inline = isExecutableScriptType(type)
+        ? {
+            author: element.getAttribute(AUTHOR_CATEGORY),
+            nonce: element.getAttribute("nonce"),
+            type,
+            text: "",
+          }
+        : undefined;
+    },
+    text(chunk) {
+      if (!inline) return;
+      inline.text += chunk.text;
+      chunk.remove();
+      if (!chunk.lastInTextNode) return;
+      const script = inline;
+      inline = undefined;
+      const need =
+        script.author !== null
+          ? requirement(script.author, () => undefined)
+          : combine(classifier.classifyInline(script.text, page));
+      const blocked = need ? refused(need.categories) : [];
+      if (!need || blocked.length === 0) {
+        chunk.before(script.text, { html: true });
+        return;
+      }
+      const attributes = [
+        `type="text/plain"`,
+        `${INERT.category}="${escapeHtml(need.categories.join(" "))}"`,
+        script.type !== null ? `${INERT.type}="${escapeHtml(script.type)}"` : "",
+        script.nonce !== null ? `nonce="${escapeHtml(script.nonce)}"` : "",
+      ].filter((attribute) => attribute !== "");
+      chunk.before(`</script><script ${attributes.join(" ")}>${script.text}`, { html: true });
+      report("inline-script", need.rule, blocked);
+    },
+  };
+
+  const iframe = (element: Element) => {
+    injectBefore(element);
+    if (element.hasAttribute(INERT.category)) return;
+    const src = element.getAttribute("src");
+    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
+      src ? classifier.classifyUrl(decodeAttribute(src), page) : undefined,
+    );
+    const blocked = need ? refused(need.categories) : [];
+    if (!need || blocked.length === 0 || src === null) return;
+    element.removeAttribute("src");
+    element.setAttribute(INERT.src, src);
+    element.setAttribute(INERT.category, need.categories.join(" "));
+    if (!element.hasAttribute("hidden")) {
+      element.setAttribute("hidden", "");
+      element.setAttribute(INERT.unhide, "");
+    }
+    const vendor = classifier.classifyUrl(decodeAttribute(src), page)?.vendor ?? "This embedded content";
+    element.after(placeholder(vendor, blocked), { html: true });
+    report("iframe", need.rule, blocked);
+  };
+
+  const image = (element: Element) => {
+    injectBefore(element);
+    if (element.hasAttribute(INERT.category)) return;
+    const src = element.getAttribute("src");
+    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
+      src ? classifier.classifyUrl(decodeAttribute(src), page) : undefined,
+    );
+    const blocked = need ? refused(need.categories) : [];
+    if (!need || blocked.length === 0 || src === null) return;
+    element.removeAttribute("src");
+    element.setAttribute(INERT.src, src);
+    const srcset = element.getAttribute("srcset");
+    if (srcset !== null) {
+      element.removeAttribute("srcset");
+      element.setAttribute(INERT.srcset, srcset);
+    }
+    element.setAttribute(INERT.category, need.categories.join(" "));
+    report("img", need.rule, blocked);
+  };
+
+  const link = (element: Element) => {
+    const rels = (element.getAttribute("rel") ?? "").toLowerCase().split(/\s+/);
+    if (!rels.some((rel) => PRELOAD_RELS.has(rel))) return;
+    injectBefore(element);
+    const href = element.getAttribute("href") ?? "";
+    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
+      classifier.classifyUrl(decodeAttribute(href), page),
+    );
+    const blocked = need ? refused(need.categories) : [];
+    if (!need || blocked.length === 0) return;
+    element.removeAttribute("href");
+    element.setAttribute(INERT.href, href);
+    element.setAttribute(INERT.category, need.categories.join(" "));
+    report("link", need.rule, blocked);
+  };
+
+  // lol-html reads <noscript> content as text (scripting enabled), so pixels in it are found by
+  // scanning that text. They only ever load with JavaScript off, so they are removed, not made restorable.
+  let noscript = "";
+  const noscriptText: HTMLRewriterElementContentHandlers = {
+    text(chunk) {
+      noscript += chunk.text;
+      chunk.remove();
+      if (!chunk.lastInTextNode) return;
+      const text = noscript;
+      noscript = "";
+      const cleaned = text.replace(TAG_WITH_SRC, (tag: string, _name: string, ...values: unknown[]) => {
+        const src = values.slice(0, 3).find((value): value is string => typeof value === "string") ?? "";
+        const match = classifier.classifyUrl(decodeAttribute(src), page);
+        if (!match || granted.has(match.category)) return tag;
+        report("noscript", match.rule, [match.category]);
+        return "";
+      });
+      chunk.before(cleaned, { html: true });
+    },
+  };
+
+  return new HTMLRewriter()
+    .on("meta[charset]", {
+      element: (element) => {
+        // The charset declaration must stay within the first 1024 bytes (HTML §4.2.5.4): inject after it.
+        if (injected) return;
+        injected = true;
+        element.after(context.runtime, { html: true });
+      },
+    })
+    .on("script[src]", { element: externalScript })
+    .on("script:not([src])", inlineScript)
+    .on("iframe", { element: iframe })
+    .on('img[src^="http"], img[src^="//"], img[data-consent-category]', { element: image })
+    .on("link[href]", { element: link })
+    .on("noscript", noscriptText)
+    .on("body", {
+      element: (element) => {
+        if (injected) return;
+        injected = true;
+        element.prepend(context.runtime, { html: true });
+      },
+    })
+    .on("head", {
+      element: (element) => {
+        // Without a meta charset or an earlier loading element, the end of <head> still precedes the body.
+        element.onEndTag((end) => {
+          if (injected) return;
+          injected = true;
+          end.before(context.runtime, { html: true });
+        });
+      },
+    });
+}
+
+/** Several matches of one inline script: it needs every category any of them needs. */
+function combine(matches: ResourceMatch[]): { categories: string[]; rule: string } | undefined {
+  if (matches.length === 0) return undefined;
+  const categories = [...new Set(matches.map((match) => match.category))];
+  return { categories, rule: matches.map((match) => match.rule).join(" + ") };
+}
+
+function placeholder(vendor: string, categories: string[]): string {
+  const list = categories.join(" and ");
+  const label = `${vendor} is blocked`;
+  return (
+    `<div ${INERT.placeholder}="${escapeHtml(categories.join(" "))}" role="region" aria-label="${escapeHtml(label)}" ` +
+    `style="border:1px dashed currentColor;padding:1em;margin:1em 0">` +
+    `<p>${escapeHtml(vendor)} is not shown because it sets ${escapeHtml(list)} cookies, which you have not accepted.</p>` +
+    `<button type="button" ${INERT.grant}="${escapeHtml(categories.join(" "))}">Accept ${escapeHtml(list)} cookies and show it</button>` +
+    `</div>`
+  );
+}
