@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { brotliCompressSync } from "node:zlib";
 import { build } from "esbuild";
 import { defineConfig } from "vitest/config";
 
@@ -18,6 +19,10 @@ async function bundleWorker(entry: string): Promise<string> {
 }
 
 const COMPATIBILITY_DATE = "2026-04-20";
+
+/** The page the br-encoding test serves: workerd has no brotli compressor, so Node encodes it here. */
+const BROTLI_PAGE =
+  '<!doctype html><html><head><meta charset="utf-8"></head><body><script async src="https://www.googletagmanager.com/gtag/js?id=G-BR"></script><p>br</p></body></html>';
 
 /**
  * Test data others wrote lives beside the project in ../shared (never copied in). Tests run in
@@ -61,6 +66,9 @@ export default defineConfig(async () => {
         publicSuffixTests: sharedTestData("public-suffix/tests.txt"),
         topSetCookie: sharedTestData("top-set-cookie/top-set-cookie.json"),
         httpStateParser: sharedTestData("http-state/parser.json"),
+        // workerd has no brotli compressor: the br-encoded origin body is made here.
+        brotliPage: brotliCompressSync(Buffer.from(BROTLI_PAGE)).toString("base64"),
+        brotliPagePlain: BROTLI_PAGE,
       },
     },
   };

@@ -6,5 +6,8 @@ declare module "vitest" {
     publicSuffixTests: string | null;
     topSetCookie: string | null;
     httpStateParser: string | null;
+    /** base64 of BROTLI_PAGE (vitest.config.ts), brotli-compressed. */
+    brotliPage: string;
+    brotliPagePlain: string;
   }
 }

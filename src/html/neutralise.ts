@@ -25,7 +25,9 @@ export interface NeutraliseContext {
 }
 
 const PRELOAD_RELS = new Set(["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]);
-const TAG_WITH_SRC = /<(img|iframe)\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>/gi;
+// In <noscript> text: a whole <iframe>...</iframe>, or an <img>; and the src inside its attributes.
+const NOSCRIPT_LOADER = /<iframe\b([^>]*)>[\s\S]*?<\/iframe\s*>|<img\b([^>]*)>/gi;
+const SRC_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 
 /** What an element needs: the author's own marking wins over the rules. */
 function requirement(
@@ -184,13 +186,18 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       if (!chunk.lastInTextNode) return;
       const text = noscript;
       noscript = "";
-      const cleaned = text.replace(TAG_WITH_SRC, (tag: string, _name: string, ...values: unknown[]) => {
-        const src = values.slice(0, 3).find((value): value is string => typeof value === "string") ?? "";
-        const match = classifier.classifyUrl(decodeAttribute(src), page);
-        if (!match || granted.has(match.category)) return tag;
-        report("noscript", match.rule, [match.category]);
-        return "";
-      });
+      const cleaned = text.replace(
+        NOSCRIPT_LOADER,
+        (tag: string, iframeAttributes?: string, imgAttributes?: string) => {
+          const src = SRC_ATTRIBUTE.exec(` ${iframeAttributes ?? imgAttributes ?? ""}`);
+          const url = src?.[1] ?? src?.[2] ?? src?.[3];
+          if (url === undefined) return tag;
+          const match = classifier.classifyUrl(decodeAttribute(url), page);
+          if (!match || granted.has(match.category)) return tag;
+          report("noscript", match.rule, [match.category]);
+          return "";
+        },
+      );
       chunk.before(cleaned, { html: true });
     },
   };

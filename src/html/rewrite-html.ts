@@ -11,8 +11,10 @@ import { buildNeutraliser } from "./neutralise";
 import { runtimeConfig, runtimeElement } from "./runtime";
 
 /** Encodings the Workers runtime decodes for us; anything else arrives still encoded. */
-const DECODED_ENCODINGS = new Set(["", "identity", "gzip", "x-gzip", "br", "deflate"]);
+const DECODED_ENCODINGS = new Set(["", "identity", "gzip", "x-gzip", "br"]);
 const NO_BODY = new Set([101, 204, 205, 304]);
+/** Output held back before streaming starts, so that an early rewriter failure can still fall back. */
+export const LOOKAHEAD_BYTES = 64 * 1024;
 
 export interface HtmlInput {
   site: Site;
@@ -49,7 +51,14 @@ export async function enforceHtml(
   }
 
   const encoding = (headers.get("Content-Encoding") ?? "").trim().toLowerCase();
-  if (!DECODED_ENCODINGS.has(encoding)) return fallback(body, headers, input, report, `encoding ${encoding}`);
+  let source: ReadableStream = body;
+  if (encoding === "deflate") {
+    // Not decoded by the runtime, but DecompressionStream can; the page is then sent uncompressed.
+    source = body.pipeThrough(new DecompressionStream("deflate"));
+    headers.delete("Content-Encoding");
+  } else if (!DECODED_ENCODINGS.has(encoding)) {
+    return fallback(body, headers, input, report, `encoding ${encoding}`);
+  }
 
   const runtime = runtimeElement(runtimeConfig(input.site, input.granted), cspNonce(headers));
   const rewriter = buildNeutraliser({
@@ -62,15 +71,32 @@ export async function enforceHtml(
 
   // Keep the original bytes until the rewriter has produced its first output, so that a page it
   // rejects outright (an unsupported charset, the strict parser's ambiguity error) can still be served.
-  const [toRewrite, original] = body.tee();
-  const rewritten = rewriter.transform(
-    new Response(toRewrite, { headers: { "Content-Type": headers.get("Content-Type") ?? "text/html" } }),
-  ).body;
+  const [toRewrite, original] = source.tee();
+  let rewritten: ReadableStream | null;
+  try {
+    rewritten = rewriter.transform(
+      new Response(toRewrite, { headers: { "Content-Type": headers.get("Content-Type") ?? "text/html" } }),
+    ).body;
+  } catch (error) {
+    // An unsupported charset is refused here, before a byte is read.
+    return fallback(original, headers, input, report, describe(error));
+  }
   if (!rewritten) return fallback(original, headers, input, report, "no output");
   const reader = (rewritten as ReadableStream<Uint8Array>).getReader();
-  let first: ReadableStreamReadResult<Uint8Array>;
+  // Look ahead: hold the first LOOKAHEAD_BYTES of output (all of it when buffering for debug). A
+  // failure inside that window still falls back to the original page; past it, the page streams.
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let done = false;
   try {
-    first = await reader.read();
+    while (!done && (input.buffer || heldBytes < LOOKAHEAD_BYTES)) {
+      const next = await reader.read();
+      if (next.done) done = true;
+      else {
+        held.push(next.value);
+        heldBytes += next.value.byteLength;
+      }
+    }
   } catch (error) {
     return fallback(original, headers, input, report, describe(error));
   }
@@ -84,11 +110,10 @@ export async function enforceHtml(
   headers.append("Vary", "Cookie");
 
   const siteId = input.site.id;
-  if (input.buffer) return bufferAll(first, reader, siteId);
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      if (first.done) controller.close();
-      else controller.enqueue(first.value);
+      for (const chunk of held) controller.enqueue(chunk);
+      if (done) controller.close();
     },
     async pull(controller) {
       try {
@@ -105,31 +130,6 @@ export async function enforceHtml(
     },
     cancel(reason) {
       return reader.cancel(reason);
-    },
-  });
-}
-
-async function bufferAll(
-  first: ReadableStreamReadResult<Uint8Array>,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  siteId: string,
-): Promise<ReadableStream<Uint8Array>> {
-  const chunks: Uint8Array[] = [];
-  let next = first;
-  try {
-    while (!next.done) {
-      chunks.push(next.value);
-      next = await reader.read();
-    }
-  } catch (error) {
-    console.error(
-      `consent-edge: site ${siteId}: HTML rewriting failed mid-page, truncated: ${describe(error)}`,
-    );
-  }
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
     },
   });
 }

@@ -1,0 +1,213 @@
+/** The HTML stage through the whole worker: encodings, fallbacks, headers, runtime, debug. */
+import { describe, expect, inject, it } from "vitest";
+import { RUNTIME_SOURCE } from "../src/html/runtime";
+import { FALLBACK_CSP } from "../src/html/csp";
+import { appFor, consent, send, testSite } from "./helpers";
+import { page, rewrite } from "./html-helpers";
+
+const app = appFor(testSite());
+const WWW = "https://www.example.com/";
+const GA = '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>';
+const base64 = (text: string | Uint8Array) =>
+  btoa(String.fromCharCode(...(typeof text === "string" ? new TextEncoder().encode(text) : text)));
+
+function serve(
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+  extra: Record<string, string> = {},
+) {
+  return {
+    headers: {
+      "X-Fixture-Body": base64(body),
+      "X-Fixture-Header": JSON.stringify({ "Content-Type": "text/html; charset=utf-8", ...headers }),
+      ...extra,
+    },
+  };
+}
+
+describe("only HTML is rewritten", () => {
+  it.each([
+    ["application/json", '{"src":"https://www.googletagmanager.com/gtag/js"}'],
+    ["text/javascript", "document.write('<script src=https://connect.facebook.net/x.js></script>')"],
+    ["image/svg+xml", '<svg><script href="https://www.clarity.ms/tag/x"/></svg>'],
+    ["text/plain", GA],
+  ])("%s passes byte for byte", async (type, body) => {
+    const res = await send(app, WWW, serve(body, { "Content-Type": type }));
+    expect(await res.text()).toBe(body);
+  });
+
+  it("binary bodies pass byte for byte", async () => {
+    const bytes = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31) % 256);
+    const res = await send(
+      app,
+      WWW,
+      serve(bytes, { "Content-Type": "image/png" }, { "X-Fixture-Chunk": "100" }),
+    );
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
+  });
+});
+
+describe("content encoding", () => {
+  const html = page(GA);
+
+  it.each(["gzip", "deflate"])("a %s origin body is decoded and rewritten", async (encoding) => {
+    const res = await send(
+      app,
+      WWW,
+      serve(html, {}, { "X-Fixture-Encoding": encoding, "X-Fixture-Chunk": "16" }),
+    );
+    const text = await res.text();
+    expect(text).toContain('data-ce-src="https://www.googletagmanager.com/gtag/js?id=G-1"');
+    expect(text).not.toContain(' src="https://www.googletagmanager.com');
+    expect(text).toContain("<p>Content</p>");
+  });
+
+  it("a br origin body is decoded and rewritten", async () => {
+    const res = await send(app, WWW, {
+      headers: {
+        "X-Fixture-Body": inject("brotliPage"),
+        "X-Fixture-Encoding": "raw",
+        "X-Fixture-Header": JSON.stringify({ "Content-Type": "text/html", "Content-Encoding": "br" }),
+      },
+    });
+    const text = await res.text();
+    expect(text).toContain("<p>br</p>");
+    expect(text).toContain('data-ce-src="https://www.googletagmanager.com/gtag/js?id=G-BR"');
+    expect(inject("brotliPagePlain")).toContain(' src="https://www.googletagmanager.com/gtag/js?id=G-BR"');
+  });
+
+  it("asks the origin only for encodings the runtime can decode", async () => {
+    const res = await send(app, WWW, {
+      headers: { "Accept-Encoding": "zstd, br;q=0.9, gzip, deflate, compress" },
+    });
+    const received = await res.json<{ headers: Record<string, string> }>();
+    expect(received.headers["accept-encoding"]).toBe("br;q=0.9, gzip");
+  });
+
+  it("a body in an encoding it cannot decode is not rewritten, but served under a strict CSP", async () => {
+    const res = await send(
+      app,
+      WWW,
+      serve(
+        new Uint8Array([40, 181, 47, 253, 0, 1, 2]),
+        { "Content-Encoding": "zstd" },
+        { "X-Fixture-Encoding": "raw", "X-Consent-Debug": "test-debug-secret" },
+      ),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Consent-Html")).toBe("fallback: encoding zstd; strict CSP");
+    expect(res.headers.get("Content-Security-Policy")).toBe(FALLBACK_CSP);
+  });
+});
+
+describe("pages the rewriter cannot handle", () => {
+  it.each([
+    ["an ASCII-incompatible charset", page(GA), "text/html; charset=utf-16", "fallback: charset; strict CSP"],
+    ["an unknown charset", page(GA), "text/html; charset=x-bogus", "fallback: charset; strict CSP"],
+    [
+      "ambiguous markup (noscript inside select)",
+      page(`${GA}<select><option>a<noscript>x</noscript></select>`),
+      "text/html; charset=utf-8",
+      "fallback: ambiguous markup; strict CSP",
+    ],
+  ])(
+    "%s: the original page under a strict CSP, never a 5xx or an empty body",
+    async (_, html, type, reason) => {
+      const res = await send(app, WWW, { ...serve(html, { "Content-Type": type }), debug: true });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(html);
+      expect(res.headers.get("X-Consent-Html")).toBe(reason);
+      expect(res.headers.get("Content-Security-Policy")).toBe(FALLBACK_CSP);
+    },
+  );
+
+  it("with every category granted the fallback adds no CSP", async () => {
+    const html = page(`${GA}<select><option>a<noscript>x</noscript></select>`);
+    const res = await send(app, WWW, {
+      ...serve(html, {}, { Cookie: consent(["functional", "analytics", "marketing"]) }),
+      debug: true,
+    });
+    expect(await res.text()).toBe(html);
+    expect(res.headers.get("X-Consent-Html")).toBe("fallback: ambiguous markup");
+    expect(res.headers.has("Content-Security-Policy")).toBe(false);
+  });
+});
+
+describe("response headers of a rewritten page", () => {
+  it("drop the length, weaken the validator, vary on Cookie, stay private", async () => {
+    const res = await send(
+      app,
+      WWW,
+      serve(page(GA), { ETag: '"abc"', "Content-Length": "999", "Cache-Control": "public, max-age=300" }),
+    );
+    await res.text();
+    expect(res.headers.get("ETag")).toBe('W/"abc"');
+    expect(res.headers.get("Vary")).toBe("Cookie");
+    expect(res.headers.get("Cache-Control")).toBe("private, max-age=300");
+  });
+
+  it("the runtime carries the page's CSP nonce and comes before every script", async () => {
+    const html = page(`<script nonce="n0nce">first()</script>${GA}`);
+    const res = await send(
+      app,
+      WWW,
+      serve(html, { "Content-Security-Policy": "script-src 'nonce-n0nce' 'strict-dynamic'" }),
+    );
+    const text = await res.text();
+    const firstScript = text.indexOf("<script");
+    expect(text.slice(firstScript, firstScript + 32)).toBe('<script nonce="n0nce">(function(');
+    expect(text).toContain('<script nonce="n0nce">first()</script>');
+  });
+
+  it("debug headers count what was neutralised, and the rules that fired", async () => {
+    const res = await send(app, WWW, {
+      ...serve(page(`${GA}<iframe src="https://www.youtube.com/embed/x"></iframe>`)),
+      debug: true,
+    });
+    expect(res.headers.get("X-Consent-Html")).toBe("rewritten");
+    expect(res.headers.get("X-Consent-Elements-Neutralised")).toBe(
+      "2: script host:googletagmanager.com (analytics), iframe host:youtube.com (marketing)",
+    );
+  });
+
+  it("report-only leaves the page alone", async () => {
+    const reportOnly = appFor(testSite({ mode: "report-only" }));
+    const html = page(GA);
+    const res = await send(reportOnly, WWW, { ...serve(html), debug: true });
+    expect(await res.text()).toBe(html);
+    expect(res.headers.get("X-Consent-Html")).toBe("report-only: unchanged");
+  });
+});
+
+describe("the runtime", () => {
+  it("is at most 2 KB gzipped", async () => {
+    const gzipped = await new Response(
+      new Blob([RUNTIME_SOURCE]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer();
+    expect(gzipped.byteLength).toBeLessThanOrEqual(2_048);
+  });
+
+  it("is injected once even without <head>, before the first script", async () => {
+    const { text } = await rewrite(`<p>hi</p>${GA}<script>x()</script>`, []);
+    expect(text.match(/<!-- consent-edge runtime -->/g)).toHaveLength(1);
+    expect(text.indexOf("<!-- consent-edge runtime -->")).toBeLessThan(text.indexOf("<script"));
+  });
+
+  it("cannot be broken out of by config text", async () => {
+    const { text } = await rewrite(page(GA), [], {});
+    expect(text).not.toContain("</script><script>alert");
+  });
+});
+
+describe("a rewriter failure past the look-ahead window", () => {
+  it("ends the page where it failed: nothing unenforced is sent after it", async () => {
+    const filler = "<p>filler paragraph to push the failure past the look-ahead window</p>\n".repeat(1_500);
+    const html = page(`${filler}<select><option>a<noscript>x</noscript></select>${GA}<p>tail</p>`);
+    const res = await send(app, WWW, serve(html, {}, { "X-Fixture-Chunk": "4096" }));
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    expect(text).not.toContain("<p>tail</p>");
+    expect(text).not.toContain(' src="https://www.googletagmanager.com');
+  });
+});
