@@ -62,6 +62,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**"],
       provide: {
         publicSuffixTests: sharedTestData("public-suffix/tests.txt"),
         topSetCookie: sharedTestData("top-set-cookie/top-set-cookie.json"),

@@ -1,0 +1,153 @@
+/**
+ * What the browser test runs against, all on loopback:
+ *   - consent-edge (the bundled worker, as deployed) in front of the demo origin, in Miniflare;
+ *   - fake tracker servers on ports 80 and 443 that every tracker host resolves to (Chromium's
+ *     --host-resolver-rules), which record each request and answer like the real vendor would
+ *     (the analytics scripts set their cookies with document.cookie).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+
+export interface TrackerHit {
+  host: string;
+  path: string;
+}
+
+/** What each fake vendor script does when it runs: set the cookies the real one sets. */
+const FAKE_SCRIPTS: Array<[RegExp, string]> = [
+  [
+    /googletagmanager\.com\/gtag\/js\?id=G-/,
+    `document.cookie="_ga=GA1.1.e2e; path=/; max-age=3600"; document.cookie="_ga_DEMO123=GS1.e2e; path=/; max-age=3600"; window.__loaded=(window.__loaded||[]).concat("ga4");`,
+  ],
+  [
+    /googletagmanager\.com\/gtag\/js\?id=AW-/,
+    `document.cookie="_gcl_au=1.1.e2e; path=/; max-age=3600"; window.__loaded=(window.__loaded||[]).concat("ads");`,
+  ],
+  [
+    /clarity\.ms\/tag\//,
+    `document.cookie="_clck=e2e; path=/; max-age=3600"; window.__loaded=(window.__loaded||[]).concat("clarity");`,
+  ],
+  [
+    /posthog\.com\/static\/array\.js/,
+    `document.cookie="ph_phc_demo123_posthog=e2e; path=/; max-age=3600"; window.__loaded=(window.__loaded||[]).concat("posthog");`,
+  ],
+  [
+    /analytics\.aktok\.com\/matomo\.js/,
+    `document.cookie="_pk_id.1.1fff=e2e; path=/; max-age=3600"; window.__loaded=(window.__loaded||[]).concat("matomo");`,
+  ],
+  [
+    /connect\.facebook\.net/,
+    `document.cookie="_fbp=fb.1.e2e; path=/; max-age=3600"; window.__loaded=(window.__loaded||[]).concat("meta");`,
+  ],
+];
+
+export async function bundleWorker(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    write: false,
+    target: "es2022",
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`no bundle for ${entry}`);
+  return output.text;
+}
+
+export async function startEdge(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const [edge, origin] = await Promise.all([
+    bundleWorker("src/index.ts"),
+    bundleWorker("demo/origin/index.ts"),
+  ]);
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    workers: [
+      {
+        name: "consent-edge",
+        modules: true,
+        script: edge,
+        compatibilityDate: "2026-04-20",
+        serviceBindings: { DEMO_ORIGIN: "demo-origin" },
+        bindings: { CONSENT_DEBUG_SECRET: "e2e-secret" },
+      },
+      { name: "demo-origin", modules: true, script: origin, compatibilityDate: "2026-04-20" },
+    ],
+  });
+  const url = await mf.ready;
+  return { url: url.href.replace("127.0.0.1", "localhost"), stop: () => mf.dispose() };
+}
+
+function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), "consent-edge-e2e-"));
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=fake-tracker",
+    ],
+    { stdio: "ignore" },
+  );
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+export async function startFakeTrackers(): Promise<{ hits: TrackerHit[]; stop: () => Promise<void> }> {
+  const hits: TrackerHit[] = [];
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const host = (request.headers.host ?? "").replace(/:\d+$/, "");
+    const path = request.url ?? "/";
+    hits.push({ host, path });
+    const script = FAKE_SCRIPTS.find(([pattern]) => pattern.test(`${host}${path}`));
+    response.writeHead(200, {
+      "Content-Type": script ? "text/javascript" : "image/gif",
+      "Access-Control-Allow-Origin": "*",
+      "Cache-Control": "no-store",
+    });
+    response.end(script ? script[1] : "");
+  };
+  const servers: Server[] = [createHttpServer(handle), createHttpsServer(selfSignedCertificate(), handle)];
+  await Promise.all(
+    servers.map(
+      (server, i) =>
+        new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(i === 0 ? 80 : 443, "127.0.0.1", resolve);
+        }),
+    ),
+  );
+  return {
+    hits,
+    stop: async () => {
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
+
+/** Debian's Chromium, if installed. */
+export function chromiumPath(): string | undefined {
+  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
+}
