@@ -2,7 +2,7 @@
 import { compileConfig, type Site } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { enforceHtml } from "../src/html/rewrite-html";
-import { runtimeConfig, runtimeElement } from "../src/html/runtime";
+import { runtimeConfig, runtimeElement, runtimeText } from "../src/html/runtime";
 import type { EnforcementReport } from "../src/report";
 import { testSite } from "./helpers";
 
@@ -80,7 +80,7 @@ export async function rewrite(
     report,
   );
   const raw = await new Response(body).text();
-  const runtime = runtimeElement(runtimeConfig(site, grantedSet), undefined);
+  const runtime = runtimeElement(runtimeText(runtimeConfig(site, grantedSet)), undefined);
   return { text: raw.replace(runtime, RUNTIME_MARK), report, headers };
 }
 

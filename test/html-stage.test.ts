@@ -159,6 +159,24 @@ describe("response headers of a rewritten page", () => {
     expect(text).toContain('<script nonce="n0nce">first()</script>');
   });
 
+  it.each([
+    ["script-src 'self' 'sha256-AAAA'", /^script-src 'self' 'sha256-AAAA' 'sha256-[A-Za-z0-9+/]+=*'$/],
+    ["default-src 'self'; img-src *", /^default-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; img-src \*$/],
+    ["script-src 'self' 'unsafe-inline'", /^script-src 'self' 'unsafe-inline'$/],
+    ["img-src *", /^img-src \*$/],
+  ])("a CSP of %j lets the runtime run, and only the runtime", async (policy, expected) => {
+    const res = await send(app, WWW, serve(page(GA), { "Content-Security-Policy": policy }));
+    const text = await res.text();
+    const csp = res.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toMatch(expected);
+    const hash = /'sha256-([^']+)'$/.exec(csp.split(";")[0] ?? "")?.[1];
+    if (hash && hash !== "AAAA") {
+      const runtime = /<script>(\(function\(C\)[\s\S]*?)<\/script>/.exec(text)?.[1] ?? "";
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(runtime));
+      expect(btoa(String.fromCharCode(...new Uint8Array(digest)))).toBe(hash);
+    }
+  });
+
   it("debug headers count what was neutralised, and the rules that fired", async () => {
     const res = await send(app, WWW, {
       ...serve(page(`${GA}<iframe src="https://www.youtube.com/embed/x"></iframe>`)),

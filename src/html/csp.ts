@@ -17,3 +17,26 @@ export function cspNonce(headers: Headers): string | undefined {
  */
 export const FALLBACK_CSP =
   "script-src 'self'; frame-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'";
+
+/**
+ * A page whose CSP allows inline scripts neither by nonce nor by 'unsafe-inline' (a hash-based
+ * policy) would block the injected runtime: add the runtime's own hash to the directive that
+ * governs scripts (CSP3 §6.7.2.9: script-src-elem, else script-src, else default-src). Policies
+ * with 'unsafe-inline' are left alone: adding a hash would switch 'unsafe-inline' off.
+ */
+export async function allowInlineScript(headers: Headers, scriptText: string): Promise<void> {
+  const policy = headers.get("Content-Security-Policy");
+  if (!policy) return;
+  const directives = policy.split(";").map((directive) => directive.trim());
+  const names = directives.map((directive) => (directive.split(/\s+/)[0] ?? "").toLowerCase());
+  const index = ["script-src-elem", "script-src", "default-src"]
+    .map((name) => names.indexOf(name))
+    .find((i) => i !== -1);
+  if (index === undefined) return;
+  const directive = directives[index] ?? "";
+  if (/'unsafe-inline'|'nonce-/i.test(directive)) return;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(scriptText));
+  const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+  directives[index] = `${directive} 'sha256-${hash}'`;
+  headers.set("Content-Security-Policy", directives.filter((d) => d !== "").join("; "));
+}

@@ -6,9 +6,9 @@
  */
 import type { Site } from "../config/compile";
 import type { EnforcementReport } from "../report";
-import { cspNonce, FALLBACK_CSP } from "./csp";
+import { allowInlineScript, cspNonce, FALLBACK_CSP } from "./csp";
 import { buildNeutraliser } from "./neutralise";
-import { runtimeConfig, runtimeElement } from "./runtime";
+import { runtimeConfig, runtimeElement, runtimeText } from "./runtime";
 
 /** Encodings the Workers runtime decodes for us; anything else arrives still encoded. */
 const DECODED_ENCODINGS = new Set(["", "identity", "gzip", "x-gzip", "br"]);
@@ -60,7 +60,9 @@ export async function enforceHtml(
     return fallback(body, headers, input, report, `encoding ${encoding}`);
   }
 
-  const runtime = runtimeElement(runtimeConfig(input.site, input.granted), cspNonce(headers));
+  const script = runtimeText(runtimeConfig(input.site, input.granted));
+  const nonce = cspNonce(headers);
+  const runtime = runtimeElement(script, nonce);
   const rewriter = buildNeutraliser({
     classifier: input.site.classifyResource,
     granted: input.granted,
@@ -103,6 +105,7 @@ export async function enforceHtml(
   void original.cancel();
 
   report.html = "rewritten";
+  if (!nonce) await allowInlineScript(headers, script);
   // The body changed: its length is unknown and the origin's validator is no longer exact.
   headers.delete("Content-Length");
   const etag = headers.get("ETag");

@@ -79,12 +79,15 @@ export function runtimeConfig(site: Site, granted: ReadonlySet<string>): Runtime
   };
 }
 
+/** The text of the injected script. `<` is escaped so that nothing in the config can close the element. */
+export function runtimeText(config: RuntimeConfig): string {
+  return `${RUNTIME_SOURCE}(${JSON.stringify(config).replace(/</g, "\\u003c")})`;
+}
+
 /** The `<script>` element to inject; `nonce` is the page's CSP nonce when it has one. */
-export function runtimeElement(config: RuntimeConfig, nonce: string | undefined): string {
-  // `<` is escaped so that nothing in the config can close the script element.
-  const json = JSON.stringify(config).replace(/</g, "\\u003c");
+export function runtimeElement(text: string, nonce: string | undefined): string {
   const nonceAttribute = nonce ? ` nonce="${nonce.replace(/[^A-Za-z0-9+/=_-]/g, "")}"` : "";
-  return `<script${nonceAttribute}>${RUNTIME_SOURCE}(${json})</script>`;
+  return `<script${nonceAttribute}>${text}</script>`;
 }
 
 function escapeRegExp(text: string): string {
