@@ -30,8 +30,19 @@ export async function enforceRequest(
   const now = Math.floor(startedAt / 1000);
   const requestUrl = new URL(request.url);
   const cookies = parseCookieHeader(request.headers.get("Cookie"));
-  const consent = resolveConsent({ cookies, headers: request.headers, now }, site);
-  const requestPlan = planRequestCookies(cookies, site.classifyCookie, consent.granted, site.undeclared);
+  const geo = request.cf as { country?: string; regionCode?: string } | undefined;
+  const consent = resolveConsent(
+    { cookies, headers: request.headers, now, country: geo?.country, regionCode: geo?.regionCode },
+    site,
+    site.consentSources,
+  );
+  const requestPlan = planRequestCookies(
+    cookies,
+    site.classifyCookie,
+    consent.granted,
+    site.undeclared,
+    consent.signals.dnt,
+  );
   const report = newReport(site, consent, requestPlan, startedAt);
   const debug = isDebugAllowed(request, site.debugSecret ? env[site.debugSecret] : undefined);
 
@@ -54,11 +65,22 @@ export async function enforceRequest(
   let response: Response;
   try {
     const headers = withoutConsentHeaders(originResponse.headers);
-    enforceCookies(headers, { site, granted: consent.granted, requestPlan, requestUrl, now }, report);
+    enforceCookies(
+      headers,
+      { site, granted: consent.granted, doNotTrack: consent.signals.dnt, requestPlan, requestUrl, now },
+      report,
+    );
     const body = await enforceHtml(
       originResponse,
       headers,
-      { site, granted: consent.granted, page: requestUrl, method: request.method, buffer: await debug },
+      {
+        site,
+        granted: consent.granted,
+        doNotTrack: consent.signals.dnt,
+        page: requestUrl,
+        method: request.method,
+        buffer: await debug,
+      },
       report,
     );
     // A rewritten page carries this visitor's consent in its markup.

@@ -133,6 +133,15 @@ describe("validateConfig", () => {
             cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
             consentCookie: { name: "ce_consent", maxAgeSeconds: 180 * 86_400 },
             trackers: { builtin: true, rules: [], googleConsentMode: false, cookieGuard: false },
+            consent: {
+              sources: [{ kind: "consent-cookie" }],
+              maxAgeSeconds: 180 * 86_400,
+              // The site has no "marketing" category, so GPC has nothing to refuse by default.
+              gpc: { categories: [], bindingIn: ["opt-out", "opt-in"], announce: false },
+              doNotTrack: [],
+              receipts: false,
+            },
+            regions: { default: "opt-in", byArea: {} },
           },
         ],
       },

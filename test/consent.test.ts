@@ -1,19 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { type ValidSite, validateConfig } from "../src/config/validate";
+import { compileConfig, type Site } from "../src/config/compile";
 import { parseConsentCookie, serializeConsentCookie } from "../src/consent/consent-cookie";
 import { resolveConsent } from "../src/consent/resolve-consent";
 import { FIXED_NOW, REVISION, testSite } from "./helpers";
 
 const site = (() => {
-  const result = validateConfig({ sites: [testSite()] });
+  const result = compileConfig({ sites: [testSite()] });
   if (!result.ok) throw new Error("fixture config invalid");
-  return result.config.sites[0] as ValidSite;
+  return result.config.sites[0] as Site;
 })();
 
 const resolve = (cookieHeaderPairs: Array<[string, string]>, now = FIXED_NOW) =>
   resolveConsent(
     { cookies: cookieHeaderPairs.map(([name, value]) => ({ name, value })), headers: new Headers(), now },
     site,
+    site.consentSources,
   );
 
 describe("consent cookie format", () => {
@@ -64,7 +65,16 @@ describe("resolveConsent", () => {
       granted: new Set(["necessary"]),
       decided: false,
       source: "default",
-      reason: "consent-cookie:no-cookie",
+      reason: "consent-cookie: no-cookie",
+      region: { area: undefined, model: "opt-in" },
+      signals: { gpc: false, dnt: false },
+      decidedBy: {
+        necessary: "necessary",
+        functional: "default:opt-in",
+        analytics: "default:opt-in",
+        marketing: "default:opt-in",
+      },
+      ignored: ["consent-cookie: no-cookie"],
     });
   });
 
@@ -75,9 +85,9 @@ describe("resolveConsent", () => {
   });
 
   it.each([
-    [`1.2025-01-01.${FIXED_NOW}.analytics`, "consent-cookie:old-revision"],
-    ["garbage", "consent-cookie:unparseable"],
-    [`1.${REVISION}.${FIXED_NOW + 2 * 86_400}.analytics`, "consent-cookie:future-date"],
+    [`1.2025-01-01.${FIXED_NOW}.analytics`, "consent-cookie: old-revision"],
+    ["garbage", "consent-cookie: unparseable"],
+    [`1.${REVISION}.${FIXED_NOW + 2 * 86_400}.analytics`, "consent-cookie: future-date"],
   ])("%j is undecided (%s)", (value, reason) => {
     const state = resolve([["ce_consent", value]]);
     expect(state.granted).toEqual(new Set(["necessary"]));
@@ -104,7 +114,7 @@ describe("resolveConsent", () => {
         },
       },
     ]);
-    expect(state).toMatchObject({ decided: false, reason: "consent-cookie:error" });
+    expect(state).toMatchObject({ decided: false, reason: "consent-cookie: error" });
     expect(state.granted).toEqual(new Set(["necessary"]));
   });
 });

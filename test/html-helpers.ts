@@ -37,7 +37,16 @@ export function emptyReport(site: Site): EnforcementReport {
   return {
     siteId: site.id,
     mode: site.mode,
-    consent: { granted: new Set(["necessary"]), decided: false, source: "default", reason: "test" },
+    consent: {
+      granted: new Set(["necessary"]),
+      decided: false,
+      source: "default",
+      reason: "test",
+      region: { area: undefined, model: "opt-in" },
+      signals: { gpc: false, dnt: false },
+      decidedBy: {},
+      ignored: [],
+    },
     dropped: [],
     neutralised: [],
     rewritten: [],
@@ -57,7 +66,13 @@ export interface Rewritten {
 export async function rewrite(
   input: string | Uint8Array,
   granted: string[],
-  options: { chunk?: number; site?: Site; contentType?: string; headers?: Record<string, string> } = {},
+  options: {
+    chunk?: number;
+    site?: Site;
+    contentType?: string;
+    headers?: Record<string, string>;
+    doNotTrack?: boolean;
+  } = {},
 ): Promise<Rewritten> {
   const site = options.site ?? htmlSite();
   const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
@@ -73,6 +88,7 @@ export async function rewrite(
     {
       site,
       granted: grantedSet,
+      doNotTrack: options.doNotTrack ?? false,
       page: new URL("https://www.example.com/page"),
       method: "GET",
       buffer: false,

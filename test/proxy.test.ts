@@ -241,7 +241,7 @@ describe("debug headers", () => {
     expect(res.headers.get("X-Consent-Cookies-Dropped")).toBe(
       "_ga (analytics: _ga), _ga_X (analytics: _ga_*), zzz (undeclared: block)",
     );
-    expect(res.headers.get("X-Consent-Source")).toBe("default: undecided (consent-cookie:no-cookie)");
+    expect(res.headers.get("X-Consent-Source")).toBe("default: undecided (consent-cookie: no-cookie)");
   });
 
   it.each([

@@ -2,6 +2,8 @@
  * Validated config -> what requests use: the site router and one cookie classifier per site.
  * Runs once per isolate; requests never loop over rules.
  */
+import { buildSources } from "../consent/sources/build-sources";
+import type { ConsentSource } from "../consent/sources/source";
 import { type ClassifyCookie, compileCookieClassifier } from "../cookies/classify-cookie";
 import { compileResourceClassifier, type ResourceClassifier } from "../html/classify-resource";
 import { compileSiteMatcher, type MatchSite } from "../route/match-site";
@@ -10,6 +12,7 @@ import { type ConfigProblem, type ValidSite, validateConfig } from "./validate";
 export interface Site extends ValidSite {
   classifyCookie: ClassifyCookie;
   classifyResource: ResourceClassifier;
+  consentSources: ConsentSource[];
 }
 
 export interface CompiledConfig {
@@ -26,6 +29,7 @@ export function compileConfig(input: unknown): CompileResult {
     ...site,
     classifyCookie: compileCookieClassifier(site.cookies, site.consentCookie.name),
     classifyResource: compileResourceClassifier(site.trackers.rules, site.trackers.builtin),
+    consentSources: buildSources(site.consent.sources),
   }));
   return { ok: true, config: { sites, matchSite: compileSiteMatcher(sites) } };
 }

@@ -39,6 +39,8 @@ export interface CookieRuleInput {
   sameSite?: SameSite;
   /** The cookie is restricted to this path (and expired on it when withdrawn). */
   path?: string;
+  /** Also refused when the visitor sends Do Not Track (DNT: 1), even if the category is granted. */
+  doNotTrack?: boolean;
 }
 
 /**
@@ -55,6 +57,8 @@ export interface TrackerRuleInput {
   category: string;
   /** Who it is, for the placeholder text and debug headers: "YouTube". */
   vendor?: string;
+  /** Also refused when the visitor sends Do Not Track (DNT: 1), even if the category is granted. */
+  doNotTrack?: boolean;
 }
 
 export interface TrackersInput {
@@ -66,6 +70,51 @@ export interface TrackersInput {
   googleConsentMode?: boolean;
   /** Refuse `document.cookie` writes of cookies whose category is not granted. */
   cookieGuard?: boolean;
+}
+
+/** An existing CMP whose cookie consent-edge reads, with its groups mapped to the site's categories. */
+export interface CmpSourceInput {
+  /** onetrust | cookiebot | vanilla-cookieconsent | klaro | cookieyes | complianz | didomi | tcf */
+  cmp: string;
+  /** The CMP's group/purpose/service id -> a category of the site. Replaces the documented default. */
+  map?: Record<string, string>;
+  /** A cookie name other than the CMP's default (TCF: "euconsent-v2"). */
+  cookie?: string;
+}
+
+export const REGION_MODELS = ["opt-in", "opt-out", "notice"] as const;
+export type RegionModel = (typeof REGION_MODELS)[number];
+
+export interface ConsentInput {
+  /**
+   * Where consent is read from, in order; the first that holds a decision wins. "consent-cookie" is
+   * consent-edge's own cookie; the others are CMPs. Default: ["consent-cookie"].
+   */
+  sources?: Array<"consent-cookie" | string | CmpSourceInput>;
+  /** A decision older than this is void (undecided). Default "180d" (CNIL: 6 months). */
+  maxAge?: DurationInput;
+  /** Global Privacy Control (Sec-GPC: 1). */
+  gpc?: {
+    /** Categories GPC refuses (sale/sharing of data). Default ["marketing"]. */
+    categories?: string[];
+    /** Region models where it is binding, even over a consent cookie. Default ["opt-out", "opt-in"]. */
+    bindingIn?: RegionModel[];
+    /** Serve /.well-known/gpc.json saying the site honours GPC. Default false. */
+    announce?: boolean;
+  };
+  /** Do Not Track (DNT: 1) refuses these categories. Rules can also opt in one by one ("doNotTrack": true). */
+  doNotTrack?: string[];
+  /** Keep a receipt of every decision made through the consent API in D1 (binding CONSENT_DB). */
+  receipts?: boolean;
+}
+
+export interface RegionsInput {
+  /** The model for visitors whose country matches no list. Default "opt-in" (the strictest). */
+  default?: RegionModel;
+  /** Countries (ISO 3166-1 alpha-2), "EEA", or US states as "US-CA". */
+  "opt-in"?: string[];
+  "opt-out"?: string[];
+  notice?: string[];
 }
 
 export interface ConsentCookieInput {
@@ -95,6 +144,10 @@ export interface SiteInput {
   consentCookie?: ConsentCookieInput;
   /** Third-party resources in HTML pages: which need which category. */
   trackers?: TrackersInput;
+  /** Where consent comes from besides consent-edge's own cookie: CMPs, TCF, GPC, DNT, receipts. */
+  consent?: ConsentInput;
+  /** Which consent model applies where. Default: opt-in everywhere. */
+  regions?: RegionsInput;
   /** Name of the Worker secret (binding) holding the debug secret. Absent: debugging is off. */
   debugSecret?: string;
 }

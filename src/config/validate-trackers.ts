@@ -7,6 +7,8 @@ export interface TrackerRule {
   match: string;
   category: string;
   vendor?: string;
+  /** Refused when the visitor sends DNT: 1, whatever they granted. */
+  doNotTrack?: boolean;
 }
 
 export interface ValidTrackers {
@@ -17,7 +19,7 @@ export interface ValidTrackers {
 }
 
 const TRACKERS_FIELDS = ["builtin", "rules", "googleConsentMode", "cookieGuard"] as const;
-const RULE_FIELDS = ["host", "url", "inline", "category", "vendor"] as const;
+const RULE_FIELDS = ["host", "url", "inline", "category", "vendor", "doNotTrack"] as const;
 const HOST = /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$/;
 
 export const DEFAULT_TRACKERS: ValidTrackers = {
@@ -126,6 +128,10 @@ export function validateTrackers(
     if (!valid || typeof match !== "string") return;
     const rule: TrackerRule = { kind, match, category };
     if (typeof entry.vendor === "string") rule.vendor = entry.vendor;
+    if (entry.doNotTrack === true) rule.doNotTrack = true;
+    else if (entry.doNotTrack !== undefined && entry.doNotTrack !== false) {
+      report(`${where}.doNotTrack`, "doNotTrack must be true or false", 'write "doNotTrack": true');
+    }
     trackers.rules.push(rule);
   });
   return trackers;

@@ -4,6 +4,7 @@
  * Pure: no I/O, no clock. Runs in `npm run check` and once per isolate in the worker.
  */
 import { MAX_COOKIE_LIFETIME_SECONDS, parseDuration } from "./duration";
+import { validateConsent, validateRegions, type ValidConsent, type ValidRegions } from "./validate-consent";
 import { validateTrackers, type ValidTrackers } from "./validate-trackers";
 import { checkUnknownFields, type ConfigProblem, isObject, type Report } from "./problems";
 import {
@@ -35,6 +36,8 @@ export interface CookieRule {
   httpOnly?: boolean;
   sameSite?: SameSite;
   path?: string;
+  /** Refused when the visitor sends DNT: 1, whatever they granted. */
+  doNotTrack?: boolean;
 }
 
 export interface ValidSite {
@@ -51,6 +54,8 @@ export interface ValidSite {
   consentCookie: { name: string; maxAgeSeconds: number };
   debugSecret?: string;
   trackers: ValidTrackers;
+  consent: ValidConsent;
+  regions: ValidRegions;
 }
 
 export interface ValidConfig {
@@ -72,8 +77,11 @@ const SITE_FIELDS = [
   "consentCookie",
   "debugSecret",
   "trackers",
+  "consent",
+  "regions",
 ] as const;
 const RULE_FIELDS = [
+  "doNotTrack",
   "name",
   "category",
   "purpose",
@@ -186,6 +194,8 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
   const consentCookie = validateConsentCookie(raw.consentCookie, `${at}.consentCookie`, report);
   const cookies = validateRules(raw.cookies, categories, consentCookie.name, `${at}.cookies`, report);
   const trackers = validateTrackers(raw.trackers, categories, `${at}.trackers`, report);
+  const consent = validateConsent(raw.consent, categories, `${at}.consent`, report);
+  const regions = validateRegions(raw.regions, `${at}.regions`, report);
 
   let debugSecret: string | undefined;
   if (raw.debugSecret !== undefined) {
@@ -212,6 +222,8 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
     cookies,
     consentCookie,
     trackers,
+    consent,
+    regions,
     ...(debugSecret ? { debugSecret } : {}),
   };
 }
@@ -452,7 +464,7 @@ function validateRules(
       if (seconds === undefined) valid = false;
       else rule.maxAgeSeconds = seconds;
     }
-    for (const flag of ["secure", "httpOnly"] as const) {
+    for (const flag of ["secure", "httpOnly", "doNotTrack"] as const) {
       if (entry[flag] === undefined) continue;
       if (typeof entry[flag] === "boolean") rule[flag] = entry[flag];
       else fail(flag, `${flag} must be true or false`, `write "${flag}": true`);

@@ -1,49 +1,81 @@
 /**
- * Resolve a request's consent: ask each source in order; the first that decides wins.
- * Undecided means only `necessary` is granted: the default is to refuse, never to allow.
+ * Resolve a request's consent, in four steps:
+ *   1. the region's model (opt-in, opt-out, notice) from the visitor's country;
+ *   2. the site's sources in order (its own cookie, then CMPs); the first that holds a decision
+ *      for this policy revision, younger than the maximum consent age, wins;
+ *   3. no decision: opt-in grants only `necessary`; opt-out and notice grant every category;
+ *   4. signals on top: GPC refuses its categories where binding (even over a decision), DNT the
+ *      site's DNT categories.
+ * Pure: no I/O, the clock is passed in. A source that throws did not decide (fail closed).
  */
 import { NECESSARY } from "../config/types";
 import type { ValidSite } from "../config/validate";
-import { readOwnConsentCookie } from "./sources/own-cookie";
-import type { ConsentSource } from "./sources/source";
+import { regionOf } from "./region";
+import type { ConsentSource, SourceDecision } from "./sources/source";
 import type { ConsentInput, ConsentState } from "./types";
-
-export const DEFAULT_SOURCES: readonly ConsentSource[] = [
-  { name: "consent-cookie", read: readOwnConsentCookie },
-];
 
 export function resolveConsent(
   input: ConsentInput,
   site: ValidSite,
-  sources: readonly ConsentSource[] = DEFAULT_SOURCES,
+  sources: readonly ConsentSource[],
 ): ConsentState {
-  const skipped: string[] = [];
-  for (const source of sources) {
+  const region = regionOf(site.regions, input.country, input.regionCode);
+  const gpc = input.headers.get("Sec-GPC")?.trim() === "1";
+  const dnt = input.headers.get("DNT")?.trim() === "1";
+  const ignored: string[] = [];
+
+  let decision: SourceDecision | undefined;
+  let source = "default";
+  for (const candidate of sources) {
     let result: ReturnType<ConsentSource["read"]>;
     try {
-      result = source.read(input, site);
+      result = candidate.read(input, site);
     } catch {
-      // A source must never throw; if one does, it did not decide. Fail closed.
       result = { skip: "error" };
     }
     if ("skip" in result) {
-      skipped.push(`${source.name}:${result.skip}`);
+      ignored.push(`${candidate.name}: ${result.skip}`);
       continue;
     }
-    const { decision } = result;
-    return {
-      granted: new Set([NECESSARY, ...decision.granted]),
-      decided: true,
-      source: source.name,
-      reason: "valid",
-      ...(decision.givenAt !== undefined ? { givenAt: decision.givenAt } : {}),
-      ...(decision.receiptId !== undefined ? { receiptId: decision.receiptId } : {}),
-    };
+    const { givenAt } = result.decision;
+    if (givenAt !== undefined && input.now - givenAt > site.consent.maxAgeSeconds) {
+      ignored.push(`${candidate.name}: expired`);
+      continue;
+    }
+    decision = result.decision;
+    source = candidate.name;
+    break;
   }
+
+  const decidedBy: Record<string, string> = {};
+  const granted = new Set<string>([NECESSARY]);
+  decidedBy[NECESSARY] = NECESSARY;
+  for (const category of site.categories) {
+    if (category === NECESSARY) continue;
+    const yes = decision ? decision.granted.includes(category) : region.model !== "opt-in";
+    if (yes) granted.add(category);
+    decidedBy[category] = decision ? source : `default:${region.model}`;
+  }
+  if (gpc && site.consent.gpc.bindingIn.includes(region.model)) {
+    for (const category of site.consent.gpc.categories) refuse(category, "gpc");
+  }
+  if (dnt) for (const category of site.consent.doNotTrack) refuse(category, "dnt");
+
+  // A signal overrides whatever granted the category; a category already refused keeps its reason.
+  function refuse(category: string, by: string) {
+    if (granted.delete(category)) decidedBy[category] = by;
+  }
+
   return {
-    granted: new Set([NECESSARY]),
-    decided: false,
-    source: "default",
-    reason: skipped.join(" ") || "no-source",
+    granted,
+    decided: decision !== undefined,
+    source,
+    reason: decision ? "valid" : ignored.join(", ") || "no-source",
+    ...(decision?.givenAt !== undefined ? { givenAt: decision.givenAt } : {}),
+    ...(decision?.receiptId !== undefined ? { receiptId: decision.receiptId } : {}),
+    region,
+    signals: { gpc, dnt },
+    decidedBy,
+    ignored,
   };
 }

@@ -1,18 +1,28 @@
 /** The resolved consent of one request: what every later stage decides from. */
+import type { RegionModel } from "../config/types";
 
-/** Where a state came from. Later sources (CMP cookies, TCF, GPC, region defaults) extend this. */
-export type ConsentSourceName = "consent-cookie" | "default";
+/** Where a decision came from: consent-edge's own cookie, a CMP ("onetrust", "tcf"...), or the region default. */
+export type ConsentSourceName = string;
 
 export interface ConsentState {
   /** Granted categories; always contains `necessary`. */
   granted: ReadonlySet<string>;
   /** False while the visitor has not made a choice that applies to this policy revision. */
   decided: boolean;
+  /** The source that decided, or "default" (the region's model). */
   source: ConsentSourceName;
-  /** Why this source decided, or why the default applied: `valid`, `no-cookie`, `unparseable`, `old-revision`... */
+  /** Why this source decided, or why the default applied: `valid`, `consent-cookie:no-cookie`... */
   reason: string;
   givenAt?: number;
   receiptId?: string;
+  /** The visitor's area ("DE", "US-CA", or undefined when unknown) and the model that applies there. */
+  region: { area: string | undefined; model: RegionModel };
+  /** Sec-GPC: 1 / DNT: 1 were sent. `dnt` also refuses every rule marked `doNotTrack`. */
+  signals: { gpc: boolean; dnt: boolean };
+  /** Category -> what decided it: "consent-cookie", "onetrust", "default:opt-in", "gpc", "dnt", "necessary". */
+  decidedBy: Record<string, string>;
+  /** Sources asked before the deciding one, with why they did not decide: "onetrust: absent". */
+  ignored: string[];
 }
 
 /** What a consent source may read. Plain data; the clock is passed in. */
@@ -21,4 +31,7 @@ export interface ConsentInput {
   headers: Headers;
   /** Unix seconds. */
   now: number;
+  /** Cloudflare's geolocation of the request: `request.cf.country`, `request.cf.regionCode`. */
+  country?: string | undefined;
+  regionCode?: string | undefined;
 }

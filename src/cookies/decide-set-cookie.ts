@@ -17,6 +17,7 @@ export interface SetCookieContext {
   classify: ClassifyCookie;
   granted: ReadonlySet<string>;
   undeclared: UndeclaredPolicy;
+  doNotTrack?: boolean;
   /** Unix seconds. */
   now: number;
 }
@@ -24,7 +25,7 @@ export interface SetCookieContext {
 export function decideSetCookie(raw: string, context: SetCookieContext): SetCookieDecision {
   const line = parseSetCookie(raw);
   const cookie = context.classify(line.name);
-  const verdict = judgeCookie(cookie, context.granted, context.undeclared);
+  const verdict = judgeCookie(cookie, context.granted, context.undeclared, context.doNotTrack);
   if (!verdict.allowed) {
     // An origin deleting a cookie never stores an identifier: let deletions through.
     const lifetime = cookieLifetime(line, context.now);

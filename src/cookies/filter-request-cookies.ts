@@ -29,12 +29,13 @@ export function planRequestCookies(
   classify: ClassifyCookie,
   granted: ReadonlySet<string>,
   undeclared: UndeclaredPolicy,
+  doNotTrack = false,
 ): RequestCookiePlan {
   const plan: RequestCookiePlan = { kept: [], withheld: [], expire: [] };
   const expiring = new Set<string>();
   for (const cookie of cookies) {
     const cookieClass = classify(cookie.name);
-    const verdict = judgeCookie(cookieClass, granted, undeclared);
+    const verdict = judgeCookie(cookieClass, granted, undeclared, doNotTrack);
     if (verdict.allowed) {
       plan.kept.push(cookie);
       continue;

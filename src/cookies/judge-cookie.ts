@@ -6,7 +6,7 @@ import type { UndeclaredPolicy } from "../config/types";
 import type { CookieClass } from "./classify-cookie";
 
 export type CookieReason =
-  | { kind: "rule"; pattern: string; category: string }
+  | { kind: "rule"; pattern: string; category: string; doNotTrack?: true }
   | { kind: "undeclared"; policy: UndeclaredPolicy }
   | { kind: "consent-cookie" };
 
@@ -19,15 +19,19 @@ export function judgeCookie(
   cookie: CookieClass,
   granted: ReadonlySet<string>,
   undeclared: UndeclaredPolicy,
+  /** The visitor sent DNT: 1: rules marked `doNotTrack` are refused whatever was granted. */
+  doNotTrack = false,
 ): CookieVerdict {
   switch (cookie.kind) {
     case "consent-cookie":
       return { allowed: true, reason: { kind: "consent-cookie" } };
-    case "rule":
-      return {
-        allowed: granted.has(cookie.rule.category),
-        reason: { kind: "rule", pattern: cookie.rule.pattern, category: cookie.rule.category },
-      };
+    case "rule": {
+      const { pattern, category } = cookie.rule;
+      if (doNotTrack && cookie.rule.doNotTrack) {
+        return { allowed: false, reason: { kind: "rule", pattern, category, doNotTrack: true } };
+      }
+      return { allowed: granted.has(category), reason: { kind: "rule", pattern, category } };
+    }
     case "undeclared":
       // "report" lets the cookie through and names it in the debug headers.
       return { allowed: undeclared !== "block", reason: { kind: "undeclared", policy: undeclared } };
@@ -37,7 +41,7 @@ export function judgeCookie(
 export function describeReason(reason: CookieReason): string {
   switch (reason.kind) {
     case "rule":
-      return `${reason.category}: ${reason.pattern}`;
+      return `${reason.category}: ${reason.pattern}${reason.doNotTrack ? ", DNT" : ""}`;
     case "undeclared":
       return `undeclared: ${reason.policy}`;
     case "consent-cookie":

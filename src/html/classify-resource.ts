@@ -12,6 +12,8 @@ export interface ResourceMatch {
   /** `host:googletagmanager.com`, `url:https://...`, `inline:_paq.push`: for the debug headers. */
   rule: string;
   vendor?: string;
+  /** Refused when the visitor sends DNT: 1. */
+  doNotTrack?: true;
 }
 
 export interface ResourceClassifier {
@@ -38,6 +40,7 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
   for (const rule of [...(builtin ? BUILTIN_TRACKERS : []), ...siteRules]) {
     const match: ResourceMatch = { category: rule.category, rule: `${rule.kind}:${rule.match}` };
     if (rule.vendor) match.vendor = rule.vendor;
+    if (rule.doNotTrack) match.doNotTrack = true;
     if (rule.kind === "host") hosts.set(rule.match, match);
     else if (rule.kind === "inline") signatures.set(rule.match, match);
     else {

@@ -17,6 +17,8 @@ export interface Neutralised {
 export interface NeutraliseContext {
   classifier: ResourceClassifier;
   granted: ReadonlySet<string>;
+  /** DNT: 1 was sent: rules marked `doNotTrack` need the never-granted DO_NOT_TRACK category too. */
+  doNotTrack: boolean;
   page: URL;
   /** The runtime's `<script>` element, injected before the first element that could load anything. */
   runtime: string;
@@ -29,21 +31,33 @@ const PRELOAD_RELS = new Set(["preconnect", "dns-prefetch", "preload", "prefetch
 const NOSCRIPT_LOADER = /<iframe\b([^>]*)>[\s\S]*?<\/iframe\s*>|<img\b([^>]*)>/gi;
 const SRC_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 
-/** What an element needs: the author's own marking wins over the rules. */
-function requirement(
-  authorCategories: string | null,
-  match: () => ResourceMatch | undefined,
-): { categories: string[]; rule: string } | undefined {
-  if (authorCategories !== null) {
-    const categories = authorCategories.split(/\s+/).filter((category) => category !== "");
-    return categories.length > 0 ? { categories, rule: `attribute:${categories.join(" ")}` } : undefined;
-  }
-  const found = match();
-  return found ? { categories: [found.category], rule: found.rule } : undefined;
-}
+/**
+ * A pseudo-category nobody can grant: an element that needs it (a `doNotTrack` rule, for a visitor
+ * who sent DNT: 1) stays inert, and the runtime never restores it.
+ */
+export const DO_NOT_TRACK = "do-not-track";
 
 export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
   const { classifier, granted, page } = context;
+
+  /** What an element needs: the author's own marking wins over the rules. */
+  const requirement = (
+    authorCategories: string | null,
+    match: () => ResourceMatch | undefined,
+  ): { categories: string[]; rule: string } | undefined => {
+    if (authorCategories !== null) {
+      const categories = authorCategories.split(/\s+/).filter((category) => category !== "");
+      return categories.length > 0 ? { categories, rule: `attribute:${categories.join(" ")}` } : undefined;
+    }
+    const found = match();
+    return found ? needsOf([found]) : undefined;
+  };
+  const needsOf = (matches: ResourceMatch[]): { categories: string[]; rule: string } | undefined => {
+    if (matches.length === 0) return undefined;
+    const categories = new Set(matches.map((match) => match.category));
+    if (context.doNotTrack && matches.some((match) => match.doNotTrack)) categories.add(DO_NOT_TRACK);
+    return { categories: [...categories], rule: matches.map((match) => match.rule).join(" + ") };
+  };
   const refused = (categories: string[]) => categories.filter((category) => !granted.has(category));
 
   let injected = false;
@@ -102,7 +116,7 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       const need =
         script.author !== null
           ? requirement(script.author, () => undefined)
-          : combine(classifier.classifyInline(script.text, page));
+          : needsOf(classifier.classifyInline(script.text, page));
       const blocked = need ? refused(need.categories) : [];
       if (!need || blocked.length === 0) {
         chunk.before(script.text, { html: true });
@@ -234,13 +248,6 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
         });
       },
     });
-}
-
-/** Several matches of one inline script: it needs every category any of them needs. */
-function combine(matches: ResourceMatch[]): { categories: string[]; rule: string } | undefined {
-  if (matches.length === 0) return undefined;
-  const categories = [...new Set(matches.map((match) => match.category))];
-  return { categories, rule: matches.map((match) => match.rule).join(" + ") };
 }
 
 function placeholder(vendor: string, categories: string[]): string {

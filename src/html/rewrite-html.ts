@@ -19,6 +19,7 @@ export const LOOKAHEAD_BYTES = 64 * 1024;
 export interface HtmlInput {
   site: Site;
   granted: ReadonlySet<string>;
+  doNotTrack: boolean;
   page: URL;
   method: string;
   /**
@@ -66,6 +67,7 @@ export async function enforceHtml(
   const rewriter = buildNeutraliser({
     classifier: input.site.classifyResource,
     granted: input.granted,
+    doNotTrack: input.doNotTrack,
     page: input.page,
     runtime,
     neutralised: report.neutralised,

@@ -14,6 +14,7 @@ import { markPrivate } from "./cache-safety";
 export interface CookieEnforcementInput {
   site: Site;
   granted: ReadonlySet<string>;
+  doNotTrack: boolean;
   requestPlan: RequestCookiePlan;
   requestUrl: URL;
   /** Unix seconds. */
@@ -35,6 +36,7 @@ export function enforceCookies(
       classify: site.classifyCookie,
       granted: input.granted,
       undeclared: site.undeclared,
+      doNotTrack: input.doNotTrack,
       now: input.now,
     });
     if (decision.action === "drop") {

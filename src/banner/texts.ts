@@ -1,0 +1,147 @@
+/**
+ * The banner's words: one `BannerTexts` per language, English by default. A site may give several
+ * languages; `pickLanguage` chooses one from the request's `Accept-Language`.
+ *
+ * Texts are plain text, never HTML: the renderer escapes every one of them.
+ */
+
+/** The four categories every site starts with (README "Site": `categories`). */
+export const DEFAULT_BANNER_CATEGORIES = ["necessary", "functional", "analytics", "marketing"] as const;
+export type DefaultBannerCategory = (typeof DEFAULT_BANNER_CATEGORIES)[number];
+
+export interface CategoryText {
+  label: string;
+  description: string;
+}
+
+export interface BannerTexts {
+  title: string;
+  body: string;
+  acceptAll: string;
+  rejectAll: string;
+  customise: string;
+  save: string;
+  close: string;
+  /** The always-present link that re-opens the banner. */
+  settingsLink: string;
+  /** Shown after `body` when the site gives a policy URL. */
+  policyLinkText: string;
+  /** Texts for the default categories; a site's own categories may add theirs (else the name is shown). */
+  categories: Record<DefaultBannerCategory, CategoryText> & { [category: string]: CategoryText | undefined };
+  /** Writing direction, for right-to-left languages. */
+  dir?: "ltr" | "rtl";
+}
+
+/** A site's languages, keyed by BCP 47 tag (`en`, `de`, `pt-BR`). */
+export type BannerLanguages = Readonly<Record<string, BannerTexts>>;
+
+export const DEFAULT_LANGUAGE = "en";
+
+export const ENGLISH_TEXTS = {
+  title: "Cookies on this site",
+  body:
+    "We use cookies the site needs to work. With your consent, we would also use optional cookies to " +
+    "remember your preferences, measure how the site is used and show relevant ads. Nothing optional is " +
+    "set until you choose, and you can change your choice at any time under \u201cCookie settings\u201d.",
+  acceptAll: "Accept all",
+  rejectAll: "Reject all",
+  customise: "Customise",
+  save: "Save choices",
+  close: "Close",
+  settingsLink: "Cookie settings",
+  policyLinkText: "Cookie policy",
+  categories: {
+    necessary: {
+      label: "Necessary",
+      description: "Always on: the site needs these to work (security, sign-in, remembering this choice).",
+    },
+    functional: {
+      label: "Functional",
+      description: "Remember your preferences and allow embedded content such as videos and maps.",
+    },
+    analytics: {
+      label: "Analytics",
+      description: "Help us understand how the site is used, so that we can improve it.",
+    },
+    marketing: {
+      label: "Marketing",
+      description:
+        "Let advertising partners measure ads and show ads relevant to you, here and on other sites.",
+    },
+  },
+} satisfies BannerTexts;
+
+export const DEFAULT_BANNER_LANGUAGES: BannerLanguages = { [DEFAULT_LANGUAGE]: ENGLISH_TEXTS };
+
+/** More ranges than any browser sends; the rest of a longer header is ignored. */
+const MAX_RANGES = 32;
+
+/**
+ * RFC 9110 §12.5.4: `Accept-Language: fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5`. A language range is
+ * `*` or 1*8ALPHA *("-" 1*8alphanum) (RFC 4647 §2.1); a weight is 0 to 1 with up to three decimals.
+ */
+const RANGE = /^(?:\*|[a-z]{1,8}(?:-[a-z0-9]{1,8})*)$/i;
+const WEIGHT = /^q=(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/i;
+
+interface WeightedRange {
+  range: string;
+  q: number;
+}
+
+/**
+ * The language of `available` the request prefers, or `fallback` when none fits (or the header is
+ * absent or unreadable). Ranges are tried by weight, ties in header order; q=0 ranges never match.
+ * For each range: an exact match, then the range truncated one subtag at a time (RFC 4647 §3.4
+ * "lookup": `de-CH-1996` falls back to `de-CH`, then `de`), then any available tag of the same
+ * primary language (`en-GB` takes `en-US`: a visitor reads another variant of their language
+ * before a lower-weighted other language). `*` takes the fallback when it is available, else the
+ * first available. The result is spelled as in `available`. Never throws.
+ */
+export function pickLanguage(acceptLanguage: string | null, available: string[], fallback: string): string {
+  if (!acceptLanguage || available.length === 0) return fallback;
+  const tags = available.map((tag) => tag.toLowerCase());
+  for (const { range } of parseAcceptLanguage(acceptLanguage)) {
+    const index = matchRange(range, tags, fallback.toLowerCase());
+    if (index >= 0) return available[index] ?? fallback;
+  }
+  return fallback;
+}
+
+function parseAcceptLanguage(header: string): WeightedRange[] {
+  const ranges: WeightedRange[] = [];
+  for (const part of header.split(",").slice(0, MAX_RANGES)) {
+    const [rawRange = "", ...params] = part.split(";").map((piece) => piece.trim());
+    if (!RANGE.test(rawRange)) continue;
+    let q = 1;
+    let valid = true;
+    for (const param of params) {
+      if (WEIGHT.test(param)) q = Number(param.slice(2));
+      else if (/^q=/i.test(param)) valid = false;
+    }
+    if (valid && q > 0) ranges.push({ range: rawRange.toLowerCase(), q });
+  }
+  // Array.prototype.sort is stable (ES2019): equal weights keep header order.
+  return ranges.sort((a, b) => b.q - a.q);
+}
+
+/** The index in `tags` (lower-cased) that `range` (lower-cased) selects, or -1. */
+function matchRange(range: string, tags: string[], fallback: string): number {
+  if (range === "*") {
+    const index = tags.indexOf(fallback);
+    return index >= 0 ? index : 0;
+  }
+  for (let prefix = range; prefix; prefix = truncate(prefix)) {
+    const index = tags.indexOf(prefix);
+    if (index >= 0) return index;
+  }
+  const primary = range.split("-")[0] ?? range;
+  return tags.findIndex((tag) => tag === primary || tag.startsWith(`${primary}-`));
+}
+
+/** RFC 4647 §3.4: drop the last subtag, and a single-letter subtag (an extension) left before it. */
+function truncate(range: string): string {
+  let cut = range.lastIndexOf("-");
+  if (cut < 0) return "";
+  if (cut >= 2 && range[cut - 2] === "-") cut -= 2;
+  return range.slice(0, cut);
+}
