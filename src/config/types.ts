@@ -90,7 +90,7 @@ export interface ConsentInput {
    * Where consent is read from, in order; the first that holds a decision wins. "consent-cookie" is
    * consent-edge's own cookie; the others are CMPs. Default: ["consent-cookie"].
    */
-  sources?: Array<"consent-cookie" | string | CmpSourceInput>;
+  sources?: Array<string | CmpSourceInput>;
   /** A decision older than this is void (undecided). Default "180d" (CNIL: 6 months). */
   maxAge?: DurationInput;
   /** Global Privacy Control (Sec-GPC: 1). */
