@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { brotliCompressSync } from "node:zlib";
 import { build } from "esbuild";
 import { defineConfig } from "vitest/config";
@@ -35,16 +35,19 @@ function sharedTestData(path: string): string | null {
 }
 
 export default defineConfig(async () => {
-  const [fixtureOrigin, demoOrigin] = await Promise.all([
+  const [fixtureOrigin, demoOrigin, migrations] = await Promise.all([
     bundleWorker("test/fixtures/origin/index.ts"),
     bundleWorker("demo/origin/index.ts"),
+    readD1Migrations("migrations"),
   ]);
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { CONSENT_DEBUG_SECRET: "test-debug-secret" },
+          bindings: { CONSENT_DEBUG_SECRET: "test-debug-secret", TEST_MIGRATIONS: migrations },
+          // A real SQLite database (miniflare's local D1), migrated by test/apply-migrations.ts.
+          d1Databases: ["CONSENT_DB"],
           serviceBindings: { FIXTURE_ORIGIN: "fixture-origin", DEMO_ORIGIN: "demo-origin" },
           // URL origins (https://origin.example.com) reach the fixture origin: real fetches, no network.
           outboundService: "fixture-origin",
@@ -63,6 +66,7 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],
+      setupFiles: ["test/apply-migrations.ts"],
       provide: {
         publicSuffixTests: sharedTestData("public-suffix/tests.txt"),
         topSetCookie: sharedTestData("top-set-cookie/top-set-cookie.json"),

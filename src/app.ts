@@ -4,7 +4,9 @@
  */
 import { Hono } from "hono";
 import type { CompiledConfig, Site } from "./config/compile";
-import { type Clock, enforceRequest } from "./enforce-request";
+import { type Clock, enforceRequest, readRequest } from "./enforce-request";
+import { API_PREFIX, handleConsentApi } from "./endpoints/consent-api";
+import { GPC_PATH, gpcAnnouncement } from "./endpoints/gpc";
 import type { Env } from "./proxy/fetch-origin";
 
 type AppEnv = { Bindings: Env; Variables: { site: Site } };
@@ -27,7 +29,24 @@ export function createApp(config: CompiledConfig, options: AppOptions = {}): Hon
     await next();
   });
 
-  app.all("*", (c) => enforceRequest(c.req.raw, c.get("site"), c.env, clock));
+  app.all("*", async (c) => {
+    const site = c.get("site");
+    const request = c.req.raw;
+    const path = new URL(request.url).pathname.slice(site.pathPrefix.length);
+    if (path === GPC_PATH && site.consent.gpc.announce) return gpcAnnouncement(site);
+    const context = await readRequest(request, site, c.env, clock);
+    if (path.startsWith(API_PREFIX)) {
+      return handleConsentApi({
+        request,
+        site,
+        consent: context.consent,
+        env: c.env,
+        now: context.now,
+        path: path.slice(API_PREFIX.length),
+      });
+    }
+    return enforceRequest(request, site, c.env, clock, context);
+  });
 
   app.onError((error, c) => {
     console.error(`consent-edge: unhandled error: ${String(error)}`);

@@ -7,8 +7,8 @@ import type { Site } from "./config/compile";
 import { resolveConsent } from "./consent/resolve-consent";
 import type { ConsentState } from "./consent/types";
 import { planRequestCookies, type RequestCookiePlan } from "./cookies/filter-request-cookies";
-import { parseCookieHeader } from "./cookies/parse-cookie-header";
-import { isDebugAllowed } from "./debug/debug-gate";
+import { parseCookieHeader, type RequestCookie } from "./cookies/parse-cookie-header";
+import { debugGeo, isDebugAllowed } from "./debug/debug-gate";
 import { renderDebugHeaders } from "./debug/debug-headers";
 import { FALLBACK_CSP } from "./html/csp";
 import { enforceHtml, isHtml } from "./html/rewrite-html";
@@ -20,22 +20,48 @@ import { enforceCookies } from "./response/enforce-cookies";
 
 export type Clock = () => number;
 
-export async function enforceRequest(
+export interface RequestContext {
+  startedAt: number;
+  /** Unix seconds. */
+  now: number;
+  cookies: RequestCookie[];
+  consent: ConsentState;
+  /** The request presented the site's debug secret. */
+  debug: boolean;
+}
+
+/** What every request needs first, for the proxy and the consent API alike. */
+export async function readRequest(
   request: Request,
   site: Site,
   env: Env,
   clock: Clock,
-): Promise<Response> {
+): Promise<RequestContext> {
   const startedAt = clock();
   const now = Math.floor(startedAt / 1000);
-  const requestUrl = new URL(request.url);
   const cookies = parseCookieHeader(request.headers.get("Cookie"));
-  const geo = request.cf as { country?: string; regionCode?: string } | undefined;
+  const debug = await isDebugAllowed(request, site.debugSecret ? env[site.debugSecret] : undefined);
+  const geo =
+    (debug ? debugGeo(request) : undefined) ??
+    (request.cf as { country?: string; regionCode?: string } | undefined);
   const consent = resolveConsent(
     { cookies, headers: request.headers, now, country: geo?.country, regionCode: geo?.regionCode },
     site,
     site.consentSources,
   );
+  return { startedAt, now, cookies, consent, debug };
+}
+
+export async function enforceRequest(
+  request: Request,
+  site: Site,
+  env: Env,
+  clock: Clock,
+  context?: RequestContext,
+): Promise<Response> {
+  const { startedAt, now, cookies, consent, debug } =
+    context ?? (await readRequest(request, site, env, clock));
+  const requestUrl = new URL(request.url);
   const requestPlan = planRequestCookies(
     cookies,
     site.classifyCookie,
@@ -44,7 +70,6 @@ export async function enforceRequest(
     consent.signals.dnt,
   );
   const report = newReport(site, consent, requestPlan, startedAt);
-  const debug = isDebugAllowed(request, site.debugSecret ? env[site.debugSecret] : undefined);
 
   const enforce = site.mode === "enforce";
   let originResponse: Response;
@@ -79,7 +104,7 @@ export async function enforceRequest(
         doNotTrack: consent.signals.dnt,
         page: requestUrl,
         method: request.method,
-        buffer: await debug,
+        buffer: debug,
       },
       report,
     );
@@ -125,10 +150,10 @@ function newReport(
 async function finish(
   response: Response,
   report: EnforcementReport,
-  debug: Promise<boolean>,
+  debug: boolean,
   clock: Clock,
 ): Promise<Response> {
-  if (!(await debug)) return response;
+  if (!debug) return response;
   for (const [name, value] of renderDebugHeaders(report, clock())) {
     // The origin's own Server-Timing entries stay; ours are added beside them.
     if (name === "Server-Timing") response.headers.append(name, value);

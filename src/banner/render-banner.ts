@@ -58,7 +58,7 @@ export interface BannerOptions {
  * Static text, so that a hash-based CSP can list its hash once.
  */
 export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:revert;box-sizing:border-box}
-#ce-banner [hidden],#ce-banner[hidden],#ce-banner-settings[hidden],#ce-banner:not([hidden])~#ce-banner-settings{display:none!important}
+#ce-banner [hidden],#ce-banner[hidden],#ce-banner-settings[hidden]{display:none!important}
 #ce-banner{position:fixed;z-index:2147483646;left:0;right:0;bottom:0;max-height:80vh;overflow:auto;margin:0;padding:1rem;background:#fff;color:#1f1f1f;border-top:3px solid #0b57d0;box-shadow:0 -2px 12px rgba(0,0,0,.25);font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;text-align:start}
 #ce-banner form{position:relative;max-width:60rem;margin:0 auto}
 #ce-banner h2{margin:0 0 .5rem;padding-inline-end:6rem;font-size:1.25rem;font-weight:700;line-height:1.3}
@@ -75,7 +75,7 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
 #ce-banner label{font-weight:600}
 #ce-banner li p{grid-column:2;margin:0;color:#474747;font-size:.9375rem}
 #ce-banner :focus-visible,#ce-banner-settings:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
-#ce-banner-settings{position:fixed;z-index:2147483645;left:.5rem;bottom:.5rem;padding:.25rem .75rem;background:#fff;color:#0b57d0;border:2px solid #0b57d0;border-radius:.375rem;font:.875rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;text-decoration:underline}
+#ce-banner-settings{display:block;width:max-content;max-width:100%;margin:1.5rem auto;padding:.25rem .5rem;background:#fff;color:#0b57d0;border-radius:.25rem;font:.875rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;text-decoration:underline}
 @media (max-width:30rem){#ce-banner{padding:.75rem;max-height:90vh}#ce-banner h2{font-size:1.125rem}}
 @media print{#ce-banner,#ce-banner-settings{display:none!important}}`.replace(/\n/g, "");
 
@@ -84,15 +84,19 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
  * `SubmitEvent.submitter` the form posts as it would without JavaScript. The receipt request goes
  * first, with `keepalive`, because `consentEdge.set` reloads the page when a category is withdrawn.
  * `location.origin` rather than a relative URL: a page's `<base href>` must not redirect it.
- * The settings link moves to the end of `<body>` once the page is parsed, out of the way of the
- * page's own skip links in the tab order.
+ * The settings link is in the flow, never fixed: a fixed link would cover the page's own content
+ * and focus (WCAG 2.4.11). Without JavaScript it stays where the fragment is, at the top of the
+ * page; with it, it moves to the end of `<body>` once the page is parsed (a footer, as the aktok
+ * policy §5.1.1(e) puts it), hidden until then so that nothing shifts, and out of the way of the
+ * page's own skip links in the tab order. Sites may add their own links to the settings page:
+ * the script opens the banner from any of them.
  */
 export const BANNER_SCRIPT = String.raw`(function(d,w){
 var R=d.getElementById("ce-banner"),F=R.querySelector("form"),H=d.getElementById("ce-banner-title"),X=d.getElementById("ce-banner-close"),L=d.getElementById("ce-banner-settings"),B=[].slice.call(F.querySelectorAll("input[name=category]")),from=null,ce=w.consentEdge;
 function tick(g){B.forEach(function(i){i.checked=g.indexOf(i.value)>-1})}
-function show(a){if(R.hidden){from=a;X.hidden=false}L.hidden=true;R.hidden=false;F.querySelector("details").open=true;H.focus()}
-function hide(focus){R.hidden=X.hidden=true;L.hidden=false;if(focus&&from)from.focus();from=null}
-L.hidden=!R.hidden;
+function show(a){if(R.hidden){from=a;X.hidden=false}R.hidden=false;F.querySelector("details").open=true;H.focus()}
+function hide(focus){R.hidden=X.hidden=true;if(focus&&from)from.focus();from=null}
+L.hidden=true;
 d.addEventListener("click",function(e){var a=e.target.closest&&e.target.closest('a[href^="${SETTINGS_ENDPOINT}"]');if(a&&!e.button&&!e.ctrlKey&&!e.metaKey&&!e.shiftKey&&!e.altKey){e.preventDefault();show(a)}});
 X.addEventListener("click",function(){hide(1)});
 R.addEventListener("keydown",function(e){if(e.key==="Escape"&&from){e.preventDefault();hide(1)}});
@@ -101,7 +105,7 @@ var v=b.value,g=B.filter(function(i){return v==="accept-all"||v==="save"&&i.chec
 try{fetch(location.origin+"${CONSENT_ENDPOINT}",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({granted:g}),credentials:"same-origin",keepalive:true}).catch(function(){})}catch(x){}
 tick(g);hide(1);ce.set(g)});
 ce&&ce.onChange(function(g){tick(g);if(!from&&!R.hidden)hide()});
-function end(){d.body.appendChild(L)}
+function end(){d.body.appendChild(L);L.hidden=false}
 d.readyState==="loading"?d.addEventListener("DOMContentLoaded",end):end()
 })(document,window)`.replace(/\n/g, "");
 
@@ -118,11 +122,22 @@ function nonceAttribute(nonce: string | undefined): string {
  * `/\t/evil.example` would become `//evil.example`).
  */
 export function safeReturnPath(returnTo: string): string {
-  return /^\/(?![/\\])[^\\\u0000-\u0020\u007f]*$/.test(returnTo) && returnTo.length <= 2048 ? returnTo : "/";
+  return /^\/(?![/\\])[^\\]*$/.test(returnTo) && hasNoControlOrSpace(returnTo) && returnTo.length <= 2048
+    ? returnTo
+    : "/";
 }
 
 function safePolicyUrl(url: string | undefined): string | null {
-  return url !== undefined && /^(?:https?:\/\/|\/)[^\u0000-\u0020\u007f]*$/i.test(url) ? url : null;
+  return url !== undefined && /^(?:https?:\/\/|\/)/i.test(url) && hasNoControlOrSpace(url) ? url : null;
+}
+
+/** No C0 control, space or DEL: the URL parser strips some of them, which can change the URL's meaning. */
+function hasNoControlOrSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f) return false;
+  }
+  return true;
 }
 
 /** The banner fragment. Every text and attribute value is escaped; the result is static per input. */
@@ -132,7 +147,10 @@ export function renderBanner(options: BannerOptions): string {
   const policyUrl = safePolicyUrl(options.policyUrl);
   const lang = escapeHtml(options.lang);
   const dir = texts.dir ? ` dir="${texts.dir === "rtl" ? "rtl" : "ltr"}"` : "";
-  const categories = ["necessary", ...options.categories.filter((c, i, all) => c !== "necessary" && all.indexOf(c) === i)];
+  const categories = [
+    "necessary",
+    ...options.categories.filter((c, i, all) => c !== "necessary" && all.indexOf(c) === i),
+  ];
   // An undecided visitor sees nothing ticked, whatever a default grants (no pre-ticked boxes).
   const ticked = new Set(open ? [] : options.granted);
 
@@ -148,7 +166,9 @@ export function renderBanner(options: BannerOptions): string {
     return `<li>${control}<label for="${id}">${escapeHtml(text.label)}</label><p id="${described}">${escapeHtml(text.description)}</p></li>`;
   });
 
-  const policyLink = policyUrl ? ` <a href="${escapeHtml(policyUrl)}">${escapeHtml(texts.policyLinkText)}</a>` : "";
+  const policyLink = policyUrl
+    ? ` <a href="${escapeHtml(policyUrl)}">${escapeHtml(texts.policyLinkText)}</a>`
+    : "";
   const button = (choice: BannerChoice, label: string) =>
     `<button type="submit" name="choice" value="${choice}" class="ce-banner__button">${escapeHtml(label)}</button>`;
   const settingsHref = `${SETTINGS_ENDPOINT}?return=${encodeURIComponent(returnTo)}`;

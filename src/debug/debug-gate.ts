@@ -15,3 +15,13 @@ export async function isDebugAllowed(request: Request, secret: unknown): Promise
   ]);
   return crypto.subtle.timingSafeEqual(a, b);
 }
+
+/** With the debug secret, a request may pretend to come from elsewhere: "DE", "US-CA". */
+export const DEBUG_COUNTRY_HEADER = "X-Consent-Debug-Country";
+
+export function debugGeo(request: Request): { country?: string; regionCode?: string } | undefined {
+  const value = request.headers.get(DEBUG_COUNTRY_HEADER);
+  const match = value ? /^([A-Za-z]{2})(?:-([A-Za-z0-9]{1,3}))?$/.exec(value.trim()) : null;
+  if (!match?.[1]) return undefined;
+  return { country: match[1].toUpperCase(), ...(match[2] ? { regionCode: match[2].toUpperCase() } : {}) };
+}

@@ -30,6 +30,17 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
     ["X-Consent-Cookies-Withheld", list(report.withheld.map(named))],
     ["Server-Timing", timing.join(", ")],
   ];
+  const decidedBy = Object.entries(consent.decidedBy).map(([category, by]) => `${category}=${by}`);
+  headers.push(
+    ["X-Consent-Region", `${consent.region.area ?? "unknown"} (${consent.region.model})`],
+    ["X-Consent-Decided-By", cap(decidedBy)],
+    ["X-Consent-Sources-Ignored", list(consent.ignored)],
+    [
+      "X-Consent-Signals",
+      [consent.signals.gpc ? "gpc" : "", consent.signals.dnt ? "dnt" : ""].filter(Boolean).join(", ") ||
+        "none",
+    ],
+  );
   if (report.html) {
     headers.push(["X-Consent-Html", report.html]);
     const fired = report.neutralised.map(({ element, rule, category }) => `${element} ${rule} (${category})`);

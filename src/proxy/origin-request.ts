@@ -5,7 +5,7 @@
 import type { Site } from "../config/compile";
 import type { ConsentState } from "../consent/types";
 import { type RequestCookie, serializeCookieHeader } from "../cookies/parse-cookie-header";
-import { DEBUG_REQUEST_HEADER } from "../debug/debug-gate";
+import { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER } from "../debug/debug-gate";
 
 /** Headers consent-edge owns in both directions; a visitor's or an origin's copies are removed. */
 export const CONSENT_HEADER_PREFIX = "x-consent-";
@@ -30,6 +30,7 @@ export function buildOriginRequest(
     if (name.startsWith(CONSENT_HEADER_PREFIX)) headers.delete(name);
   }
   headers.delete(DEBUG_REQUEST_HEADER);
+  headers.delete(DEBUG_COUNTRY_HEADER);
   if (keptCookies) {
     if (keptCookies.length > 0) headers.set("Cookie", serializeCookieHeader(keptCookies));
     else headers.delete("Cookie");

@@ -238,8 +238,7 @@ export function decodeTcString(value: string): DecodedTcString {
   if (cmpId < 2) return fail("invalid-cmp-id");
   if (consentLanguage === null || publisherCountryCode === null) return fail("invalid-letter");
 
-  const failure =
-    skipVendorSection(cursor) ?? skipVendorSection(cursor) ?? skipPublisherRestrictions(cursor);
+  const failure = skipVendorSection(cursor) ?? skipVendorSection(cursor) ?? skipPublisherRestrictions(cursor);
   if (failure) return fail(failure);
 
   return {
@@ -369,7 +368,11 @@ export const tcf: CmpDecoder = {
       }
     }
     if (best !== undefined) {
-      return { status: "decided", groups: purposeGroups(best), givenAt: Math.floor(best.lastUpdatedMs / 1000) };
+      return {
+        status: "decided",
+        groups: purposeGroups(best),
+        givenAt: Math.floor(best.lastUpdatedMs / 1000),
+      };
     }
     if (failure !== undefined) return { status: "undecided", reason: failure };
     return { status: "absent" };

@@ -1,0 +1,119 @@
+/**
+ * OneTrust (formerly Optanon).
+ *
+ *   OptanonConsent=isGpcEnabled=0&datestamp=Wed+Feb+01+2023+...&version=202209.1.0&...
+ *     &interactionCount=1&landingPath=NotLandingPage&groups=C0001%3A1%2CC0002%3A0&geolocation=AT%3B9&...
+ *   OptanonAlertBoxClosed=2023-02-01T11:35:32.118Z
+ *
+ * OptanonConsent is a query-string-like list of fields, each percent-encoded on its own; other fields
+ * (datestamp, landingPath, geolocation, hosts) carry encoded `&`, `=`, `%`. So the raw value is split on
+ * `&` first and only the fields read here are decoded, never the whole cookie.
+ *
+ * What counts as a decision:
+ * - OneTrust writes OptanonConsent with the site's default groups on the first page view, before the
+ *   visitor has chosen; it writes OptanonAlertBoxClosed (an ISO date) when the visitor closes the banner
+ *   by any choice. No such date: the groups are defaults => "undecided".
+ *   https://www.npmjs.com/package/@commercetools-frontend/cookie-consent (a full cookie, field by field)
+ * - `interactionCount` (newer SDKs) counts the visitor's interactions. When present it must be a
+ *   whole number, and 0 means nobody interacted with this cookie's choices (an OptanonAlertBoxClosed
+ *   copied from another subdomain, or written by script) => "undecided". Absent (older SDKs, e.g.
+ *   version 202301.1.0) the date alone decides.
+ * - `givenAt` is the OptanonAlertBoxClosed date.
+ */
+import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+
+const ID = "onetrust";
+const CONSENT_COOKIE = "OptanonConsent";
+const CLOSED_COOKIE = "OptanonAlertBoxClosed";
+/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
+const MAX_VALUE_LENGTH = 4096;
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** `C0002`, legacy numeric `2`, IAB stacks `STACK42`, `V2STACK42`, custom `SPD_BG`, `BG117`. */
+const GROUP = /^([A-Za-z0-9_-]{1,64}):([01])$/;
+const COUNT = /^\d{1,9}$/;
+/** What OneTrust writes (`new Date().toISOString()`); Date.parse alone would accept "1" or "true". */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+const DUPLICATE = Symbol("duplicate");
+
+const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
+
+/** The one value of `name`; several differing values are ambiguous and read as none. */
+function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
+  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
+  if (values.size > 1) return DUPLICATE;
+  return values.values().next().value;
+}
+
+function safeDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
+/** The raw (still encoded) value of one field; DUPLICATE when it appears twice. */
+function readField(raw: string, name: string): string | undefined | typeof DUPLICATE {
+  let found: string | undefined;
+  for (const part of raw.split("&")) {
+    const eq = part.indexOf("=");
+    if ((eq === -1 ? part : part.slice(0, eq)) !== name) continue;
+    if (found !== undefined) return DUPLICATE;
+    found = eq === -1 ? "" : part.slice(eq + 1);
+  }
+  return found;
+}
+
+function parseGroups(decoded: string): Record<string, boolean> | null {
+  const groups = Object.create(null) as Record<string, boolean>;
+  for (const entry of decoded.split(",")) {
+    const match = GROUP.exec(entry);
+    if (!match) return null;
+    const [, id = "", flag] = match;
+    if (FORBIDDEN_KEYS.has(id) || id in groups) return null;
+    groups[id] = flag === "1";
+  }
+  return groups;
+}
+
+export const onetrust: CmpDecoder = {
+  id: ID,
+  cookies: [CONSENT_COOKIE, CLOSED_COOKIE],
+  // OneTrust's default category ids: https://www.npmjs.com/package/@commercetools-frontend/cookie-consent
+  defaultMapping: Object.freeze({
+    C0001: "necessary",
+    C0002: "analytics", // Performance
+    C0003: "functional",
+    C0004: "marketing", // Targeting
+    C0005: "marketing", // Social media
+  }),
+  read(cookies, options) {
+    const raw = findCookie(cookies, options?.cookieName ?? CONSENT_COOKIE);
+    if (raw === undefined) return { status: "absent" };
+    if (raw === DUPLICATE) return undecided("duplicate-cookie");
+    if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
+
+    const rawGroups = readField(raw, "groups");
+    if (rawGroups === DUPLICATE) return undecided("duplicate-field");
+    if (rawGroups === undefined || rawGroups === "") return undecided("no-groups");
+    const decodedGroups = safeDecode(rawGroups);
+    const groups = decodedGroups === null ? null : parseGroups(decodedGroups);
+    if (groups === null) return undecided("bad-groups");
+
+    const rawCount = readField(raw, "interactionCount");
+    if (rawCount === DUPLICATE) return undecided("duplicate-field");
+    if (rawCount !== undefined) {
+      if (!COUNT.test(rawCount)) return undecided("bad-interaction-count");
+      if (Number(rawCount) === 0) return undecided("no-interaction");
+    }
+
+    const closed = findCookie(cookies, CLOSED_COOKIE);
+    if (closed === undefined) return undecided("banner-not-closed");
+    if (closed === DUPLICATE) return undecided("duplicate-cookie");
+    const closedAt = safeDecode(closed);
+    const ms = closedAt !== null && ISO_DATE.test(closedAt) ? Date.parse(closedAt) : NaN;
+    if (Number.isNaN(ms)) return undecided("banner-closed-not-a-date");
+
+    return { status: "decided", groups, givenAt: Math.floor(ms / 1000) };
+  },
+};
