@@ -147,12 +147,7 @@ function newReport(
   };
 }
 
-async function finish(
-  response: Response,
-  report: EnforcementReport,
-  debug: boolean,
-  clock: Clock,
-): Promise<Response> {
+function finish(response: Response, report: EnforcementReport, debug: boolean, clock: Clock): Response {
   if (!debug) return response;
   for (const [name, value] of renderDebugHeaders(report, clock())) {
     // The origin's own Server-Timing entries stay; ours are added beside them.
