@@ -19,7 +19,10 @@ const files =
       ];
 
 // Service-binding origins must be declared in wrangler.toml, or every request to that site fails.
-const wranglerToml = readFileSync("wrangler.toml", "utf8");
+const wranglerToml = readFileSync("wrangler.toml", "utf8")
+  .split("\n")
+  .filter((line) => !line.trim().startsWith("#"))
+  .join("\n");
 const declaredBindings = new Set([...wranglerToml.matchAll(/binding\s*=\s*"([^"]+)"/g)].map((m) => m[1]));
 
 let failed = false;
@@ -36,6 +39,13 @@ for (const file of files) {
   const problems: ConfigProblem[] = result.ok ? [] : result.problems;
   if (result.ok && file === "consent-edge.config.json") {
     result.config.sites.forEach((site, i) => {
+      if (site.consent.receipts && !declaredBindings.has("CONSENT_DB")) {
+        problems.push({
+          path: `sites[${i}].consent.receipts`,
+          message: "receipts need a D1 database bound as CONSENT_DB, and wrangler.toml binds none",
+          fix: 'create one (`wrangler d1 create consent-receipts`) and add [[d1_databases]] binding = "CONSENT_DB" to wrangler.toml',
+        });
+      }
       if (site.origin.kind === "service" && !declaredBindings.has(site.origin.binding)) {
         problems.push({
           path: `sites[${i}].origin`,
