@@ -10,6 +10,7 @@ import { planRequestCookies, type RequestCookiePlan } from "./cookies/filter-req
 import { parseCookieHeader, type RequestCookie } from "./cookies/parse-cookie-header";
 import { debugGeo, isDebugAllowed } from "./debug/debug-gate";
 import { renderDebugHeaders } from "./debug/debug-headers";
+import { bannerFor } from "./banner/banner-for";
 import { FALLBACK_CSP } from "./html/csp";
 import { enforceHtml, isHtml } from "./html/rewrite-html";
 import { type Env, fetchOrigin } from "./proxy/fetch-origin";
@@ -105,6 +106,16 @@ export async function enforceRequest(
         page: requestUrl,
         method: request.method,
         buffer: debug,
+        banner: (nonce) =>
+          bannerFor(
+            site,
+            consent,
+            {
+              acceptLanguage: request.headers.get("Accept-Language"),
+              returnTo: `${requestUrl.pathname}${requestUrl.search}`,
+            },
+            nonce,
+          ),
       },
       report,
     );

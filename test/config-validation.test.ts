@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileConfig } from "../src/config/compile";
+import { ENGLISH_TEXTS } from "../src/banner/texts";
 import { validateConfig } from "../src/config/validate";
 import { testSite } from "./helpers";
 
@@ -142,6 +143,7 @@ describe("validateConfig", () => {
               receipts: false,
             },
             regions: { default: "opt-in", byArea: {} },
+            banner: { enabled: false, languages: { en: ENGLISH_TEXTS }, defaultLanguage: "en" },
           },
         ],
       },

@@ -49,6 +49,8 @@ export interface BannerOptions {
   policyUrl?: string;
   /** The language of `texts` (BCP 47), for the `lang` attribute. */
   lang: string;
+  /** Shown although it is not the first layer: the settings page served to visitors without JavaScript. */
+  show?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
 #ce-banner .ce-banner__actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:0 0 .5rem}
 #ce-banner .ce-banner__button{flex:1 1 12rem;min-height:2.75rem;margin:0;padding:.5rem 1.25rem;border:2px solid #0b57d0;border-radius:.375rem;background:#0b57d0;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 #ce-banner .ce-banner__button:hover{background:#0842a0;border-color:#0842a0}
-#ce-banner .ce-banner__close{position:absolute;top:0;inset-inline-end:0;min-height:2.75rem;padding:.25rem .75rem;border:2px solid #0b57d0;border-radius:.375rem;background:#fff;color:#0b57d0;font:inherit;cursor:pointer}
+#ce-banner .ce-banner__close{position:absolute;top:0;inset-inline-end:0;min-height:2.25rem;padding:.125rem .75rem;border:2px solid #0b57d0;border-radius:.375rem;background:#fff;color:#0b57d0;font:inherit;cursor:pointer}
 #ce-banner ul{list-style:none;margin:.5rem 0 .75rem;padding:0}
 #ce-banner li{display:grid;grid-template-columns:auto 1fr;gap:0 .625rem;padding:.5rem 0;border-top:1px solid #c7c7c7}
 #ce-banner input{width:1.25rem;height:1.25rem;margin:.15rem 0 0;accent-color:#0b57d0}
@@ -81,7 +83,8 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
 
 /**
  * The enhancement, ES2017, static (a hash-based CSP can list it). Without `window.consentEdge` or
- * `SubmitEvent.submitter` the form posts as it would without JavaScript. The receipt request goes
+ * `SubmitEvent.submitter` the form posts as it would without JavaScript. The receipt's `granted`
+ * lists the optional categories chosen, never `necessary`, like the form's `category` fields. It goes
  * first, with `keepalive`, because `consentEdge.set` reloads the page when a category is withdrawn.
  * `location.origin` rather than a relative URL: a page's `<base href>` must not redirect it.
  * The settings link is in the flow, never fixed: a fixed link would cover the page's own content
@@ -176,7 +179,7 @@ export function renderBanner(options: BannerOptions): string {
 
   return (
     `<style${nonce}>${BANNER_STYLE}</style>` +
-    `<div id="ce-banner" class="ce-banner" role="region" aria-labelledby="ce-banner-title" lang="${lang}"${dir}${open ? "" : " hidden"}>` +
+    `<div id="ce-banner" class="ce-banner" role="region" aria-labelledby="ce-banner-title" lang="${lang}"${dir}${open || options.show ? "" : " hidden"}>` +
     `<form method="post" action="${CONSENT_ENDPOINT}">` +
     `<input type="hidden" name="return" value="${escapeHtml(returnTo)}">` +
     `<h2 id="ce-banner-title" tabindex="-1">${escapeHtml(texts.title)}</h2>` +

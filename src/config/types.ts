@@ -148,6 +148,14 @@ export interface SiteInput {
   consent?: ConsentInput;
   /** Which consent model applies where. Default: opt-in everywhere. */
   regions?: RegionsInput;
+  /** consent-edge's own banner, for sites without a CMP. Off unless present. */
+  banner?: {
+    enabled?: boolean;
+    /** Texts per language tag, each merged over the English defaults. */
+    languages?: Record<string, Record<string, unknown>>;
+    defaultLanguage?: string;
+    policyUrl?: string;
+  };
   /** Name of the Worker secret (binding) holding the debug secret. Absent: debugging is off. */
   debugSecret?: string;
 }

@@ -4,6 +4,7 @@
  * Pure: no I/O, no clock. Runs in `npm run check` and once per isolate in the worker.
  */
 import { MAX_COOKIE_LIFETIME_SECONDS, parseDuration } from "./duration";
+import { validateBanner, type ValidBanner } from "./validate-banner";
 import { validateConsent, validateRegions, type ValidConsent, type ValidRegions } from "./validate-consent";
 import { validateTrackers, type ValidTrackers } from "./validate-trackers";
 import { checkUnknownFields, type ConfigProblem, isObject, type Report } from "./problems";
@@ -56,6 +57,7 @@ export interface ValidSite {
   trackers: ValidTrackers;
   consent: ValidConsent;
   regions: ValidRegions;
+  banner: ValidBanner;
 }
 
 export interface ValidConfig {
@@ -79,6 +81,7 @@ const SITE_FIELDS = [
   "trackers",
   "consent",
   "regions",
+  "banner",
 ] as const;
 const RULE_FIELDS = [
   "doNotTrack",
@@ -196,6 +199,7 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
   const trackers = validateTrackers(raw.trackers, categories, `${at}.trackers`, report);
   const consent = validateConsent(raw.consent, categories, `${at}.consent`, report);
   const regions = validateRegions(raw.regions, `${at}.regions`, report);
+  const banner = validateBanner(raw.banner, categories, `${at}.banner`, report);
 
   let debugSecret: string | undefined;
   if (raw.debugSecret !== undefined) {
@@ -224,6 +228,7 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
     trackers,
     consent,
     regions,
+    banner,
     ...(debugSecret ? { debugSecret } : {}),
   };
 }

@@ -8,6 +8,8 @@
  *   POST   /.consent-edge/withdraw         withdraw everything optional (form or JSON)
  *   DELETE /.consent-edge/consent          the same
  *   GET    /.consent-edge/receipts/<id>    a receipt: proof of a decision (JSON)
+ *   GET    /.consent-edge/settings         the banner as a page, with the current choice ticked: where the
+ *                                          "Cookie settings" link leads without JavaScript
  *
  * Every decision sets the consent cookie and, with `consent.receipts`, writes a receipt to D1 first.
  * A grant is never applied without its receipt (no consent without proof); a refusal always is.
@@ -18,7 +20,9 @@ import { serializeConsentCookie } from "../consent/consent-cookie";
 import type { ConsentState } from "../consent/types";
 import type { Env } from "../proxy/fetch-origin";
 import { newReceiptId, readReceipt, type Receipt, writeReceipt } from "./receipts";
-import { isCrossSite, safeReturnPath } from "./same-origin";
+import { bannerFor } from "../banner/banner-for";
+import { safeReturnPath } from "../banner/render-banner";
+import { isCrossSite } from "./same-origin";
 
 export const API_PREFIX = "/.consent-edge/";
 const MAX_BODY_BYTES = 8 * 1024;
@@ -49,6 +53,7 @@ export async function handleConsentApi(context: ApiContext): Promise<Response> {
   if (path === "consent" && (method === "GET" || method === "HEAD")) return json(describe(context));
   if (path.startsWith("receipts/") && method === "GET")
     return lookupReceipt(context, path.slice("receipts/".length));
+  if (path === "settings" && method === "GET") return settingsPage(context);
   const withdraw = (path === "withdraw" && method === "POST") || (path === "consent" && method === "DELETE");
   if (!withdraw && !(path === "consent" && method === "POST")) {
     return json({ error: "not found", endpoints: ["consent", "withdraw", "receipts/<id>"] }, 404);
@@ -58,6 +63,25 @@ export async function handleConsentApi(context: ApiContext): Promise<Response> {
   const parsed = await parseDecision(request, context.site, withdraw);
   if ("error" in parsed) return json({ error: parsed.error }, parsed.status);
   return applyDecision(context, parsed);
+}
+
+function settingsPage({ request, site, consent }: ApiContext): Response {
+  const url = new URL(request.url);
+  const banner = bannerFor(
+    site,
+    consent,
+    {
+      acceptLanguage: request.headers.get("Accept-Language"),
+      returnTo: safeReturnPath(url.searchParams.get("return") ?? "/"),
+    },
+    undefined,
+    true,
+  );
+  if (!banner) return json({ error: "this site has no consent-edge banner" }, 404);
+  const html = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Cookie settings</title></head><body>${banner}</body></html>`;
+  return new Response(html, {
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "private, no-store" },
+  });
 }
 
 function describe({ site, consent }: ApiContext) {
@@ -121,7 +145,7 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
     return { error: "unreadable body", status: 400 };
   }
 
-  const base = { method, returnTo: safeReturnPath(returnTo) };
+  const base = { method, returnTo: safeReturnPath(typeof returnTo === "string" ? returnTo : "/") };
   if (withdraw) return { ...base, granted: [], action: "withdraw" };
   if (choice !== undefined && choice !== null && !CHOICES.includes(choice as Choice)) {
     return { error: `choice must be one of ${CHOICES.join(", ")}`, status: 400 };

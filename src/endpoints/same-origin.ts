@@ -11,10 +11,3 @@ export function isCrossSite(request: Request): boolean {
   if (origin === null) return false;
   return origin !== new URL(request.url).origin;
 }
-
-/** A same-origin path to return to after a form post; anything else goes home. */
-export function safeReturnPath(value: unknown): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\"))
-    return "/";
-  return /[\u0000-\u001f]/.test(value) ? "/" : value;
-}

@@ -22,6 +22,8 @@ export interface NeutraliseContext {
   page: URL;
   /** The runtime's `<script>` element, injected before the first element that could load anything. */
   runtime: string;
+  /** consent-edge's banner, inserted at the start of <body>. */
+  banner?: string;
   /** Each neutralised element is reported here. */
   neutralised: Neutralised[];
 }
@@ -233,9 +235,10 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     .on("noscript", noscriptText)
     .on("body", {
       element: (element) => {
-        if (injected) return;
+        const first = injected ? "" : context.runtime;
         injected = true;
-        element.prepend(context.runtime, { html: true });
+        const content = `${first}${context.banner ?? ""}`;
+        if (content !== "") element.prepend(content, { html: true });
       },
     })
     .on("head", {

@@ -6,6 +6,7 @@
  */
 import type { Site } from "../config/compile";
 import type { EnforcementReport } from "../report";
+import { BANNER_SCRIPT } from "../banner/render-banner";
 import { allowInlineScript, cspNonce, FALLBACK_CSP } from "./csp";
 import { buildNeutraliser } from "./neutralise";
 import { runtimeConfig, runtimeElement, runtimeText } from "./runtime";
@@ -22,6 +23,8 @@ export interface HtmlInput {
   doNotTrack: boolean;
   page: URL;
   method: string;
+  /** The banner for this request and CSP nonce, when the site has one. */
+  banner?: (nonce: string | undefined) => string | undefined;
   /**
    * With the debug secret, the rewritten page is read to its end before the response starts, so
    * that the debug headers can list every element neutralised. Never without it.
@@ -64,12 +67,14 @@ export async function enforceHtml(
   const script = runtimeText(runtimeConfig(input.site, input.granted));
   const nonce = cspNonce(headers);
   const runtime = runtimeElement(script, nonce);
+  const banner = input.banner?.(nonce);
   const rewriter = buildNeutraliser({
     classifier: input.site.classifyResource,
     granted: input.granted,
     doNotTrack: input.doNotTrack,
     page: input.page,
     runtime,
+    ...(banner ? { banner } : {}),
     neutralised: report.neutralised,
   });
 
@@ -107,7 +112,10 @@ export async function enforceHtml(
   void original.cancel();
 
   report.html = "rewritten";
-  if (!nonce) await allowInlineScript(headers, script);
+  if (!nonce) {
+    await allowInlineScript(headers, script);
+    if (banner) await allowInlineScript(headers, BANNER_SCRIPT);
+  }
   // The body changed: its length is unknown and the origin's validator is no longer exact.
   headers.delete("Content-Length");
   const etag = headers.get("ETag");

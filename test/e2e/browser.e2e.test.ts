@@ -120,3 +120,81 @@ describe.skipIf(!executablePath)("in Chromium (skipped: /usr/bin/chromium not in
     expect(names).toContain("aktok_session");
   });
 });
+
+describe.skipIf(!executablePath)("the banner in Chromium (skipped: /usr/bin/chromium not installed)", () => {
+  let edge: Awaited<ReturnType<typeof startEdge>> | undefined;
+  let trackers: Awaited<ReturnType<typeof startFakeTrackers>> = { hits: [], stop: () => Promise.resolve() };
+  let browser: Browser | undefined;
+  const home = () => edge?.url ?? "http://localhost/";
+
+  beforeAll(async () => {
+    [edge, trackers] = await Promise.all([startEdge(), startFakeTrackers(81, 444)]);
+    browser = await chromium.launch({
+      executablePath: executablePath ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--ignore-certificate-errors",
+        "--host-resolver-rules=MAP * 127.0.0.1:444, EXCLUDE localhost",
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([edge?.stop(), trackers.stop()]);
+  });
+
+  async function freshPage(javaScriptEnabled: boolean) {
+    if (!browser) throw new Error("no browser");
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(home(), { waitUntil: "load" });
+    return page;
+  }
+  const consentValue = async (page: Page) =>
+    (await page.context().cookies()).find((cookie) => cookie.name === "ce_consent")?.value ?? "";
+
+  it.each([true, false])("Reject all works with one click (JavaScript %s)", async (javaScript) => {
+    const page = await freshPage(javaScript);
+    const banner = page.getByRole("region", { name: "Cookies on this site" });
+    await expect.poll(() => banner.isVisible()).toBe(true);
+    await Promise.all([
+      javaScript ? Promise.resolve() : page.waitForURL(home()),
+      // The demo origin has "Reject all" buttons of its own (its demo panel): click the banner's.
+      banner.getByRole("button", { name: "Reject all" }).click(),
+    ]);
+    await expect.poll(() => consentValue(page)).toMatch(/^1\.2026-04-03\.\d+\.-\.[A-Za-z0-9_-]{22}$/);
+    await page.goto(home(), { waitUntil: "load" });
+    expect(await banner.isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it.each([true, false])("Accept all works with one click (JavaScript %s)", async (javaScript) => {
+    const page = await freshPage(javaScript);
+    const banner = page.getByRole("region", { name: "Cookies on this site" });
+    await Promise.all([
+      javaScript ? Promise.resolve() : page.waitForURL(home()),
+      banner.getByRole("button", { name: "Accept all" }).click(),
+    ]);
+    await expect
+      .poll(() => consentValue(page))
+      .toMatch(/^1\.2026-04-03\.\d+\.functional~analytics~marketing\.[A-Za-z0-9_-]{22}$/);
+    if (javaScript) {
+      // Applied without a reload: the trackers run in the page the visitor is on.
+      await page.waitForFunction(
+        () => ((globalThis as unknown as PageGlobals).__loaded ?? []).includes("meta"),
+        null,
+        { timeout: 10_000 },
+      );
+    } else {
+      await page.goto(home(), { waitUntil: "load" });
+      // Served with every tracker live: nothing left inert, and the banner closed.
+      expect(await page.locator("[data-ce-category]").count()).toBe(0);
+      expect(await page.locator("script[src*='googletagmanager']").count()).toBeGreaterThan(0);
+      expect(await banner.isVisible()).toBe(false);
+    }
+    await page.context().close();
+  });
+});

@@ -6,7 +6,7 @@
  *     (the analytics scripts set their cookies with document.cookie).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -81,11 +81,22 @@ export async function startEdge(): Promise<{ url: string; stop: () => Promise<vo
         compatibilityDate: "2026-04-20",
         serviceBindings: { DEMO_ORIGIN: "demo-origin" },
         bindings: { CONSENT_DEBUG_SECRET: "e2e-secret" },
+        d1Databases: ["CONSENT_DB"],
       },
       { name: "demo-origin", modules: true, script: origin, compatibilityDate: "2026-04-20" },
     ],
   });
   const url = await mf.ready;
+  // The receipts table, from the same migration files `wrangler d1 migrations apply` runs.
+  const db = await mf.getD1Database("CONSENT_DB", "consent-edge");
+  for (const file of readdirSync("migrations").sort()) {
+    const statements = readFileSync(join("migrations", file), "utf8")
+      .replace(/--.*$/gm, "")
+      .split(";")
+      .map((statement) => statement.trim())
+      .filter((statement) => statement !== "");
+    await db.batch(statements.map((statement) => db.prepare(statement)));
+  }
   return { url: url.href.replace("127.0.0.1", "localhost"), stop: () => mf.dispose() };
 }
 
@@ -115,7 +126,10 @@ function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   return { key: readFileSync(key), cert: readFileSync(cert) };
 }
 
-export async function startFakeTrackers(): Promise<{ hits: TrackerHit[]; stop: () => Promise<void> }> {
+export async function startFakeTrackers(
+  httpPort = 80,
+  httpsPort = 443,
+): Promise<{ hits: TrackerHit[]; stop: () => Promise<void> }> {
   const hits: TrackerHit[] = [];
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const host = (request.headers.host ?? "").replace(/:\d+$/, "");
@@ -135,7 +149,7 @@ export async function startFakeTrackers(): Promise<{ hits: TrackerHit[]; stop: (
       (server, i) =>
         new Promise<void>((resolve, reject) => {
           server.once("error", reject);
-          server.listen(i === 0 ? 80 : 443, "127.0.0.1", resolve);
+          server.listen(i === 0 ? httpPort : httpsPort, "127.0.0.1", resolve);
         }),
     ),
   );

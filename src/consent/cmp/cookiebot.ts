@@ -107,7 +107,8 @@ function readValue(rest: string): { value: Scalar; length: number } | null {
   if (string) return { value: string.text, length: string.length };
   for (const literal of [true, false]) {
     const word = String(literal);
-    if (rest.startsWith(word) && !KEY.test(rest.slice(word.length))) return { value: literal, length: word.length };
+    if (rest.startsWith(word) && !KEY.test(rest.slice(word.length)))
+      return { value: literal, length: word.length };
   }
   const number = readMatch(rest, NUMBER);
   return number ? { value: Number(number.text), length: number.length } : null;

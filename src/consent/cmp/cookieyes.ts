@@ -7,14 +7,15 @@
  * `key:value` pairs joined by commas; each category is `yes` or `no`.
  *
  * What counts as a decision: `action`. CookieYes writes the cookie with the site's defaults before the
- * visitor chooses (`action:` empty, categories empty or defaulted) and sets `action:yes` on any button
- * (accept, reject, save, close). Its older script shows the same split with separate cookies: the
- * banner is shown and defaults written while `cky-action` is empty
- * (jithinmozilor/cookieyes-issues optimize-script/expected-gdpr.js, setInitialCookies), and Edgee's
- * CookieYes reader treats anything but `action:yes` as pending (edgee-cloud/cookieyes-component
- * src/lib.rs). `consent` is only a summary CookieYes derives (`no` after "reject all", else `yes`),
- * so it decides nothing here: the categories do. Any other field (consentid, a future field) that is
- * not yes/no is ignored; it grants nothing. CookieYes stores no timestamp, so there is no `givenAt`.
+ * visitor chooses (`action` empty or `no`) and sets `action:yes` once the visitor acts (accept, reject,
+ * save). Its older script shows the same split with separate cookies: banner shown and defaults
+ * written while `cky-action` is empty (jithinmozilor/cookieyes-issues optimize-script/expected-gdpr.js,
+ * setInitialCookies), and Edgee's CookieYes reader treats anything but `action:yes` as pending
+ * (edgee-cloud/cookieyes-component src/lib.rs). `consent` is a one-word summary (`no` after "reject
+ * all"); it decides nothing here, the categories do.
+ * Categories are `yes`/`no`; a CookieYes category with another value (a truncated cookie) makes the
+ * cookie unreadable. Fields CookieYes may add later are ignored unless they hold `yes`/`no`: they
+ * grant nothing unless mapped. CookieYes stores no timestamp, so there is no `givenAt`.
  */
 import type { CmpDecoder, CmpReading, CookiePair } from "./types";
 
@@ -26,6 +27,15 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 /** Fields that are not categories, whatever their value. */
 const META_FIELDS = new Set(["consentid", "consent", "action"]);
+/** CookieYes's own category slugs, which must hold `yes` or `no`. */
+const KNOWN_CATEGORIES = new Set([
+  "necessary",
+  "functional",
+  "analytics",
+  "performance",
+  "advertisement",
+  "other",
+]);
 const DUPLICATE = Symbol("duplicate");
 
 const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
@@ -78,8 +88,9 @@ export const cookieyes: CmpDecoder = {
     if (fields.get("action") !== "yes") return undecided("no-action");
     const groups = Object.create(null) as Record<string, boolean>;
     for (const [key, flag] of fields) {
-      if (META_FIELDS.has(key) || (flag !== "yes" && flag !== "no")) continue;
-      groups[key] = flag === "yes";
+      if (META_FIELDS.has(key)) continue;
+      if (flag === "yes" || flag === "no") groups[key] = flag === "yes";
+      else if (KNOWN_CATEGORIES.has(key)) return undecided("bad-category-value");
     }
     return Object.keys(groups).length === 0 ? undecided("no-categories") : { status: "decided", groups };
   },

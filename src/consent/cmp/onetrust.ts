@@ -9,15 +9,17 @@
  * (datestamp, landingPath, geolocation, hosts) carry encoded `&`, `=`, `%`. So the raw value is split on
  * `&` first and only the fields read here are decoded, never the whole cookie.
  *
- * What counts as a decision:
- * - OneTrust writes OptanonConsent with the site's default groups on the first page view, before the
- *   visitor has chosen; it writes OptanonAlertBoxClosed (an ISO date) when the visitor closes the banner
- *   by any choice. No such date: the groups are defaults => "undecided".
- *   https://www.npmjs.com/package/@commercetools-frontend/cookie-consent (a full cookie, field by field)
- * - `interactionCount` (newer SDKs) counts the visitor's interactions. When present it must be a
- *   whole number, and 0 means nobody interacted with this cookie's choices (an OptanonAlertBoxClosed
- *   copied from another subdomain, or written by script) => "undecided". Absent (older SDKs, e.g.
- *   version 202301.1.0) the date alone decides.
+ * Cookie shape, field by field: https://www.npmjs.com/package/@commercetools-frontend/cookie-consent
+ *
+ * What counts as a decision (consent-edge's rule):
+ * - OneTrust writes OptanonConsent with the site's default groups as soon as its script runs, before
+ *   the visitor chooses; OptanonAlertBoxClosed (an ISO date) appears only when the banner is closed
+ *   by a choice. No such date: the groups are defaults => "undecided". A value that is not an ISO date
+ *   ("true", "1", set by banner-hiding extensions) is not a closed banner either.
+ * - `interactionCount` (newer SDKs): when present it must be a whole number, and 0 means nobody
+ *   interacted with this cookie's choices (a closed-banner date copied from another subdomain, or
+ *   written by script) => "undecided". Absent (older SDKs, e.g. version 202301.1.0) the date alone
+ *   decides.
  * - `givenAt` is the OptanonAlertBoxClosed date.
  */
 import type { CmpDecoder, CmpReading, CookiePair } from "./types";
