@@ -18,36 +18,30 @@
  * services from their placeholders; they are reported as `service:<name>` groups, unmapped by default.
  * `options.cookieName` replaces the `cmplz_` prefix. Complianz stores no timestamp: no `givenAt`.
  */
-import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+import {
+  DUPLICATE,
+  FORBIDDEN_KEYS,
+  MAX_VALUE_LENGTH,
+  findCookie,
+  isRecord,
+  newGroups,
+  parsePercentEncodedJson,
+  undecidedFor,
+} from "./read-helpers";
+import type { CmpDecoder } from "./types";
 
 const ID = "complianz";
 const PREFIX = "cmplz_";
 const CATEGORIES = ["functional", "preferences", "statistics", "marketing"] as const;
-/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
-const MAX_VALUE_LENGTH = 4096;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const SERVICE = /^[A-Za-z0-9_.-]{1,64}$/;
-const DUPLICATE = Symbol("duplicate");
 
-const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
-
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
-}
+const undecided = undecidedFor(ID);
 
 /** Adds `service:<name>` groups; false when the cookie is not a JSON object of booleans. */
 function addServices(raw: string, groups: Record<string, boolean>): boolean {
   if (raw === "") return true;
-  let services: unknown;
-  try {
-    services = JSON.parse(decodeURIComponent(raw)) as unknown;
-  } catch {
-    return false;
-  }
-  if (typeof services !== "object" || services === null || Array.isArray(services)) return false;
+  const services = parsePercentEncodedJson(raw);
+  if (!isRecord(services)) return false;
   for (const [name, granted] of Object.entries(services)) {
     if (!SERVICE.test(name) || FORBIDDEN_KEYS.has(name) || typeof granted !== "boolean") return false;
     groups[`service:${name}`] = granted;
@@ -75,7 +69,7 @@ export const complianz: CmpDecoder = {
     if (status === DUPLICATE) return undecided("duplicate-cookie");
     if (status !== "dismissed") return undecided("banner-not-dismissed");
 
-    const groups = Object.create(null) as Record<string, boolean>;
+    const groups = newGroups();
     for (const category of CATEGORIES) {
       const value = findCookie(own, `${prefix}${category}`);
       if (value === undefined) continue;

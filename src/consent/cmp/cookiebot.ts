@@ -22,36 +22,25 @@
  * Booleans must be literals: `'true'` in quotes is malformed, not a grant.
  * `givenAt` is `utc` (milliseconds) in seconds; a missing or unusable `utc` only drops `givenAt`.
  */
-import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+import {
+  FORBIDDEN_KEYS,
+  decided,
+  newGroups,
+  percentDecode,
+  readSingleCookie,
+  undecidedFor,
+} from "./read-helpers";
+import type { CmpDecoder, CmpReading } from "./types";
 
 const ID = "cookiebot";
 const COOKIE = "CookieConsent";
-/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
-const MAX_VALUE_LENGTH = 4096;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const CATEGORIES = ["necessary", "preferences", "statistics", "marketing"] as const;
 const KEY = /^[A-Za-z0-9_$]{1,64}/;
 const NUMBER = /^-?\d{1,20}(?:\.\d{1,20})?/;
-const DUPLICATE = Symbol("duplicate");
 
 type Scalar = string | number | boolean;
 
-const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
-
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
-}
-
-function safeDecode(value: string): string | null {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return null;
-  }
-}
+const undecided = undecidedFor(ID);
 
 /**
  * `{key:value,...}` where a key is a bare word or a quoted string and a value is a quoted string,
@@ -117,16 +106,17 @@ function readValue(rest: string): { value: Scalar; length: number } | null {
 function readObject(fields: Map<string, Scalar>): CmpReading {
   if (fields.get("stamp") === "-1") return undecided("consent-not-required");
   if (fields.get("method") === "implied") return undecided("implied-consent");
-  const groups = Object.create(null) as Record<string, boolean>;
+  const groups = newGroups();
   for (const category of CATEGORIES) {
     const value = fields.get(category);
     if (typeof value !== "boolean") return undecided("bad-category");
     groups[category] = value;
   }
   const utc = fields.get("utc");
-  return typeof utc === "number" && Number.isSafeInteger(utc) && utc > 0
-    ? { status: "decided", groups, givenAt: Math.floor(utc / 1000) }
-    : { status: "decided", groups };
+  return decided(
+    groups,
+    typeof utc === "number" && Number.isSafeInteger(utc) && utc > 0 ? Math.floor(utc / 1000) : undefined,
+  );
 }
 
 export const cookiebot: CmpDecoder = {
@@ -140,24 +130,21 @@ export const cookiebot: CmpDecoder = {
     marketing: "marketing",
   }),
   read(cookies, options) {
-    const raw = findCookie(cookies, options?.cookieName ?? COOKIE);
-    if (raw === undefined) return { status: "absent" };
-    if (raw === DUPLICATE) return undecided("duplicate-cookie");
-    if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
+    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
+    if (typeof raw !== "string") return raw;
     const value = raw.trim();
     if (value === "-1") return undecided("consent-not-required");
     if (value === "0") {
-      return {
-        status: "decided",
-        groups: Object.assign(Object.create(null) as Record<string, boolean>, {
+      return decided(
+        Object.assign(newGroups(), {
           necessary: true,
           preferences: false,
           statistics: false,
           marketing: false,
         }),
-      };
+      );
     }
-    const decoded = safeDecode(value);
+    const decoded = percentDecode(value);
     const fields = decoded === null ? null : parseLiteral(decoded);
     return fields === null ? undecided("unparseable") : readObject(fields);
   },

@@ -17,13 +17,11 @@
  * cookie unreadable. Fields CookieYes may add later are ignored unless they hold `yes`/`no`: they
  * grant nothing unless mapped. CookieYes stores no timestamp, so there is no `givenAt`.
  */
-import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+import { FORBIDDEN_KEYS, newGroups, percentDecode, readSingleCookie, undecidedFor } from "./read-helpers";
+import type { CmpDecoder } from "./types";
 
 const ID = "cookieyes";
 const COOKIE = "cookieyes-consent";
-/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
-const MAX_VALUE_LENGTH = 4096;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 /** Fields that are not categories, whatever their value. */
 const META_FIELDS = new Set(["consentid", "consent", "action"]);
@@ -36,16 +34,8 @@ const KNOWN_CATEGORIES = new Set([
   "advertisement",
   "other",
 ]);
-const DUPLICATE = Symbol("duplicate");
 
-const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
-
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
-}
+const undecided = undecidedFor(ID);
 
 function parseFields(value: string): Map<string, string> | null {
   const fields = new Map<string, string>();
@@ -71,22 +61,14 @@ export const cookieyes: CmpDecoder = {
     advertisement: "marketing",
   }),
   read(cookies, options) {
-    const raw = findCookie(cookies, options?.cookieName ?? COOKIE);
-    if (raw === undefined) return { status: "absent" };
-    if (raw === DUPLICATE) return undecided("duplicate-cookie");
-    if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
-    let value = raw;
-    if (raw.includes("%")) {
-      try {
-        value = decodeURIComponent(raw);
-      } catch {
-        return undecided("unparseable");
-      }
-    }
-    const fields = parseFields(value);
+    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
+    if (typeof raw !== "string") return raw;
+    // A value without `%` decodes to itself, so an unencoded cookie reads as written.
+    const value = percentDecode(raw);
+    const fields = value === null ? null : parseFields(value);
     if (fields === null) return undecided("unparseable");
     if (fields.get("action") !== "yes") return undecided("no-action");
-    const groups = Object.create(null) as Record<string, boolean>;
+    const groups = newGroups();
     for (const [key, flag] of fields) {
       if (META_FIELDS.has(key)) continue;
       if (flag === "yes" || flag === "no") groups[key] = flag === "yes";

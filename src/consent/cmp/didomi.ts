@@ -18,26 +18,23 @@
  * On TCF sites the IAB purposes live in `euconsent-v2` (the TCF decoder); the token then carries
  * Didomi and custom purposes only, which a site maps itself.
  */
-import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+import {
+  FORBIDDEN_KEYS,
+  decided,
+  isRecord,
+  isoDateToSeconds,
+  newGroups,
+  readSingleCookie,
+  undecidedFor,
+} from "./read-helpers";
+import type { CmpDecoder, CmpReading } from "./types";
 
 const ID = "didomi";
 const COOKIE = "didomi_token";
-/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
-const MAX_VALUE_LENGTH = 4096;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const PURPOSE = /^[A-Za-z0-9_:.-]{1,128}$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
-const DUPLICATE = Symbol("duplicate");
 
-const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
-
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
-}
+const undecided = undecidedFor(ID);
 
 /** Percent-decoding (a `%3D` padding), base64url to base64, then UTF-8 JSON. */
 function decodeToken(raw: string): unknown {
@@ -52,21 +49,12 @@ function decodeToken(raw: string): unknown {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** The ids of one list, or null when it is not a list of valid ids. A missing list is empty. */
 function readIds(list: unknown): string[] | null {
   if (list === undefined) return [];
   if (!Array.isArray(list)) return null;
   const ok = list.every((id) => typeof id === "string" && PURPOSE.test(id) && !FORBIDDEN_KEYS.has(id));
   return ok ? (list as string[]) : null;
-}
-
-function toSeconds(value: unknown): number | undefined {
-  if (typeof value !== "string" || !ISO_DATE.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
 function readToken(token: Record<string, unknown>): CmpReading {
@@ -76,14 +64,13 @@ function readToken(token: Record<string, unknown>): CmpReading {
   const disabled = readIds(token.purposes.disabled);
   if (enabled === null || disabled === null) return undecided("bad-purposes");
   if (enabled.length + disabled.length === 0) return undecided("no-purpose-choice");
-  const groups = Object.create(null) as Record<string, boolean>;
+  const groups = newGroups();
   for (const id of enabled) groups[id] = true;
   for (const id of disabled) {
     if (groups[id] === true) return undecided("contradictory-purpose");
     groups[id] = false;
   }
-  const givenAt = toSeconds(token.updated) ?? toSeconds(token.created);
-  return givenAt === undefined ? { status: "decided", groups } : { status: "decided", groups, givenAt };
+  return decided(groups, isoDateToSeconds(token.updated) ?? isoDateToSeconds(token.created));
 }
 
 export const didomi: CmpDecoder = {
@@ -105,10 +92,8 @@ export const didomi: CmpDecoder = {
     use_limited_data_to_select_content: "functional", // 11. Use limited data to select content
   }),
   read(cookies, options) {
-    const raw = findCookie(cookies, options?.cookieName ?? COOKIE);
-    if (raw === undefined) return { status: "absent" };
-    if (raw === DUPLICATE) return undecided("duplicate-cookie");
-    if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
+    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
+    if (typeof raw !== "string") return raw;
     const token = decodeToken(raw.trim());
     return isRecord(token) ? readToken(token) : undecided("unparseable");
   },

@@ -13,47 +13,32 @@
  * the cookie (added to the config after the visitor chose) is simply absent, so never granted.
  * Klaro stores no timestamp, so there is no `givenAt`.
  */
-import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+import {
+  FORBIDDEN_KEYS,
+  isRecord,
+  newGroups,
+  parsePercentEncodedJson,
+  readSingleCookie,
+  undecidedFor,
+} from "./read-helpers";
+import type { CmpDecoder } from "./types";
 
 const ID = "klaro";
 const COOKIE = "klaro";
-/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
-const MAX_VALUE_LENGTH = 4096;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const SERVICE = /^[^\s\u0000-\u001f\u007f"'<>]{1,128}$/u;
-const DUPLICATE = Symbol("duplicate");
 
-const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
-
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
-}
-
-function parseJson(value: string): unknown {
-  try {
-    return JSON.parse(decodeURIComponent(value)) as unknown;
-  } catch {
-    return undefined;
-  }
-}
+const undecided = undecidedFor(ID);
 
 export const klaro: CmpDecoder = {
   id: ID,
   cookies: [COOKIE],
   defaultMapping: Object.freeze({}),
   read(cookies, options) {
-    const raw = findCookie(cookies, options?.cookieName ?? COOKIE);
-    if (raw === undefined) return { status: "absent" };
-    if (raw === DUPLICATE) return undecided("duplicate-cookie");
-    if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
-    const consents = parseJson(raw);
-    if (typeof consents !== "object" || consents === null || Array.isArray(consents)) {
-      return undecided("unparseable");
-    }
-    const groups = Object.create(null) as Record<string, boolean>;
+    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
+    if (typeof raw !== "string") return raw;
+    const consents = parsePercentEncodedJson(raw);
+    if (!isRecord(consents)) return undecided("unparseable");
+    const groups = newGroups();
     for (const [service, granted] of Object.entries(consents)) {
       if (!SERVICE.test(service) || FORBIDDEN_KEYS.has(service)) return undecided("bad-service");
       if (typeof granted !== "boolean") return undecided("bad-value");

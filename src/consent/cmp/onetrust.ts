@@ -22,37 +22,26 @@
  *   decides.
  * - `givenAt` is the OptanonAlertBoxClosed date.
  */
-import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+import {
+  DUPLICATE,
+  FORBIDDEN_KEYS,
+  findCookie,
+  isoDateToSeconds,
+  newGroups,
+  percentDecode,
+  readSingleCookie,
+  undecidedFor,
+} from "./read-helpers";
+import type { CmpDecoder } from "./types";
 
 const ID = "onetrust";
 const CONSENT_COOKIE = "OptanonConsent";
 const CLOSED_COOKIE = "OptanonAlertBoxClosed";
-/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
-const MAX_VALUE_LENGTH = 4096;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** `C0002`, legacy numeric `2`, IAB stacks `STACK42`, `V2STACK42`, custom `SPD_BG`, `BG117`. */
 const GROUP = /^([A-Za-z0-9_-]{1,64}):([01])$/;
 const COUNT = /^\d{1,9}$/;
-/** What OneTrust writes (`new Date().toISOString()`); Date.parse alone would accept "1" or "true". */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
-const DUPLICATE = Symbol("duplicate");
 
-const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
-
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
-}
-
-function safeDecode(value: string): string | null {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return null;
-  }
-}
+const undecided = undecidedFor(ID);
 
 /** The raw (still encoded) value of one field; DUPLICATE when it appears twice. */
 function readField(raw: string, name: string): string | undefined | typeof DUPLICATE {
@@ -67,7 +56,7 @@ function readField(raw: string, name: string): string | undefined | typeof DUPLI
 }
 
 function parseGroups(decoded: string): Record<string, boolean> | null {
-  const groups = Object.create(null) as Record<string, boolean>;
+  const groups = newGroups();
   for (const entry of decoded.split(",")) {
     const match = GROUP.exec(entry);
     if (!match) return null;
@@ -90,15 +79,13 @@ export const onetrust: CmpDecoder = {
     C0005: "marketing", // Social media
   }),
   read(cookies, options) {
-    const raw = findCookie(cookies, options?.cookieName ?? CONSENT_COOKIE);
-    if (raw === undefined) return { status: "absent" };
-    if (raw === DUPLICATE) return undecided("duplicate-cookie");
-    if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
+    const raw = readSingleCookie(cookies, options?.cookieName ?? CONSENT_COOKIE, undecided);
+    if (typeof raw !== "string") return raw;
 
     const rawGroups = readField(raw, "groups");
     if (rawGroups === DUPLICATE) return undecided("duplicate-field");
     if (rawGroups === undefined || rawGroups === "") return undecided("no-groups");
-    const decodedGroups = safeDecode(rawGroups);
+    const decodedGroups = percentDecode(rawGroups);
     const groups = decodedGroups === null ? null : parseGroups(decodedGroups);
     if (groups === null) return undecided("bad-groups");
 
@@ -112,10 +99,11 @@ export const onetrust: CmpDecoder = {
     const closed = findCookie(cookies, CLOSED_COOKIE);
     if (closed === undefined) return undecided("banner-not-closed");
     if (closed === DUPLICATE) return undecided("duplicate-cookie");
-    const closedAt = safeDecode(closed);
-    const ms = closedAt !== null && ISO_DATE.test(closedAt) ? Date.parse(closedAt) : NaN;
-    if (Number.isNaN(ms)) return undecided("banner-closed-not-a-date");
+    // What OneTrust writes is `new Date().toISOString()`: "true" or "1" (banner-hiding extensions) is no date.
+    const closedAt = percentDecode(closed);
+    const givenAt = closedAt === null ? undefined : isoDateToSeconds(closedAt);
+    if (givenAt === undefined) return undecided("banner-closed-not-a-date");
 
-    return { status: "decided", groups, givenAt: Math.floor(ms / 1000) };
+    return { status: "decided", groups, givenAt };
   },
 };

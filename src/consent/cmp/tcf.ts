@@ -26,16 +26,16 @@
  * Never throws: anything it cannot read is `{ ok: false, reason }` with a fixed reason code and
  * never the value itself. Work is bounded by the length cap: every loop consumes input bits.
  */
+import { MAX_VALUE_LENGTH } from "./read-helpers";
 import type { CmpDecoder, CmpMapping, CookiePair } from "./types";
 
 export const TCF_COOKIE = "euconsent-v2";
 
 /**
- * Browsers keep about 4096 bytes of name and value per cookie (RFC 6265 §6.1 asks for at least
- * that much, and the major browsers stop there), so a longer value was never stored by a CMP.
- * Real TC strings that name hundreds of vendors are under 1 KB.
+ * The cookie size cap every decoder applies (MAX_VALUE_LENGTH, RFC 6265 §6.1): a longer value was
+ * never stored by a CMP. Real TC strings that name hundreds of vendors are under 1 KB.
  */
-export const MAX_TC_STRING_LENGTH = 4096;
+export const MAX_TC_STRING_LENGTH = MAX_VALUE_LENGTH;
 
 /** Purposes defined by TCF v2.2 (purpose 11 is new in v2.2): the groups `read` reports. */
 export const TCF_PURPOSE_COUNT = 11;

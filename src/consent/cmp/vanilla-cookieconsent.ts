@@ -18,55 +18,32 @@
  *   know the site's revision here. `givenAt` is the last change (lastConsentTimestamp /
  *   last_consent_update), else the first consent; an unusable date only drops `givenAt`.
  */
-import type { CmpDecoder, CmpReading, CookiePair } from "./types";
+import {
+  FORBIDDEN_KEYS,
+  decided,
+  isRecord,
+  isoDateToSeconds,
+  newGroups,
+  parseRawOrPercentEncodedJson,
+  readSingleCookie,
+  undecidedFor,
+} from "./read-helpers";
+import type { CmpDecoder, CmpReading } from "./types";
 
 const ID = "vanilla-cookieconsent";
 const COOKIE = "cc_cookie";
-/** Browsers keep at most 4096 bytes of name and value (RFC 6265 §6.1); more is not a real cookie. */
-const MAX_VALUE_LENGTH = 4096;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** Site-chosen names ("tecnici", "diger", "support"): printable, no separators that hide anything. */
 const CATEGORY = /^[^\s\u0000-\u001f\u007f"'<>]{1,64}$/u;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
-const DUPLICATE = Symbol("duplicate");
 
-const undecided = (code: string): CmpReading => ({ status: "undecided", reason: `${ID}:${code}` });
-
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-function findCookie(cookies: readonly CookiePair[], name: string): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
-}
-
-/** Raw JSON first (v2 default), then percent-decoded JSON (v3, v2 with rfc_cookie). */
-function parseJson(value: string): unknown {
-  for (const attempt of [() => value, () => decodeURIComponent(value)]) {
-    try {
-      return JSON.parse(attempt()) as unknown;
-    } catch {
-      // try the next form
-    }
-  }
-  return undefined;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const undecided = undecidedFor(ID);
 
 const isCategory = (name: unknown): name is string =>
   typeof name === "string" && CATEGORY.test(name) && !FORBIDDEN_KEYS.has(name);
 
-function toSeconds(value: unknown): number | undefined {
-  if (typeof value !== "string" || !ISO_DATE.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-}
-
 function readContent(content: Record<string, unknown>): CmpReading {
   const accepted = Array.isArray(content.categories) ? content.categories : content.level;
   if (!Array.isArray(accepted)) return undecided("no-categories");
-  const groups = Object.create(null) as Record<string, boolean>;
+  const groups = newGroups();
   for (const name of accepted) {
     if (!isCategory(name)) return undecided("bad-category");
     groups[name] = true;
@@ -78,12 +55,13 @@ function readContent(content: Record<string, unknown>): CmpReading {
       groups[name] ??= false;
     }
   }
-  const givenAt =
-    toSeconds(content.lastConsentTimestamp) ??
-    toSeconds(content.last_consent_update) ??
-    toSeconds(content.consentTimestamp) ??
-    toSeconds(content.consent_date);
-  return givenAt === undefined ? { status: "decided", groups } : { status: "decided", groups, givenAt };
+  return decided(
+    groups,
+    isoDateToSeconds(content.lastConsentTimestamp) ??
+      isoDateToSeconds(content.last_consent_update) ??
+      isoDateToSeconds(content.consentTimestamp) ??
+      isoDateToSeconds(content.consent_date),
+  );
 }
 
 export const vanillaCookieconsent: CmpDecoder = {
@@ -103,11 +81,10 @@ export const vanillaCookieconsent: CmpDecoder = {
     ads: "marketing",
   }),
   read(cookies, options) {
-    const raw = findCookie(cookies, options?.cookieName ?? COOKIE);
-    if (raw === undefined) return { status: "absent" };
-    if (raw === DUPLICATE) return undecided("duplicate-cookie");
-    if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
-    const content = parseJson(raw);
+    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
+    if (typeof raw !== "string") return raw;
+    // Raw JSON first (v2 default), then percent-decoded JSON (v3, v2 with rfc_cookie).
+    const content = parseRawOrPercentEncodedJson(raw);
     return isRecord(content) ? readContent(content) : undecided("unparseable");
   },
 };
