@@ -24,6 +24,11 @@ export interface NeutraliseContext {
   runtime: string;
   /** consent-edge's banner, inserted at the start of <body>. */
   banner?: string;
+  /**
+   * Every category is granted and DNT is off: nothing can be neutralised, so only the runtime and
+   * the banner are injected, with three cheap handlers instead of the full set.
+   */
+  nothingToNeutralise?: boolean;
   /** Each neutralised element is reported here. */
   neutralised: Neutralised[];
 }
@@ -192,6 +197,33 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     report("link", need.rule, blocked);
   };
 
+  // The charset declaration must stay within the first 1024 bytes (HTML §4.2.5.4): inject after it.
+  const metaCharsetHandler: HTMLRewriterElementContentHandlers = {
+    element: (element) => {
+      if (injected) return;
+      injected = true;
+      element.after(context.runtime, { html: true });
+    },
+  };
+  const bodyHandler: HTMLRewriterElementContentHandlers = {
+    element: (element) => {
+      const first = injected ? "" : context.runtime;
+      injected = true;
+      const content = `${first}${context.banner ?? ""}`;
+      if (content !== "") element.prepend(content, { html: true });
+    },
+  };
+  const headHandler: HTMLRewriterElementContentHandlers = {
+    element: (element) => {
+      // Without a meta charset or an earlier loading element, the end of <head> still precedes the body.
+      element.onEndTag((end) => {
+        if (injected) return;
+        injected = true;
+        end.before(context.runtime, { html: true });
+      });
+    },
+  };
+
   // lol-html reads <noscript> content as text (scripting enabled), so pixels in it are found by
   // scanning that text. They only ever load with JavaScript off, so they are removed, not made restorable.
   let noscript = "";
@@ -218,39 +250,23 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     },
   };
 
+  if (context.nothingToNeutralise) {
+    return new HTMLRewriter()
+      .on("meta[charset]", metaCharsetHandler)
+      .on("body", bodyHandler)
+      .on("head", headHandler);
+  }
+
   return new HTMLRewriter()
-    .on("meta[charset]", {
-      element: (element) => {
-        // The charset declaration must stay within the first 1024 bytes (HTML §4.2.5.4): inject after it.
-        if (injected) return;
-        injected = true;
-        element.after(context.runtime, { html: true });
-      },
-    })
+    .on("meta[charset]", metaCharsetHandler)
     .on("script[src]", { element: externalScript })
     .on("script:not([src])", inlineScript)
     .on("iframe", { element: iframe })
     .on('img[src^="http"], img[src^="//"], img[data-consent-category]', { element: image })
     .on("link[href]", { element: link })
     .on("noscript", noscriptText)
-    .on("body", {
-      element: (element) => {
-        const first = injected ? "" : context.runtime;
-        injected = true;
-        const content = `${first}${context.banner ?? ""}`;
-        if (content !== "") element.prepend(content, { html: true });
-      },
-    })
-    .on("head", {
-      element: (element) => {
-        // Without a meta charset or an earlier loading element, the end of <head> still precedes the body.
-        element.onEndTag((end) => {
-          if (injected) return;
-          injected = true;
-          end.before(context.runtime, { html: true });
-        });
-      },
-    });
+    .on("body", bodyHandler)
+    .on("head", headHandler);
 }
 
 function placeholder(vendor: string, categories: string[]): string {

@@ -75,6 +75,8 @@ export async function enforceHtml(
     page: input.page,
     runtime,
     ...(banner ? { banner } : {}),
+    nothingToNeutralise:
+      !input.doNotTrack && input.site.categories.every((category) => input.granted.has(category)),
     neutralised: report.neutralised,
   });
 
@@ -91,21 +93,15 @@ export async function enforceHtml(
     return fallback(original, headers, input, report, describe(error));
   }
   if (!rewritten) return fallback(original, headers, input, report, "no output");
-  const reader = (rewritten as ReadableStream<Uint8Array>).getReader();
   // Look ahead: hold the first LOOKAHEAD_BYTES of output (all of it when buffering for debug). A
   // failure inside that window still falls back to the original page; past it, the page streams.
-  const held: Uint8Array[] = [];
-  let heldBytes = 0;
-  let done = false;
+  // Read with a BYOB reader, 64 KiB at a time: pumping lol-html's many small output chunks through
+  // JavaScript one by one cost more than the rewriting itself (bench/README.md).
+  const reader = (rewritten as ReadableStream<Uint8Array>).getReader({ mode: "byob" });
+  let held: Uint8Array[];
+  let done: boolean;
   try {
-    while (!done && (input.buffer || heldBytes < LOOKAHEAD_BYTES)) {
-      const next = await reader.read();
-      if (next.done) done = true;
-      else {
-        held.push(next.value);
-        heldBytes += next.value.byteLength;
-      }
-    }
+    ({ held, done } = await readAhead(reader, input.buffer ? Number.POSITIVE_INFINITY : LOOKAHEAD_BYTES));
   } catch (error) {
     return fallback(original, headers, input, report, describe(error));
   }
@@ -122,17 +118,20 @@ export async function enforceHtml(
   if (etag && !etag.startsWith("W/")) headers.set("ETag", `W/${etag}`);
   headers.append("Vary", "Cookie");
 
+  if (done) {
+    reader.releaseLock();
+    return new Blob(held).stream();
+  }
   const siteId = input.site.id;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       for (const chunk of held) controller.enqueue(chunk);
-      if (done) controller.close();
     },
     async pull(controller) {
       try {
-        const next = await reader.read();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
+        const { value, done: end } = await reader.readAtLeast(READ_SIZE, new Uint8Array(READ_SIZE));
+        if (value && value.byteLength > 0) controller.enqueue(value);
+        if (end) controller.close();
       } catch (error) {
         // Too late to change the headers: end the page here rather than send unenforced markup.
         console.error(
@@ -145,6 +144,26 @@ export async function enforceHtml(
       return reader.cancel(reason);
     },
   });
+}
+
+const READ_SIZE = 64 * 1024;
+
+/** Reads until `limit` bytes or the end, in large reads. Throws what the rewriter throws. */
+async function readAhead(
+  reader: ReadableStreamBYOBReader,
+  limit: number,
+): Promise<{ held: Uint8Array[]; done: boolean }> {
+  const held: Uint8Array[] = [];
+  let total = 0;
+  while (total < limit) {
+    const { value, done } = await reader.readAtLeast(READ_SIZE, new Uint8Array(READ_SIZE));
+    if (value && value.byteLength > 0) {
+      held.push(value);
+      total += value.byteLength;
+    }
+    if (done) return { held, done: true };
+  }
+  return { held, done: false };
 }
 
 function fallback(
