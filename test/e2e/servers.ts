@@ -6,7 +6,7 @@
  *     (the analytics scripts set their cookies with document.cookie).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
