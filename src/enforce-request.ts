@@ -106,6 +106,16 @@ export async function enforceRequest(
         page: requestUrl,
         method: request.method,
         buffer: debug,
+        ...(request.method === "GET"
+          ? {
+              refetch: () =>
+                fetchOrigin(
+                  buildOriginRequest(request, site, enforce ? requestPlan.kept : undefined, consent),
+                  site,
+                  env,
+                ),
+            }
+          : {}),
         banner: (nonce) =>
           bannerFor(
             site,

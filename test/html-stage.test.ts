@@ -121,6 +121,14 @@ describe("pages the rewriter cannot handle", () => {
     },
   );
 
+  it("a POST is never repeated: its page is kept with tee() for the fallback", async () => {
+    const html = page(`${GA}<select><option>a<noscript>x</noscript></select>`);
+    const res = await send(app, WWW, { ...serve(html), method: "POST", body: "q=1", debug: true });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(html);
+    expect(res.headers.get("X-Consent-Html")).toBe("fallback: ambiguous markup; strict CSP");
+  });
+
   it("with every category granted the fallback adds no CSP", async () => {
     const html = page(`${GA}<select><option>a<noscript>x</noscript></select>`);
     const res = await send(app, WWW, {

@@ -23,6 +23,11 @@ export interface HtmlInput {
   doNotTrack: boolean;
   page: URL;
   method: string;
+  /**
+   * Ask the origin again (GET only): the fallback's source when the rewriter rejects a page, so
+   * that pages need not be copied with tee() in case it does.
+   */
+  refetch?: () => Promise<Response>;
   /** The banner for this request and CSP nonce, when the site has one. */
   banner?: (nonce: string | undefined) => string | undefined;
   /**
@@ -58,7 +63,7 @@ export async function enforceHtml(
   let source: ReadableStream = body;
   if (encoding === "deflate") {
     // Not decoded by the runtime, but DecompressionStream can; the page is then sent uncompressed.
-    source = body.pipeThrough(new DecompressionStream("deflate"));
+    source = decoded(body, encoding) ?? body;
     headers.delete("Content-Encoding");
   } else if (!DECODED_ENCODINGS.has(encoding)) {
     return fallback(body, headers, input, report, `encoding ${encoding}`);
@@ -80,9 +85,20 @@ export async function enforceHtml(
     neutralised: report.neutralised,
   });
 
-  // Keep the original bytes until the rewriter has produced its first output, so that a page it
-  // rejects outright (an unsupported charset, the strict parser's ambiguity error) can still be served.
-  const [toRewrite, original] = source.tee();
+  // A page the rewriter rejects early (an unsupported charset, the strict parser's ambiguity error)
+  // is still served, as the origin sent it. For a GET the origin is simply asked again in that rare
+  // case; keeping a copy of every page with tee() just in case cost a third of the throughput
+  // (bench/README.md). Other methods are not repeated: their body is kept with tee().
+  let toRewrite = source;
+  let original: () => Promise<ReadableStream | null>;
+  if (input.refetch) {
+    const refetch = input.refetch;
+    original = async () => decoded((await refetch()).body, encoding);
+  } else {
+    const [first, copy] = source.tee();
+    toRewrite = first;
+    original = () => Promise.resolve(copy);
+  }
   let rewritten: ReadableStream | null;
   try {
     rewritten = rewriter.transform(
@@ -105,7 +121,7 @@ export async function enforceHtml(
   } catch (error) {
     return fallback(original, headers, input, report, describe(error));
   }
-  void original.cancel();
+  if (!input.refetch) void (await original())?.cancel();
 
   report.html = "rewritten";
   if (!nonce) {
@@ -166,17 +182,34 @@ async function readAhead(
   return { held, done: false };
 }
 
-function fallback(
-  original: ReadableStream,
+async function fallback(
+  original: ReadableStream | (() => Promise<ReadableStream | null>),
   headers: Headers,
   input: HtmlInput,
   report: EnforcementReport,
   reason: string,
-): ReadableStream {
+): Promise<ReadableStream | null> {
   const refusedSome = input.site.categories.some((category) => !input.granted.has(category));
   report.html = `fallback: ${reason}${refusedSome ? "; strict CSP" : ""}`;
   if (refusedSome) headers.append("Content-Security-Policy", FALLBACK_CSP);
-  return original;
+  if (!(typeof original === "function")) return original;
+  headers.delete("Content-Length");
+  try {
+    return await original();
+  } catch (error) {
+    console.error(`consent-edge: site ${input.site.id}: fallback fetch failed: ${String(error)}`);
+    report.html = `${report.html}; origin unavailable`;
+    return new Response(UNAVAILABLE_PAGE).body;
+  }
+}
+
+/** What a visitor sees if the page could not be rewritten and the origin could not be asked again. */
+const UNAVAILABLE_PAGE =
+  "<!doctype html><title>Temporarily unavailable</title><p>This page could not be shown safely just now. Please reload it.</p>";
+
+/** The runtime decodes gzip and br itself; deflate is decoded here (see `enforceHtml`). */
+function decoded(body: ReadableStream | null, encoding: string): ReadableStream | null {
+  return body && encoding === "deflate" ? body.pipeThrough(new DecompressionStream("deflate")) : body;
 }
 
 function describe(error: unknown): string {
