@@ -239,3 +239,21 @@ describe("a rewriter failure past the look-ahead window", () => {
     expect(text).not.toContain(' src="https://www.googletagmanager.com');
   });
 });
+
+describe("preconnects", () => {
+  it.each([
+    '<link rel="PreConnect" href="https://www.googletagmanager.com">',
+    '<link rel="stylesheet preload" as="style" href="https://www.googletagmanager.com/x.css">',
+    '<link href="//www.clarity.ms" rel="dns-prefetch">',
+  ])("%s is neutralised, whatever the case or order of its rel tokens", async (tag) => {
+    const { text } = await rewrite(page(tag), []);
+    expect(text).toContain('data-ce-category="analytics"');
+    expect(text).not.toMatch(/ href="(https:)?\/\/www\.(googletagmanager|clarity)/);
+  });
+
+  it("a stylesheet from a tracker host is left alone (it is not a preconnect)", async () => {
+    const tag = '<link rel="stylesheet" href="https://www.googletagmanager.com/x.css">';
+    const { text } = await rewrite(page(tag), []);
+    expect(text).toContain(tag);
+  });
+});

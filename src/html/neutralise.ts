@@ -33,7 +33,9 @@ export interface NeutraliseContext {
   neutralised: Neutralised[];
 }
 
-const PRELOAD_RELS = new Set(["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"]);
+const PRELOAD_RELS = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"];
+/** Only links that open a connection or fetch early: stylesheets and icons never reach a handler. */
+const PRELOAD_LINK_SELECTOR = PRELOAD_RELS.map((rel) => `link[rel~="${rel}" i][href]`).join(", ");
 // In <noscript> text: a whole <iframe>...</iframe>, or an <img>; and the src inside its attributes.
 const NOSCRIPT_LOADER = /<iframe\b([^>]*)>[\s\S]*?<\/iframe\s*>|<img\b([^>]*)>/gi;
 const SRC_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
@@ -183,7 +185,7 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
 
   const link = (element: Element) => {
     const rels = (element.getAttribute("rel") ?? "").toLowerCase().split(/\s+/);
-    if (!rels.some((rel) => PRELOAD_RELS.has(rel))) return;
+    if (!rels.some((rel) => PRELOAD_RELS.includes(rel))) return;
     injectBefore(element);
     const href = element.getAttribute("href") ?? "";
     const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
@@ -263,7 +265,7 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     .on("script:not([src])", inlineScript)
     .on("iframe", { element: iframe })
     .on('img[src^="http"], img[src^="//"], img[data-consent-category]', { element: image })
-    .on("link[href]", { element: link })
+    .on(PRELOAD_LINK_SELECTOR, { element: link })
     .on("noscript", noscriptText)
     .on("body", bodyHandler)
     .on("head", headHandler);
