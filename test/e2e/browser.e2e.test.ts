@@ -74,6 +74,32 @@ describe.skipIf(!executablePath)("in Chromium (skipped: /usr/bin/chromium not in
     const names = await cookieNames();
     expect(names).toContain("aktok_session");
     expect(names.filter((name) => ANALYTICS_COOKIES.test(name) || MARKETING_COOKIES.test(name))).toEqual([]);
+    // Google Consent Mode v2 defaults were set before any tag could run, from the categories.
+    const firstCommand = await page.evaluate(() =>
+      Array.from((globalThis as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer[0] ?? []),
+    );
+    expect(firstCommand).toEqual([
+      "consent",
+      "default",
+      {
+        ad_storage: "denied",
+        ad_user_data: "denied",
+        ad_personalization: "denied",
+        analytics_storage: "denied",
+        functionality_storage: "denied",
+        personalization_storage: "denied",
+        security_storage: "granted",
+      },
+    ]);
+    // The cookie guard refuses a script's write of a cookie whose category is refused, and lets others by.
+    await page.evaluate(() => {
+      const { document } = globalThis as unknown as { document: { cookie: string } };
+      document.cookie = "_ga=GA1.1.sneaky; path=/";
+      document.cookie = "aktok_theme_probe=1; path=/";
+    });
+    const afterWrites = await cookieNames();
+    expect(afterWrites).not.toContain("_ga");
+    expect(afterWrites).toContain("aktok_theme_probe");
     // The page itself is intact: its first-party script ran.
     expect(
       await page.evaluate(() => typeof (globalThis as unknown as Partial<PageGlobals>).consentEdge),
@@ -165,7 +191,9 @@ describe.skipIf(!executablePath)("the banner in Chromium (skipped: /usr/bin/chro
       // The demo origin has "Reject all" buttons of its own (its demo panel): click the banner's.
       banner.getByRole("button", { name: "Reject all" }).click(),
     ]);
-    await expect.poll(() => consentValue(page)).toMatch(/^1\.2026-04-03\.\d+\.-\.[A-Za-z0-9_-]{22}$/);
+    await expect
+      .poll(() => consentValue(page), { timeout: 10_000 })
+      .toMatch(/^1\.2026-04-03\.\d+\.-\.[A-Za-z0-9_-]{22}$/);
     await page.goto(home(), { waitUntil: "load" });
     expect(await banner.isVisible()).toBe(false);
     await page.context().close();
@@ -179,7 +207,7 @@ describe.skipIf(!executablePath)("the banner in Chromium (skipped: /usr/bin/chro
       banner.getByRole("button", { name: "Accept all" }).click(),
     ]);
     await expect
-      .poll(() => consentValue(page))
+      .poll(() => consentValue(page), { timeout: 10_000 })
       .toMatch(/^1\.2026-04-03\.\d+\.functional~analytics~marketing\.[A-Za-z0-9_-]{22}$/);
     if (javaScript) {
       // Applied without a reload: the trackers run in the page the visitor is on.
