@@ -142,61 +142,57 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     },
   };
 
-  const iframe = (element: Element) => {
+  /**
+   * Makes an element inert by its URL attribute when its categories are not all granted: the URL
+   * moves to its `data-ce-` twin and the categories are recorded. Undefined when it stays live.
+   */
+  const makeInert = (
+    element: Element,
+    attribute: "src" | "href",
+  ): { rule: string; blocked: string[]; url: string } | undefined => {
     injectBefore(element);
-    if (element.hasAttribute(INERT.category)) return;
-    const src = element.getAttribute("src");
+    if (element.hasAttribute(INERT.category)) return undefined;
+    const url = element.getAttribute(attribute);
     const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
-      src ? classifier.classifyUrl(decodeAttribute(src), page) : undefined,
+      url ? classifier.classifyUrl(decodeAttribute(url), page) : undefined,
     );
     const blocked = need ? refused(need.categories) : [];
-    if (!need || blocked.length === 0 || src === null) return;
-    element.removeAttribute("src");
-    element.setAttribute(INERT.src, src);
+    if (!need || blocked.length === 0 || url === null) return undefined;
+    element.removeAttribute(attribute);
+    element.setAttribute(attribute === "src" ? INERT.src : INERT.href, url);
     element.setAttribute(INERT.category, need.categories.join(" "));
+    return { rule: need.rule, blocked, url };
+  };
+
+  const iframe = (element: Element) => {
+    const inert = makeInert(element, "src");
+    if (!inert) return;
     if (!element.hasAttribute("hidden")) {
       element.setAttribute("hidden", "");
       element.setAttribute(INERT.unhide, "");
     }
-    const vendor = classifier.classifyUrl(decodeAttribute(src), page)?.vendor ?? "This embedded content";
-    element.after(placeholder(vendor, blocked), { html: true });
-    report("iframe", need.rule, blocked);
+    const vendor =
+      classifier.classifyUrl(decodeAttribute(inert.url), page)?.vendor ?? "This embedded content";
+    element.after(placeholder(vendor, inert.blocked), { html: true });
+    report("iframe", inert.rule, inert.blocked);
   };
 
   const image = (element: Element) => {
-    injectBefore(element);
-    if (element.hasAttribute(INERT.category)) return;
-    const src = element.getAttribute("src");
-    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
-      src ? classifier.classifyUrl(decodeAttribute(src), page) : undefined,
-    );
-    const blocked = need ? refused(need.categories) : [];
-    if (!need || blocked.length === 0 || src === null) return;
-    element.removeAttribute("src");
-    element.setAttribute(INERT.src, src);
+    const inert = makeInert(element, "src");
+    if (!inert) return;
     const srcset = element.getAttribute("srcset");
     if (srcset !== null) {
       element.removeAttribute("srcset");
       element.setAttribute(INERT.srcset, srcset);
     }
-    element.setAttribute(INERT.category, need.categories.join(" "));
-    report("img", need.rule, blocked);
+    report("img", inert.rule, inert.blocked);
   };
 
   const link = (element: Element) => {
     const rels = (element.getAttribute("rel") ?? "").toLowerCase().split(/\s+/);
     if (!rels.some((rel) => PRELOAD_RELS.includes(rel))) return;
-    injectBefore(element);
-    const href = element.getAttribute("href") ?? "";
-    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
-      classifier.classifyUrl(decodeAttribute(href), page),
-    );
-    const blocked = need ? refused(need.categories) : [];
-    if (!need || blocked.length === 0) return;
-    element.removeAttribute("href");
-    element.setAttribute(INERT.href, href);
-    element.setAttribute(INERT.category, need.categories.join(" "));
-    report("link", need.rule, blocked);
+    const inert = makeInert(element, "href");
+    if (inert) report("link", inert.rule, inert.blocked);
   };
 
   // The charset declaration must stay within the first 1024 bytes (HTML §4.2.5.4): inject after it.
