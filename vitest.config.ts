@@ -1,22 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { brotliCompressSync } from "node:zlib";
-import { build } from "esbuild";
 import { defineConfig } from "vitest/config";
-
-/** Auxiliary workers are not transformed by Vite: bundle their TypeScript to one ES module. */
-async function bundleWorker(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: "esm",
-    write: false,
-    target: "es2022",
-  });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error(`esbuild produced no output for ${entry}`);
-  return output.text;
-}
+import { bundleWorker } from "./scripts/bundle-worker.ts";
 
 const COMPATIBILITY_DATE = "2026-04-20";
 

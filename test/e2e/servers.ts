@@ -16,7 +16,7 @@ import {
 import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleWorker } from "../../scripts/bundle-worker.ts";
 import { Miniflare } from "miniflare";
 
 export interface TrackerHit {
@@ -51,19 +51,6 @@ const FAKE_SCRIPTS: Array<[RegExp, string]> = [
     `document.cookie="_fbp=fb.1.e2e; path=/; max-age=3600"; window.__loaded=(window.__loaded||[]).concat("meta");`,
   ],
 ];
-
-export async function bundleWorker(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: "esm",
-    write: false,
-    target: "es2022",
-  });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error(`no bundle for ${entry}`);
-  return output.text;
-}
 
 export async function startEdge(): Promise<{ url: string; stop: () => Promise<void> }> {
   const [edge, origin] = await Promise.all([
