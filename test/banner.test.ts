@@ -384,11 +384,13 @@ describe("CSP nonce", () => {
 });
 
 describe("the script", () => {
-  it("sends the same choice to the API, then applies it through the runtime", () => {
+  it("sends the choice to the API, then applies the cookie it set through the runtime", () => {
     expect(BANNER_SCRIPT).toContain(
-      'fetch(location.origin+"/.consent-edge/consent",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({granted:g}),credentials:"same-origin",keepalive:true})',
+      'fetch(location.origin+"/.consent-edge/consent",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({granted:g}),credentials:"same-origin"}).then(function(r){if(!r.ok)throw r;ce.sync()})',
     );
-    expect(BANNER_SCRIPT.indexOf("fetch(")).toBeLessThan(BANNER_SCRIPT.indexOf("ce.set(g)"));
+    // Only a refusal is applied without the API (no grant without its receipt).
+    expect(BANNER_SCRIPT).toContain(".catch(function(){if(!g.length)ce.set(g)})");
+    expect(BANNER_SCRIPT.match(/ce\.set\(/g)).toHaveLength(1);
   });
 
   it("lets the form post when the runtime is absent", () => {

@@ -84,8 +84,10 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
 /**
  * The enhancement, ES2017, static (a hash-based CSP can list it). Without `window.consentEdge` or
  * `SubmitEvent.submitter` the form posts as it would without JavaScript. The receipt's `granted`
- * lists the optional categories chosen, never `necessary`, like the form's `category` fields. It goes
- * first, with `keepalive`, because `consentEdge.set` reloads the page when a category is withdrawn.
+ * lists the optional categories chosen, never `necessary`, like the form's `category` fields. The API
+ * sets the consent cookie (with its receipt id); the runtime then applies it (`consentEdge.sync`).
+ * The page never writes the cookie itself, so the two cannot race. If the API refuses (no receipt
+ * could be written) or cannot be reached, a refusal is still applied locally; a grant is not.
  * `location.origin` rather than a relative URL: a page's `<base href>` must not redirect it.
  * The settings link is in the flow, never fixed: a fixed link would cover the page's own content
  * and focus (WCAG 2.4.11). Without JavaScript it stays where the fragment is, at the top of the
@@ -105,8 +107,8 @@ X.addEventListener("click",function(){hide(1)});
 R.addEventListener("keydown",function(e){if(e.key==="Escape"&&from){e.preventDefault();hide(1)}});
 F.addEventListener("submit",function(e){var b=e.submitter;if(!ce||!b||b.name!=="choice")return;e.preventDefault();
 var v=b.value,g=B.filter(function(i){return v==="accept-all"||v==="save"&&i.checked}).map(function(i){return i.value});
-try{fetch(location.origin+"${CONSENT_ENDPOINT}",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({granted:g}),credentials:"same-origin",keepalive:true}).catch(function(){})}catch(x){}
-tick(g);hide(1);ce.set(g)});
+tick(g);hide(1);
+fetch(location.origin+"${CONSENT_ENDPOINT}",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({granted:g}),credentials:"same-origin"}).then(function(r){if(!r.ok)throw r;ce.sync()}).catch(function(){if(!g.length)ce.set(g)})});
 ce&&ce.onChange(function(g){tick(g);if(!from&&!R.hidden)hide()});
 function end(){d.body.appendChild(L);L.hidden=false}
 d.readyState==="loading"?d.addEventListener("DOMContentLoaded",end):end()

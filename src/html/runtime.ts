@@ -9,6 +9,7 @@
  *   consentEdge.granted()                the granted categories, `necessary` included
  *   consentEdge.categories               the site's categories
  *   consentEdge.onChange(fn)             fn(granted) after every change
+ *   consentEdge.sync()                   apply the consent cookie now (after the consent API has set it)
  *
  * It also follows the consent cookie (a CMP or another tab may write it): through the Cookie Store
  * API where there is one, else by checking once a second. Restored scripts keep their CSP nonce
@@ -38,7 +39,7 @@ var api=w.consentEdge={categories:C.k,granted:function(){return["necessary"].con
 set:function(g){write(C.k.filter(function(c){return c!=="necessary"&&g.indexOf(c)>-1}))},
 grant:function(g){api.set(cur.concat(g))},
 withdraw:function(g){api.set(g?cur.filter(function(c){return g.indexOf(c)<0}):[])},
-onChange:function(f){fns.push(f)}};
+onChange:function(f){fns.push(f)},sync:function(){check()}};
 if(C.guard){var D=Object.getOwnPropertyDescriptor(Document.prototype,"cookie");Object.defineProperty(d,"cookie",{configurable:true,get:function(){return D.get.call(d)},set:function(v){var n=String(v).split("=")[0].trim();if(!/max-age=0|expires=thu, 01 jan 1970/i.test(v)&&C.guard.some(function(r){return!has(r[1])&&new RegExp(r[0]).test(n)}))return;D.set.call(d,v)}})}
 gcm("default");check(1);
 d.addEventListener("click",function(e){var b=e.target.closest&&e.target.closest("[${INERT.grant}]");if(b)api.grant(b.getAttribute("${INERT.grant}").split(" "))});
