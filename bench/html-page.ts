@@ -8,6 +8,7 @@
  * Deterministic: the same bytes on every run (a fixed word list and a seeded generator).
  */
 import { BODY_TAGS, HEAD_TAGS, YOUTUBE_EMBED } from "../demo/origin/trackers";
+import { mulberry32 } from "./stats";
 
 /** The host the bench requests carry; the generated consent-edge site claims it. */
 export const PAGE_HOST = "news.bench.test";
@@ -23,17 +24,6 @@ const WORDS = (
   "morning evening weekend local national world story interview opinion column photo video live"
 ).split(" ");
 
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface PageStats {
   bytes: number;
   /** Start tags in the markup (`<x`), trackers' included; `<noscript>` content counted as markup. */
@@ -48,7 +38,7 @@ export interface PageStats {
 }
 
 export function renderPage(): string {
-  const random = generator(0x0b5e55ed);
+  const random = mulberry32(0x0b5e55ed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const words = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(" ");
   const title = (n: number): string => {

@@ -26,6 +26,10 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
 }
 
+export function median(values: readonly number[]): number {
+  return quantile(sortedCopy(values), 0.5);
+}
+
 export function summarize(values: readonly number[]): Summary {
   const sorted = sortedCopy(values);
   let sum = 0;
@@ -76,7 +80,8 @@ export function bootstrapMedianDifference(
   return [quantile(differences, 0.025), quantile(differences, 0.975)];
 }
 
-function mulberry32(seed: number): () => number {
+/** Mulberry32: a small seeded generator of floats in [0, 1); the same sequence for the same seed. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
