@@ -73,10 +73,15 @@ export async function enforceRequest(
   const report = newReport(site, consent, requestPlan, startedAt);
 
   const enforce = site.mode === "enforce";
+  const askOrigin = () =>
+    fetchOrigin(
+      buildOriginRequest(request, site, enforce ? requestPlan.kept : undefined, consent),
+      site,
+      env,
+    );
   let originResponse: Response;
   try {
-    const originRequest = buildOriginRequest(request, site, enforce ? requestPlan.kept : undefined, consent);
-    originResponse = await fetchOrigin(originRequest, site, env);
+    originResponse = await askOrigin();
   } catch (error) {
     console.error(`consent-edge: site ${site.id}: origin request failed: ${String(error)}`);
     return finish(
@@ -106,16 +111,7 @@ export async function enforceRequest(
         page: requestUrl,
         method: request.method,
         buffer: debug,
-        ...(request.method === "GET"
-          ? {
-              refetch: () =>
-                fetchOrigin(
-                  buildOriginRequest(request, site, enforce ? requestPlan.kept : undefined, consent),
-                  site,
-                  env,
-                ),
-            }
-          : {}),
+        ...(request.method === "GET" ? { refetch: askOrigin } : {}),
         banner: (nonce) =>
           bannerFor(
             site,

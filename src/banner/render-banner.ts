@@ -25,6 +25,7 @@
  */
 import { escapeHtml } from "../html/inert";
 import type { BannerTexts } from "./texts";
+import { nonceAttribute } from "../html/csp";
 
 export const CONSENT_ENDPOINT = "/.consent-edge/consent";
 export const SETTINGS_ENDPOINT = "/.consent-edge/settings";
@@ -113,12 +114,6 @@ ce&&ce.onChange(function(g){tick(g);if(!from&&!R.hidden)hide()});
 function end(){d.body.appendChild(L);L.hidden=false}
 d.readyState==="loading"?d.addEventListener("DOMContentLoaded",end):end()
 })(document,window)`.replace(/\n/g, "");
-
-/** Everything a nonce may contain (base64 and base64url); anything else is dropped. */
-function nonceAttribute(nonce: string | undefined): string {
-  const clean = nonce?.replace(/[^A-Za-z0-9+/=_-]/g, "");
-  return clean ? ` nonce="${clean}"` : "";
-}
 
 /**
  * A same-origin path (and query), or "/". Refused: anything not starting with one "/" (`//host`

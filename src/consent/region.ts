@@ -24,3 +24,8 @@ export function regionOf(
   }
   return { area: state ?? upper, model: regions.byArea[upper] ?? regions.default };
 }
+
+/** How a region is shown in debug headers and receipts: "DE (opt-in)", "unknown (opt-in)". */
+export function describeRegion(region: { area: string | undefined; model: RegionModel }): string {
+  return `${region.area ?? "unknown"} (${region.model})`;
+}

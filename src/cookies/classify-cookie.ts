@@ -3,6 +3,7 @@
  * a hash lookup per cookie, not a loop. Globs are bucketed by their literal prefix: a lookup
  * probes one Map per distinct prefix length (a handful), then tests the few globs in the bucket.
  */
+import { globSource } from "../config/glob";
 import type { CookieRule } from "../config/validate";
 
 export type CookieClass =
@@ -86,9 +87,5 @@ export function compileCookieClassifier(rules: CookieRule[], consentCookieName: 
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split("*")
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${body}$`);
+  return new RegExp(`^${globSource(pattern)}$`);
 }

@@ -2,6 +2,7 @@
  * Render an enforcement report as response headers. Names, categories and reasons only,
  * never a cookie value; each header capped so a page with hundreds of cookies stays sendable.
  */
+import { describeRegion } from "../consent/region";
 import { describeReason } from "../cookies/judge-cookie";
 import type { EnforcementReport, NamedReason } from "../report";
 
@@ -32,7 +33,7 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
   ];
   const decidedBy = Object.entries(consent.decidedBy).map(([category, by]) => `${category}=${by}`);
   headers.push(
-    ["X-Consent-Region", `${consent.region.area ?? "unknown"} (${consent.region.model})`],
+    ["X-Consent-Region", describeRegion(consent.region)],
     ["X-Consent-Decided-By", cap(decidedBy)],
     ["X-Consent-Sources-Ignored", list(consent.ignored)],
     [

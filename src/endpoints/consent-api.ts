@@ -14,6 +14,7 @@
  * Every decision sets the consent cookie and, with `consent.receipts`, writes a receipt to D1 first.
  * A grant is never applied without its receipt (no consent without proof); a refusal always is.
  */
+import { describeRegion } from "../consent/region";
 import type { Site } from "../config/compile";
 import { NECESSARY } from "../config/types";
 import { serializeConsentCookie } from "../consent/consent-cookie";
@@ -177,7 +178,7 @@ async function applyDecision(context: ApiContext, decision: Decision): Promise<R
       action: decision.action,
       granted: [NECESSARY, ...decision.granted],
       method: decision.method,
-      region: `${consent.region.area ?? "unknown"} (${consent.region.model})`,
+      region: describeRegion(consent.region),
       previousId: consent.receiptId ?? null,
     };
     try {

@@ -4,6 +4,7 @@
  * bucketed by their literal host, and every snippet signature in one combined regular expression.
  * A rule set of 10 or 10,000 hosts costs the same per element.
  */
+import { escapeRegExp, globSource } from "../config/glob";
 import type { TrackerRule } from "../config/validate-trackers";
 import { BUILTIN_TRACKERS } from "./builtin-trackers";
 
@@ -100,13 +101,8 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
   return { classifyUrl, classifyInline };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** `*` is any run of characters; the scheme may be written as `https:`, `http:` or left off (`//host`). */
 function globToRegExp(glob: string): RegExp {
   const withoutScheme = glob.replace(/^(?:https?:)?\/\//, "");
-  const body = withoutScheme.split("*").map(escapeRegExp).join(".*");
-  return new RegExp(`^https?://${body}$`);
+  return new RegExp(`^https?://${globSource(withoutScheme)}$`);
 }

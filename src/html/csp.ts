@@ -40,3 +40,9 @@ export async function allowInlineScript(headers: Headers, scriptText: string): P
   directives[index] = `${directive} 'sha256-${hash}'`;
   headers.set("Content-Security-Policy", directives.filter((d) => d !== "").join("; "));
 }
+
+/** ` nonce="..."` for an injected element: only what a nonce may contain (base64, base64url) is kept. */
+export function nonceAttribute(nonce: string | undefined): string {
+  const clean = nonce?.replace(/[^A-Za-z0-9+/=_-]/g, "");
+  return clean ? ` nonce="${clean}"` : "";
+}

@@ -20,6 +20,8 @@
  * Written as compact ES2017 in a string: this is what ships, and its size is measured in tests.
  */
 import type { Site } from "../config/compile";
+import { globSource } from "../config/glob";
+import { nonceAttribute } from "./csp";
 import { INERT } from "./inert";
 
 const SOURCE = String.raw`(function(C){
@@ -72,10 +74,7 @@ export function runtimeConfig(site: Site, granted: ReadonlySet<string>): Runtime
     g: [...granted].filter((category) => category !== "necessary"),
     gcm: site.trackers.googleConsentMode,
     guard: site.trackers.cookieGuard
-      ? site.cookies.map((rule) => [
-          `^${rule.pattern.split("*").map(escapeRegExp).join(".*")}$`,
-          rule.category,
-        ])
+      ? site.cookies.map((rule) => [`^${globSource(rule.pattern)}$`, rule.category])
       : false,
   };
 }
@@ -87,10 +86,5 @@ export function runtimeText(config: RuntimeConfig): string {
 
 /** The `<script>` element to inject; `nonce` is the page's CSP nonce when it has one. */
 export function runtimeElement(text: string, nonce: string | undefined): string {
-  const nonceAttribute = nonce ? ` nonce="${nonce.replace(/[^A-Za-z0-9+/=_-]/g, "")}"` : "";
-  return `<script${nonceAttribute}>${text}</script>`;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return `<script${nonceAttribute(nonce)}>${text}</script>`;
 }
