@@ -73,10 +73,22 @@ export function runtimeConfig(site: Site, granted: ReadonlySet<string>): Runtime
     k: site.categories,
     g: [...granted].filter((category) => category !== "necessary"),
     gcm: site.trackers.googleConsentMode,
-    guard: site.trackers.cookieGuard
-      ? site.cookies.map((rule) => [`^${globSource(rule.pattern)}$`, rule.category])
-      : false,
+    guard: cookieGuardRules(site),
   };
+}
+
+/** The guard's rules depend only on the site: built once per isolate, not per page. */
+const guards = new WeakMap<Site, RuntimeConfig["guard"]>();
+
+function cookieGuardRules(site: Site): RuntimeConfig["guard"] {
+  let rules = guards.get(site);
+  if (rules === undefined) {
+    rules = site.trackers.cookieGuard
+      ? site.cookies.map((rule): [string, string] => [`^${globSource(rule.pattern)}$`, rule.category])
+      : false;
+    guards.set(site, rules);
+  }
+  return rules;
 }
 
 /** The text of the injected script. `<` is escaped so that nothing in the config can close the element. */
