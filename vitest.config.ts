@@ -60,6 +60,11 @@ export default defineConfig(async () => {
         // workerd has no brotli compressor: the br-encoded origin body is made here.
         brotliPage: brotliCompressSync(Buffer.from(BROTLI_PAGE)).toString("base64"),
         brotliPagePlain: BROTLI_PAGE,
+        // Property tests (test/fuzz/settings.ts): a fixed seed in CI; `npm run fuzz` raises the runs and picks a seed.
+        fuzz: {
+          seed: Number(process.env.FUZZ_SEED ?? 20261201),
+          numRuns: Number(process.env.FUZZ_RUNS ?? 200),
+        },
       },
     },
   };

@@ -9,5 +9,7 @@ declare module "vitest" {
     /** base64 of BROTLI_PAGE (vitest.config.ts), brotli-compressed. */
     brotliPage: string;
     brotliPagePlain: string;
+    /** fast-check settings for every property test (test/fuzz/settings.ts). */
+    fuzz: { seed: number; numRuns: number };
   }
 }
