@@ -102,4 +102,3 @@ describe("header injection and response splitting", () => {
     await res.arrayBuffer();
   });
 });
-});
