@@ -1,12 +1,130 @@
 /**
  * The page's Content-Security-Policy, as far as the HTML stage cares: the nonce to give the
- * injected runtime, and the strict policy a page falls back to when it cannot be rewritten.
+ * injected runtime (and banner), the hash to add when no nonce lets it run, and the strict policy a
+ * page falls back to when it cannot be rewritten.
+ *
+ * The decisions follow CSP Level 3, read as the browser reads them:
+ * - `Content-Security-Policy` is a comma-separated list of policies (§3.1; the Headers API joins
+ *   several header lines with ", "), every one of them enforced: an inline element runs only if
+ *   each policy allows it. `Content-Security-Policy-Report-Only` never blocks, so it is never read.
+ * - In a policy, directives are split on ";", names are case-insensitive, and only the first
+ *   directive of a name counts (§2.2.1 "parse a serialized CSP").
+ * - An inline `<script>` is governed by `script-src-elem`, else `script-src`, else `default-src`;
+ *   an inline `<style>` by `style-src-elem`, else `style-src`, else `default-src` (§6.8.3
+ *   "effective directive", §6.8.4 "directive fallback list"). A policy with none of them does
+ *   not restrict that kind of element.
+ * - A source list allows every inline element only if it has `'unsafe-inline'`, no nonce or hash
+ *   source and, for scripts, no `'strict-dynamic'` (§6.7.3.2). Otherwise an element runs when it
+ *   carries one of the list's nonces or its text hashes to one of the list's hashes (§6.7.3.3);
+ *   `'unsafe-hashes'` only concerns event-handler attributes and changes nothing here.
  */
 
-/** The first script nonce of the page's CSP (CSP3 §2.3.1 nonce-source), if any. */
-export function cspNonce(headers: Headers): string | undefined {
-  const policy = headers.get("Content-Security-Policy");
-  return policy ? /'nonce-([A-Za-z0-9+/=_-]+)'/.exec(policy)?.[1] : undefined;
+export type InlineKind = "script" | "style";
+
+const FALLBACK_LISTS: Record<InlineKind, readonly string[]> = {
+  script: ["script-src-elem", "script-src", "default-src"],
+  style: ["style-src-elem", "style-src", "default-src"],
+};
+
+// CSP3 §2.3.1: nonce-source and hash-source; keywords are case-insensitive, base64 values are not.
+const NONCE_SOURCE = /^'nonce-([A-Za-z0-9+/_-]+={0,2})'$/i;
+const HASH_SOURCE = /^'sha(256|384|512)-([A-Za-z0-9+/_-]+={0,2})'$/i;
+const ASCII_WHITESPACE = /[\t\n\f\r ]+/;
+
+interface Directive {
+  /** The source expressions, as written. */
+  values: string[];
+  /** Offset just past the directive's last character in the header value: where a source is added. */
+  end: number;
+}
+
+type Policy = Map<string, Directive>;
+
+/**
+ * Every enforced policy of a `Content-Security-Policy` value, with each directive's position in
+ * that value (so that a hash can be added without rewriting anything else).
+ */
+function parsePolicies(list: string): Policy[] {
+  const policies: Policy[] = [];
+  let policy: Policy = new Map();
+  for (const match of list.matchAll(/([^,;]*)([,;]|$)/g)) {
+    const text = match[1] ?? "";
+    const tokens = text.split(ASCII_WHITESPACE).filter((token) => token !== "");
+    const name = tokens[0]?.toLowerCase();
+    if (name !== undefined && !policy.has(name)) {
+      const trimmed = text.replace(/[\t\n\f\r ]+$/, "");
+      policy.set(name, { values: tokens.slice(1), end: match.index + trimmed.length });
+    }
+    if (match[2] === ";") continue;
+    if (policy.size > 0) policies.push(policy);
+    policy = new Map();
+    if (match[2] === "") break;
+  }
+  return policies;
+}
+
+/** The source list that governs an inline element of `kind` in `policy`, if the policy restricts it. */
+function governingDirective(policy: Policy, kind: InlineKind): Directive | undefined {
+  for (const name of FALLBACK_LISTS[kind]) {
+    const directive = policy.get(name);
+    if (directive) return directive;
+  }
+  return undefined;
+}
+
+function noncesOf(directive: Directive): string[] {
+  return directive.values.flatMap((value) => {
+    const nonce = NONCE_SOURCE.exec(value)?.[1];
+    return nonce === undefined ? [] : [nonce];
+  });
+}
+
+/** CSP3 §6.7.3.2 "Does a source list allow all inline behavior for type?". */
+function allowsAllInline(directive: Directive, kind: InlineKind): boolean {
+  let unsafeInline = false;
+  for (const value of directive.values) {
+    if (NONCE_SOURCE.test(value) || HASH_SOURCE.test(value)) return false;
+    const keyword = value.toLowerCase();
+    if (kind === "script" && keyword === "'strict-dynamic'") return false;
+    if (keyword === "'unsafe-inline'") unsafeInline = true;
+  }
+  return unsafeInline;
+}
+
+/** CSP3 §6.7.3.3: does the list allow an inline element carrying `nonce`, whose text hashes to `sha256`? */
+function allowsElement(directive: Directive, kind: InlineKind, nonce: string | undefined, sha256: string) {
+  if (allowsAllInline(directive, kind)) return true;
+  if (nonce !== undefined && noncesOf(directive).includes(nonce)) return true;
+  // base64url and base64 spell the same digest (CSP3 §6.7.3.3 compares them after normalising).
+  const normal = (value: string) => value.replace(/-/g, "+").replace(/_/g, "/");
+  return directive.values.some((value) => {
+    const hash = HASH_SOURCE.exec(value);
+    return hash?.[1] === "256" && normal(hash[2] ?? "") === normal(sha256);
+  });
+}
+
+/** The governing source lists of every enforced policy that restricts inline elements of `kind`. */
+function restrictingDirectives(headers: Headers, kind: InlineKind): Directive[] {
+  const list = headers.get("Content-Security-Policy");
+  if (!list) return [];
+  return parsePolicies(list)
+    .map((policy) => governingDirective(policy, kind))
+    .filter((directive): directive is Directive => directive !== undefined);
+}
+
+/**
+ * The nonce to put on an injected inline `<script>` (or `<style>`): one that every enforced policy
+ * restricting that kind of element accepts. Undefined when no policy needs one, or when no single
+ * nonce satisfies them all (two policies with different nonces, or one policy without any): then
+ * the element runs by its hash instead, which `allowInlineScript` adds to each policy that needs it.
+ */
+export function cspNonce(headers: Headers, kind: InlineKind = "script"): string | undefined {
+  const restricting = restrictingDirectives(headers, kind).filter(
+    (directive) => !allowsAllInline(directive, kind),
+  );
+  const [first, ...others] = restricting;
+  if (!first) return undefined;
+  return noncesOf(first).find((nonce) => others.every((directive) => noncesOf(directive).includes(nonce)));
 }
 
 /**
@@ -19,26 +137,44 @@ export const FALLBACK_CSP =
   "script-src 'self'; frame-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'";
 
 /**
- * A page whose CSP allows inline scripts neither by nonce nor by 'unsafe-inline' (a hash-based
- * policy) would block the injected runtime: add the runtime's own hash to the directive that
- * governs scripts (CSP3 §6.7.2.9: script-src-elem, else script-src, else default-src). Policies
- * with 'unsafe-inline' are left alone: adding a hash would switch 'unsafe-inline' off.
+ * Lets an injected inline element (carrying `nonce`, what `cspNonce` answered) run under every
+ * enforced policy: each policy whose governing directive would block it gets the element's own
+ * SHA-256 hash added to that directive, and nothing else changes. A directive that already allows
+ * it (by `'unsafe-inline'`, the nonce or the hash) is left alone: adding a hash to a list with
+ * `'unsafe-inline'` would switch `'unsafe-inline'` off for the page's own scripts (CSP3 §6.7.3.2).
+ * A hash allows exactly this text, so no other inline script gains anything.
  */
-export async function allowInlineScript(headers: Headers, scriptText: string): Promise<void> {
-  const policy = headers.get("Content-Security-Policy");
-  if (!policy) return;
-  const directives = policy.split(";").map((directive) => directive.trim());
-  const names = directives.map((directive) => (directive.split(/\s+/)[0] ?? "").toLowerCase());
-  const index = ["script-src-elem", "script-src", "default-src"]
-    .map((name) => names.indexOf(name))
-    .find((i) => i !== -1);
-  if (index === undefined) return;
-  const directive = directives[index] ?? "";
-  if (/'unsafe-inline'|'nonce-/i.test(directive)) return;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(scriptText));
-  const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
-  directives[index] = `${directive} 'sha256-${hash}'`;
-  headers.set("Content-Security-Policy", directives.filter((d) => d !== "").join("; "));
+export async function allowInline(
+  headers: Headers,
+  kind: InlineKind,
+  text: string,
+  nonce?: string,
+): Promise<void> {
+  const list = headers.get("Content-Security-Policy");
+  if (!list) return;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  const sha256 = btoa(String.fromCharCode(...new Uint8Array(digest)));
+  const blocking = parsePolicies(list)
+    .map((policy) => governingDirective(policy, kind))
+    .filter((directive): directive is Directive => directive !== undefined)
+    .filter((directive) => !allowsElement(directive, kind, nonce, sha256));
+  if (blocking.length === 0) return;
+  let rewritten = list;
+  // From the end, so that the earlier offsets stay valid.
+  for (const directive of blocking.sort((a, b) => b.end - a.end)) {
+    rewritten = `${rewritten.slice(0, directive.end)} 'sha256-${sha256}'${rewritten.slice(directive.end)}`;
+  }
+  headers.set("Content-Security-Policy", rewritten);
+}
+
+/** `allowInline` for the runtime's and the banner's `<script>`. */
+export function allowInlineScript(headers: Headers, scriptText: string, nonce?: string): Promise<void> {
+  return allowInline(headers, "script", scriptText, nonce);
+}
+
+/** `allowInline` for the banner's `<style>`. */
+export function allowInlineStyle(headers: Headers, styleText: string, nonce?: string): Promise<void> {
+  return allowInline(headers, "style", styleText, nonce);
 }
 
 /** ` nonce="..."` for an injected element: only what a nonce may contain (base64, base64url) is kept. */
