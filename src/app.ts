@@ -8,6 +8,7 @@ import { type Clock, enforceRequest, readRequest } from "./enforce-request";
 import { API_PREFIX, handleConsentApi } from "./endpoints/consent-api";
 import { GPC_PATH, gpcAnnouncement } from "./endpoints/gpc";
 import type { Env } from "./proxy/fetch-origin";
+import { originUrlFor } from "./proxy/origin-request";
 
 type AppEnv = { Bindings: Env; Variables: { site: Site } };
 
@@ -25,6 +26,10 @@ export function createApp(config: CompiledConfig, options: AppOptions = {}): Hon
     // Not an open proxy: a host no site claims is refused before anything is fetched (RFC 9110 §15.5.20).
     if (!site)
       return c.text("Misdirected Request: consent-edge serves no site for this host.\n", 421, NO_STORE);
+    // Not an open proxy either through the path: a request the origin URL cannot be built from
+    // without leaving the configured origin is refused before anything is fetched or decided.
+    if (!originUrlFor(url, site))
+      return c.text("Bad Request: this request target cannot be sent to the origin.\n", 400, NO_STORE);
     c.set("site", site);
     await next();
   });

@@ -13,6 +13,54 @@ export const ORIGIN_GRANTED_HEADER = "X-Consent-Granted";
 export const ORIGIN_SOURCE_HEADER = "X-Consent-Source";
 export const ORIGIN_DECIDED_HEADER = "X-Consent-Decided";
 
+/** The request target cannot be sent to the configured origin: refused with 400, nothing fetched. */
+export class ForeignOriginRequest extends Error {
+  override name = "ForeignOriginRequest";
+}
+
+/**
+ * The URL the origin is asked for: the configured origin with only the visitor's path and query
+ * set on it, never `new URL(path, origin)`. Resolving a path against a base treats `//host`,
+ * `/\host`, `///host` and `/\t/host` as another authority (WHATWG URL §4.4, "special authority
+ * slashes" / "relative slash" states); the `pathname` setter starts in "path start state" with a
+ * state override, so whatever the visitor sent stays path. A service-binding origin gets the
+ * visitor's own URL (the binding, not the host, decides where it goes).
+ *
+ * The origin check at the end does not trust the construction above: if the result's origin is
+ * not the configured one, the request is refused (undefined) and nothing is fetched.
+ */
+export function originUrlFor(requestUrl: URL, site: Site): URL | undefined {
+  if (site.origin.kind === "service") return new URL(requestUrl.href);
+  const configured = new URL(site.origin.url);
+  const url = new URL(configured.href);
+  url.pathname = requestUrl.pathname;
+  url.search = requestUrl.search;
+  if (url.origin !== configured.origin || url.username !== "" || url.password !== "") return undefined;
+  return url;
+}
+
+/**
+ * Request headers a visitor may send that say where the request is going or came from. The origin
+ * gets them from consent-edge only: Host is the configured origin's (the URL sets it), and the
+ * forwarding headers describe the request consent-edge routed (RFC 7239, and the de facto
+ * X-Forwarded-* family), never what the visitor claims.
+ */
+const ROUTING_HEADERS = [
+  "host",
+  "forwarded",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-forwarded-server",
+  "x-forwarded-prefix",
+  "x-original-url",
+  "x-rewrite-url",
+  "x-original-host",
+  "x-host",
+  "x-forwarded-for",
+  "x-real-ip",
+];
+
 export function buildOriginRequest(
   request: Request,
   site: Site,
@@ -20,15 +68,15 @@ export function buildOriginRequest(
   consent: ConsentState,
 ): Request {
   const incoming = new URL(request.url);
-  const url =
-    site.origin.kind === "url"
-      ? new URL(`${incoming.pathname}${incoming.search}`, site.origin.url)
-      : incoming;
+  const url = originUrlFor(incoming, site);
+  // Last line of defence: app.ts refuses such a request with 400 before the pipeline runs.
+  if (!url) throw new ForeignOriginRequest(`request target does not stay on the origin of site ${site.id}`);
 
   const headers = new Headers(request.headers);
   for (const name of [...headers.keys()]) {
     if (name.startsWith(CONSENT_HEADER_PREFIX)) headers.delete(name);
   }
+  for (const name of ROUTING_HEADERS) headers.delete(name);
   headers.delete(DEBUG_REQUEST_HEADER);
   headers.delete(DEBUG_COUNTRY_HEADER);
   if (keptCookies) {
@@ -40,10 +88,13 @@ export function buildOriginRequest(
   headers.set(ORIGIN_GRANTED_HEADER, [...consent.granted].join(","));
   headers.set(ORIGIN_SOURCE_HEADER, consent.source);
   headers.set(ORIGIN_DECIDED_HEADER, consent.decided ? "1" : "0");
-  if (site.origin.kind === "url") {
-    headers.set("X-Forwarded-Host", incoming.host);
-    headers.set("X-Forwarded-Proto", incoming.protocol.replace(":", ""));
-  }
+  // The host the site was routed by (one the site claims), and the scheme the visitor used.
+  headers.set("X-Forwarded-Host", incoming.host);
+  headers.set("X-Forwarded-Proto", incoming.protocol.replace(":", ""));
+  // Cloudflare sets CF-Connecting-IP itself (a visitor's copy never survives its edge); a visitor's
+  // X-Forwarded-For chain could name anyone.
+  const client = request.headers.get("CF-Connecting-IP");
+  if (client !== null) headers.set("X-Forwarded-For", client);
 
   return new Request(url, {
     method: request.method,
