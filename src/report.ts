@@ -16,8 +16,14 @@ export interface EnforcementReport {
   /** Set-Cookie lines removed (in report-only: that enforce would remove). */
   dropped: NamedReason[];
   rewritten: Array<{ name: string; changes: string[] }>;
-  /** Cookies deleted from the browser because their category is not granted. */
+  /** Cookies deleted from the browser because their category is not granted: a deletion line was sent. */
   expired: NamedReason[];
+  /**
+   * Refused cookies the browser holds for which no deletion line was sent: a name that is not a
+   * token cannot be echoed into a header, and past MAX_EXPIRED_NAMES the rest wait for a later
+   * response. Optional so that a report built before the cookie stage needs no entry.
+   */
+  notExpired?: Array<NamedReason & { why: "not a token" | "over the limit" }>;
   /** Request cookies the origin did not receive. */
   withheld: NamedReason[];
   /** Undeclared cookies let through under `undeclared: "report"`. */

@@ -22,6 +22,8 @@ export interface RequestCookiePlan {
   withheld: NamedReason[];
   /** Declared cookies of refused categories, to be deleted from the browser (one entry per name). */
   expire: Array<NamedReason & { path?: string }>;
+  /** Declared refused cookies past MAX_EXPIRED_NAMES: withheld, deleted on a later response. */
+  deferred: NamedReason[];
 }
 
 export function planRequestCookies(
@@ -31,7 +33,7 @@ export function planRequestCookies(
   undeclared: UndeclaredPolicy,
   doNotTrack = false,
 ): RequestCookiePlan {
-  const plan: RequestCookiePlan = { kept: [], withheld: [], expire: [] };
+  const plan: RequestCookiePlan = { kept: [], withheld: [], expire: [], deferred: [] };
   const expiring = new Set<string>();
   for (const cookie of cookies) {
     const cookieClass = classify(cookie.name);
@@ -43,11 +45,14 @@ export function planRequestCookies(
     plan.withheld.push({ name: cookie.name, reason: verdict.reason });
     // Undeclared cookies are withheld but not deleted: we do not know which app on the
     // registrable domain owns them, and deleting a sibling's session is not ours to do.
-    if (cookieClass.kind === "rule" && !expiring.has(cookie.name) && expiring.size < MAX_EXPIRED_NAMES) {
-      expiring.add(cookie.name);
-      const path = cookieClass.rule.path;
-      plan.expire.push({ name: cookie.name, reason: verdict.reason, ...(path ? { path } : {}) });
+    if (cookieClass.kind !== "rule" || expiring.has(cookie.name)) continue;
+    expiring.add(cookie.name);
+    if (expiring.size > MAX_EXPIRED_NAMES) {
+      plan.deferred.push({ name: cookie.name, reason: verdict.reason });
+      continue;
     }
+    const path = cookieClass.rule.path;
+    plan.expire.push({ name: cookie.name, reason: verdict.reason, ...(path ? { path } : {}) });
   }
   return plan;
 }

@@ -8,7 +8,8 @@ import type { CookieClass } from "./classify-cookie";
 export type CookieReason =
   | { kind: "rule"; pattern: string; category: string; doNotTrack?: true }
   | { kind: "undeclared"; policy: UndeclaredPolicy }
-  | { kind: "consent-cookie" };
+  /** `setByOrigin`: the origin sent a Set-Cookie for it, which only the consent API may do. */
+  | { kind: "consent-cookie"; setByOrigin?: true };
 
 export interface CookieVerdict {
   allowed: boolean;
@@ -45,6 +46,6 @@ export function describeReason(reason: CookieReason): string {
     case "undeclared":
       return `undeclared: ${reason.policy}`;
     case "consent-cookie":
-      return "consent cookie";
+      return reason.setByOrigin ? "consent cookie: only the consent API sets it" : "consent cookie";
   }
 }

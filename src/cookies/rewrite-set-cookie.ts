@@ -5,6 +5,7 @@
 import type { CookieRule } from "../config/validate";
 import {
   cookieLifetime,
+  hasUnambiguousLifetime,
   lastAttribute,
   type SetCookieAttribute,
   type SetCookieLine,
@@ -27,13 +28,22 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
   };
 
   if (rule.maxAgeSeconds !== undefined) {
+    // A cap holds only if every browser reads the lifetime we leave on the line, so a line whose
+    // Max-Age or Expires browsers may read differently (RFC 6265bis §5.1.1 and §5.6.2 against
+    // Chromium's and Firefox's lenient parsers) is rewritten too, not only one that is too long.
     const lifetime = cookieLifetime(line, now);
-    if (lifetime !== undefined && lifetime > rule.maxAgeSeconds) {
-      const cap = rule.maxAgeSeconds;
-      replace("max-age", { key: "max-age", value: String(cap), raw: `Max-Age=${cap}` });
-      if (lastAttribute(line, "expires")) {
-        const expires = new Date((now + cap) * 1000).toUTCString();
-        replace("expires", { key: "expires", value: expires, raw: `Expires=${expires}` });
+    const tooLong = lifetime !== undefined && lifetime > rule.maxAgeSeconds;
+    if (tooLong || !hasUnambiguousLifetime(line)) {
+      const hadExpires = lastAttribute(line, "expires") !== undefined;
+      attributes = attributes.filter((existing) => existing.key !== "max-age" && existing.key !== "expires");
+      // A session cookie by the RFC's reading stays one: every expiry attribute is gone.
+      if (lifetime !== undefined) {
+        const seconds = Math.max(0, Math.min(lifetime, rule.maxAgeSeconds));
+        attributes = [...attributes, { key: "max-age", value: String(seconds), raw: `Max-Age=${seconds}` }];
+        if (hadExpires) {
+          const expires = new Date((seconds === 0 ? 0 : now + seconds) * 1000).toUTCString();
+          attributes = [...attributes, { key: "expires", value: expires, raw: `Expires=${expires}` }];
+        }
       }
       changes.push("max-age");
     }

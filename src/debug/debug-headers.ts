@@ -50,6 +50,10 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
       `${fired.length}${fired.length ? `: ${cap(fired)}` : ""}`,
     ]);
   }
+  if (report.notExpired?.length) {
+    const items = report.notExpired.map((item) => `${named(item)}: ${item.why}`);
+    headers.push(["X-Consent-Cookies-Not-Expired", list(items)]);
+  }
   if (report.undeclared.length > 0) headers.push(["X-Consent-Cookies-Undeclared", list(report.undeclared)]);
   if (report.failure) headers.push(["X-Consent-Failure", cap([report.failure])]);
   return headers;

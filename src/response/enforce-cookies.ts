@@ -34,30 +34,48 @@ export function enforceCookies(
   for (const raw of lines) {
     const decision = decideSetCookie(raw, {
       classify: site.classifyCookie,
+      consentCookieName: site.consentCookie.name,
       granted: input.granted,
       undeclared: site.undeclared,
       doNotTrack: input.doNotTrack,
       now: input.now,
     });
-    if (decision.action === "drop") {
-      report.dropped.push({ name: decision.name, reason: decision.reason });
-      continue;
+    switch (decision.action) {
+      case "drop":
+        report.dropped.push({ name: decision.name, reason: decision.reason });
+        continue;
+      case "delete":
+        // The origin's deletion of a refused cookie, sent as our own line: say so.
+        report.rewritten.push({ name: decision.name, changes: ["deletion"] });
+        break;
+      case "rewrite":
+        report.rewritten.push({ name: decision.name, changes: decision.changes });
+        break;
+      case "keep":
+        break;
     }
-    if (decision.action === "rewrite")
-      report.rewritten.push({ name: decision.name, changes: decision.changes });
     if (decision.reason.kind === "undeclared" && site.undeclared === "report")
       report.undeclared.push(decision.name);
     kept.push(decision.line);
   }
 
+  // The report lists a cookie as expired only when a deletion line for it was sent (issue 7 item 9).
   const expiring: string[] = [];
+  const notExpired: NonNullable<EnforcementReport["notExpired"]> = [];
   if (requestPlan.expire.length > 0) {
     const context = { domains: cookieDomains(requestUrl.hostname), secure: requestUrl.protocol === "https:" };
     for (const target of requestPlan.expire) {
-      expiring.push(...expiryLines(target, context));
+      const deletions = expiryLines(target, context);
+      if (deletions.length === 0) {
+        notExpired.push({ name: target.name, reason: target.reason, why: "not a token" });
+        continue;
+      }
+      expiring.push(...deletions);
       report.expired.push({ name: target.name, reason: target.reason });
     }
   }
+  for (const deferred of requestPlan.deferred) notExpired.push({ ...deferred, why: "over the limit" });
+  if (notExpired.length > 0) report.notExpired = [...(report.notExpired ?? []), ...notExpired];
 
   if (!enforce) return;
   if (lines.length > 0) {
