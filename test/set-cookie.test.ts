@@ -339,3 +339,29 @@ describe("rewriteSetCookie: a lifetime cap every browser keeps", () => {
     expect(rewrite(raw)).toBe(expected);
   });
 });
+
+describe("decideSetCookie: a cookie is allowed only under every name it can be read back as", () => {
+  const classify = compileCookieClassifier(
+    [{ pattern: "_ga", category: "analytics", order: 0 }],
+    "ce_consent",
+  );
+  const decide = (raw: string) =>
+    decideSetCookie(raw, {
+      classify,
+      consentCookieName: "ce_consent",
+      granted: new Set(["necessary"]),
+      undeclared: "allow",
+      now: NOW,
+    });
+  it.each([
+    ["\u00a0_ga=GA1", "drop"], // a String.prototype.trim reader sees _ga
+    ["_ga\u00a0=GA1", "drop"],
+    ["\ufeff_ga=GA1", "drop"],
+    ["=_ga=GA1", "drop"], // sent back as `_ga=GA1`
+    ["\u00a0ce_consent=1.r.1.analytics", "drop"],
+    ["\u00a0other=1", "keep"], // undeclared under every reading: allowed
+    ["_gax=1", "keep"],
+  ])("%j -> %s", (raw, action) => {
+    expect(decide(raw).action).toBe(action);
+  });
+});

@@ -32,14 +32,27 @@ export function decideSetCookie(raw: string, context: SetCookieContext): SetCook
   const line = parseSetCookie(raw);
   // Judged by the name the site reads it back under (`=ce_consent=...` comes back as ce_consent).
   const name = line.readAs;
+  // A server parser that trims like String.prototype.trim reads `\u00a0_ga` as `_ga`: the cookie
+  // must be allowed under every name it can be read as, or it is refused (fail closed).
+  const readings = name === name.trim() ? [name] : [name, name.trim()];
   // Issue 7 item 7: an origin line for the consent cookie would grant consent without a receipt.
   // Cookie names are case-sensitive, but nothing legitimate sets `CE_CONSENT` either, and a
   // reader that folds case (a CMP, a script) would take it: refuse every case variant.
-  if (name.toLowerCase() === context.consentCookieName.toLowerCase()) {
+  const consentName = context.consentCookieName.toLowerCase();
+  if (readings.some((reading) => reading.toLowerCase() === consentName)) {
     return { action: "drop", name, reason: { kind: "consent-cookie", setByOrigin: true } };
   }
   const cookie = context.classify(name);
-  const verdict = judgeCookie(cookie, context.granted, context.undeclared, context.doNotTrack);
+  let verdict = judgeCookie(cookie, context.granted, context.undeclared, context.doNotTrack);
+  for (const reading of readings.slice(1)) {
+    const other = judgeCookie(
+      context.classify(reading),
+      context.granted,
+      context.undeclared,
+      context.doNotTrack,
+    );
+    if (!other.allowed) verdict = other;
+  }
   if (!verdict.allowed) {
     // Issue 7 item 2: a refused cookie never passes as the origin wrote it. Whether a line is a
     // deletion is decided by each browser's own date and Max-Age parser, and they disagree
