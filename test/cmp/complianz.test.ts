@@ -110,21 +110,34 @@ describe("complianz decoder", () => {
       undecided("bad-services"),
     ],
     ["services as a list", visitor({}, []).map(withServices('["youtube"]')), undecided("bad-services")],
+    // Several copies (another path or domain, or one a sibling subdomain planted): no copy
+    // widens what another grants; unreadable copies are passed over (narrowestOf).
     [
-      "two different cmplz_marketing cookies",
+      "cmplz_marketing allow and deny: refused",
       visitor({ marketing: "allow" }, [["cmplz_marketing", "deny"]]),
-      undecided("duplicate-cookie"),
+      { status: "decided", groups: { marketing: false } },
     ],
     [
-      "two different banner statuses",
-      visitor({ marketing: "allow" }, [["cmplz_banner-status", "show"]]),
-      undecided("duplicate-cookie"),
+      "cmplz_marketing allow and garbage: the allow",
+      visitor({ marketing: "allow" }, [["cmplz_marketing", "yes"]]),
+      { status: "decided", groups: { marketing: true } },
     ],
     [
-      "8 KB of garbage",
-      visitor({ marketing: "allow" }, [["cmplz_saved_services", "x".repeat(8192)]]),
-      undecided("value-too-long"),
+      "banner statuses dismissed and show: dismissed",
+      visitor({ marketing: "deny" }, [["cmplz_banner-status", "show"]]),
+      { status: "decided", groups: { marketing: false } },
     ],
+    [
+      "consented services in two copies: only what both grant",
+      visitor({ marketing: "deny" }, [["cmplz_consented_services", "%7B%22youtube%22%3Atrue%7D"]]),
+      { status: "decided", groups: { marketing: false, "service:youtube": false } },
+    ],
+    [
+      "an 8 KB cookie beside the others is passed over",
+      visitor({ marketing: "allow" }, [["cmplz_marketing", "x".repeat(8192)]]),
+      { status: "decided", groups: { marketing: true } },
+    ],
+    ["only 8 KB cookies", jar(["cmplz_banner-status", "d".repeat(8192)]), undecided("value-too-long")],
   ])("%s", (_label, cookies, expected) => {
     expect(complianz.read(cookies)).toEqual(expected);
   });

@@ -135,10 +135,26 @@ describe("cookiebot decoder", () => {
     expect(cookiebot.read(jar(["CookieConsentBulkTicket", "x"]))).toEqual({ status: "absent" });
   });
 
-  it("two different CookieConsent cookies are ambiguous", () => {
-    expect(cookiebot.read(jar(["CookieConsent", UBO_ACCEPT], ["CookieConsent", UBO_REJECT]))).toEqual(
-      undecided("duplicate-cookie"),
-    );
+  // Several copies (another path or domain, or one a sibling subdomain planted): no copy widens
+  // what another grants, and an unreadable copy is passed over (read-helpers.ts, narrowestOf).
+  it.each<[string, string[], CmpReading]>([
+    [
+      "acceptance and rejection: the rejection",
+      [UBO_ACCEPT, UBO_REJECT],
+      {
+        status: "decided",
+        groups: { necessary: true, preferences: false, statistics: false, marketing: false },
+        givenAt: 1_697_932_000,
+      },
+    ],
+    ["mixed and acceptance: what both grant, dated by the latest", [UMBRACO, UBO_ACCEPT], UMBRACO_READING],
+    ["rejection and garbage: the rejection", [UBO_REJECT, "{necessary:true"], read(UBO_REJECT)],
+    ["garbage and '-1': nothing decided", ["{necessary:true", "-1"], undecided("duplicate-cookie")],
+    ["two kinds of garbage with one reason: that reason", ["x", "y"], undecided("unparseable")],
+  ])("several CookieConsent copies, %s", (_label, values, expected) => {
+    const cookies = values.map((value): [string, string] => ["CookieConsent", value]);
+    expect(cookiebot.read(jar(...cookies))).toEqual(expected);
+    expect(cookiebot.read(jar(...cookies.reverse()))).toEqual(expected);
   });
 
   it("reads a renamed cookie", () => {

@@ -120,10 +120,23 @@ describe("cookieyes decoder", () => {
     });
   });
 
-  it("two different cookieyes-consent cookies are ambiguous", () => {
-    expect(cookieyes.read(jar(["cookieyes-consent", ACCEPT], ["cookieyes-consent", REJECT]))).toEqual(
-      undecided("duplicate-cookie"),
-    );
+  // Several copies: no copy widens what another grants (read-helpers.ts, narrowestOf).
+  it.each<[string, string[], CmpReading]>([
+    ["acceptance and rejection: the rejection", [ACCEPT, REJECT], REJECT_READING],
+    [
+      "rejection and defaults not yet acted on: the rejection",
+      [REJECT, ACCEPT.replace("action:yes", "action:")],
+      REJECT_READING,
+    ],
+    [
+      "defaults twice: nothing decided",
+      [ACCEPT.replace("action:yes", "action:no"), "action:"],
+      undecided("no-action"),
+    ],
+  ])("several cookieyes-consent copies, %s", (_label, values, expected) => {
+    const cookies = values.map((value): [string, string] => ["cookieyes-consent", value]);
+    expect(cookieyes.read(jar(...cookies))).toEqual(expected);
+    expect(cookieyes.read(jar(...cookies.reverse()))).toEqual(expected);
   });
 
   it("reads a renamed cookie", () => {

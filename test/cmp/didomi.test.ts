@@ -206,9 +206,25 @@ describe("didomi decoder", () => {
     });
   });
 
-  it("two different didomi_token cookies are ambiguous", () => {
-    expect(didomi.read(jar(["didomi_token", MIXED_2024], ["didomi_token", ACCEPTED_2024]))).toEqual(
-      undecided("duplicate-cookie"),
+  // Several copies: a purpose is granted only when every deciding copy grants it, refused when any
+  // copy names it (read-helpers.ts, narrowestOf).
+  it("several didomi_token copies grant only what every copy grants", () => {
+    const expected: CmpReading = {
+      status: "decided",
+      groups: {
+        geo_ads: false,
+        geo_marketing_studies: false,
+        data_sharing: false,
+        data_sharing_web: false,
+        device_characteristics: false,
+        geolocation_data: false,
+      },
+      givenAt: 1_720_185_772,
+    };
+    expect(didomi.read(jar(["didomi_token", MIXED_2024], ["didomi_token", ACCEPTED_2024]))).toEqual(expected);
+    expect(didomi.read(jar(["didomi_token", ACCEPTED_2024], ["didomi_token", MIXED_2024]))).toEqual(expected);
+    expect(didomi.read(jar(["didomi_token", MIXED_2024], ["didomi_token", "eyJ"]))).toEqual(
+      MIXED_2024_READING,
     );
   });
 

@@ -83,10 +83,14 @@ describe("klaro decoder", () => {
     expect(klaro.read(jar(["klaro-anonymous", CREOPARD]))).toEqual({ status: "absent" });
   });
 
-  it("two different klaro cookies are ambiguous", () => {
-    expect(klaro.read(jar(["klaro", CREOPARD], ["klaro", "%7B%22matomo%22%3Atrue%7D"]))).toEqual(
-      undecided("duplicate-cookie"),
-    );
+  // Several copies: a service is granted only when every copy grants it; a service one copy does
+  // not list is one it does not grant (read-helpers.ts, narrowestOf).
+  it("several klaro copies grant only what every copy grants", () => {
+    const planted = "%7B%22matomo%22%3Atrue%2C%22klaro%22%3Atrue%7D";
+    const expected: CmpReading = { status: "decided", groups: { ...CREOPARD_GROUPS, cms: false } };
+    expect(klaro.read(jar(["klaro", CREOPARD], ["klaro", planted]))).toEqual(expected);
+    expect(klaro.read(jar(["klaro", planted], ["klaro", CREOPARD]))).toEqual(expected);
+    expect(klaro.read(jar(["klaro", CREOPARD], ["klaro", "%7B"]))).toEqual(read(CREOPARD));
   });
 
   it("never puts the cookie value in a reason", () => {

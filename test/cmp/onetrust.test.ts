@@ -157,13 +157,34 @@ describe("onetrust decoder", () => {
     );
   });
 
-  it("two different OptanonConsent cookies are ambiguous", () => {
-    const other = COMMERCETOOLS.replace("C0002%3A0", "C0002%3A1");
+  // Several copies: no copy widens what another grants (read-helpers.ts, narrowestOf); the latest
+  // closed-banner date that is a date counts.
+  it("several OptanonConsent copies grant only what every copy grants", () => {
+    const planted = "groups=C0001%3A1%2CC0002%3A1%2CC0003%3A0%2CC0004%3A1%2CC0005%3A1";
+    const expected: CmpReading = {
+      status: "decided",
+      groups: { C0001: true, C0002: false, C0003: false, C0004: true, C0005: true },
+      givenAt: CLOSED_AT,
+    };
+    for (const order of [
+      [COMMERCETOOLS, planted],
+      [planted, COMMERCETOOLS],
+    ]) {
+      const consent = order.map((value): [string, string] => ["OptanonConsent", value]);
+      expect(onetrust.read(jar(...consent, ["OptanonAlertBoxClosed", CLOSED]))).toEqual(expected);
+      expect(
+        onetrust.read(jar(...consent, ["OptanonAlertBoxClosed", "true"], ["OptanonAlertBoxClosed", CLOSED])),
+      ).toEqual(expected);
+    }
     expect(
       onetrust.read(
-        jar(["OptanonConsent", COMMERCETOOLS], ["OptanonConsent", other], ["OptanonAlertBoxClosed", CLOSED]),
+        jar(
+          ["OptanonConsent", COMMERCETOOLS],
+          ["OptanonConsent", "groups=%"],
+          ["OptanonAlertBoxClosed", CLOSED],
+        ),
       ),
-    ).toEqual(undecided("duplicate-cookie"));
+    ).toEqual(onetrust.read(jar(["OptanonConsent", COMMERCETOOLS], ["OptanonAlertBoxClosed", CLOSED])));
   });
 
   it("reads a renamed consent cookie", () => {

@@ -582,14 +582,20 @@ describe("tcf.read", () => {
   });
 
   it("is undecided, with the reason, when the cookie does not decode", () => {
-    expect(tcf.read([{ name: "euconsent-v2", value: "" }])).toEqual({ status: "undecided", reason: "empty" });
+    expect(tcf.read([{ name: "euconsent-v2", value: "" }])).toEqual({
+      status: "undecided",
+      reason: "tcf:empty",
+    });
     expect(tcf.read([{ name: "euconsent-v2", value: "BO4yybTO4yybTAAAAAENAAAAAAAAAA" }])).toEqual({
       status: "undecided",
-      reason: "unsupported-version",
+      reason: "tcf:unsupported-version",
     });
   });
 
-  it("takes the most recently updated of several cookies and skips broken ones", () => {
+  // Several cookies (another path or domain, or one a sibling subdomain planted with a date of its
+  // choosing): a purpose counts only when every copy that decodes consents to it. The copy updated
+  // last used to win, so a planted newer string overrode the visitor's refusal.
+  it("combines several cookies so that none widens another, and skips broken ones", () => {
     const older = encode({
       name: "older",
       policyVersion: 5,
@@ -608,8 +614,17 @@ describe("tcf.read", () => {
     ]) {
       const reading = tcf.read(order.map((value) => ({ name: "euconsent-v2", value })));
       expect(reading).toMatchObject({ status: "decided", givenAt: Date.UTC(2025, 5, 1) / 1000 });
-      expect(reading.status === "decided" && reading.groups["8"]).toBe(true);
+      expect(reading.status === "decided" && reading.groups["1"]).toBe(true);
+      expect(reading.status === "decided" && reading.groups["8"]).toBe(false);
     }
+    expect(tcf.read([newer, "garbage!"].map((value) => ({ name: "euconsent-v2", value })))).toMatchObject({
+      status: "decided",
+      groups: { "1": true, "8": true },
+    });
+    expect(tcf.read(["garbage!", ""].map((value) => ({ name: "euconsent-v2", value })))).toEqual({
+      status: "undecided",
+      reason: "tcf:duplicate-cookie",
+    });
   });
 
   it("declares its cookie and default mapping", () => {

@@ -127,9 +127,21 @@ describe("vanilla-cookieconsent decoder", () => {
     expect(vanillaCookieconsent.read(jar(["cc_cookie_v2", V3_ACCEPT]))).toEqual({ status: "absent" });
   });
 
-  it("two different cc_cookie cookies are ambiguous", () => {
+  // Several copies: no copy widens what another grants, dated by the latest (narrowestOf).
+  it("several cc_cookie copies grant only what every copy grants", () => {
+    const expected: CmpReading = {
+      status: "decided",
+      groups: { necessary: true, analytics: false, support: false },
+      givenAt: 1_733_057_655,
+    };
     expect(vanillaCookieconsent.read(jar(["cc_cookie", V3_ACCEPT], ["cc_cookie", V3_REJECT]))).toEqual(
-      undecided("duplicate-cookie"),
+      expected,
+    );
+    expect(vanillaCookieconsent.read(jar(["cc_cookie", V3_REJECT], ["cc_cookie", V3_ACCEPT]))).toEqual(
+      expected,
+    );
+    expect(vanillaCookieconsent.read(jar(["cc_cookie", V3_ACCEPT], ["cc_cookie", "%7B"]))).toEqual(
+      read(V3_ACCEPT),
     );
   });
 

@@ -16,19 +16,23 @@
  * "undecided".
  * `cmplz_consented_services` (JSON, service -> boolean, often empty) holds consents given to single
  * services from their placeholders; they are reported as `service:<name>` groups, unmapped by default.
+ * Several copies of a cookie (other paths or domains, or planted by a sibling subdomain): the banner
+ * counts as dismissed when any copy says so, a category or service is granted only when every
+ * readable copy grants it, and unreadable copies are passed over (the rule of `narrowestOf`).
  * `options.cookieName` replaces the `cmplz_` prefix. Complianz stores no timestamp: no `givenAt`.
  */
 import {
-  DUPLICATE,
   FORBIDDEN_KEYS,
   MAX_VALUE_LENGTH,
-  findCookie,
+  decided,
+  findValues,
   isRecord,
+  narrowestOf,
   newGroups,
   parsePercentEncodedJson,
   undecidedFor,
 } from "./read-helpers";
-import type { CmpDecoder } from "./types";
+import type { CmpDecoder, CmpReading } from "./types";
 
 const ID = "complianz";
 const PREFIX = "cmplz_";
@@ -37,16 +41,19 @@ const SERVICE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const undecided = undecidedFor(ID);
 
-/** Adds `service:<name>` groups; false when the cookie is not a JSON object of booleans. */
-function addServices(raw: string, groups: Record<string, boolean>): boolean {
-  if (raw === "") return true;
+/** One copy of `cmplz_consented_services`: `service:<name>` groups, or bad-services. */
+function readServices(raw: string): CmpReading {
+  const groups = newGroups();
+  if (raw === "") return decided(groups);
   const services = parsePercentEncodedJson(raw);
-  if (!isRecord(services)) return false;
+  if (!isRecord(services)) return undecided("bad-services");
   for (const [name, granted] of Object.entries(services)) {
-    if (!SERVICE.test(name) || FORBIDDEN_KEYS.has(name) || typeof granted !== "boolean") return false;
+    if (!SERVICE.test(name) || FORBIDDEN_KEYS.has(name) || typeof granted !== "boolean") {
+      return undecided("bad-services");
+    }
     groups[`service:${name}`] = granted;
   }
-  return true;
+  return decided(groups);
 }
 
 export const complianz: CmpDecoder = {
@@ -63,24 +70,32 @@ export const complianz: CmpDecoder = {
     const prefix = options?.cookieName ?? PREFIX;
     const own = cookies.filter((cookie) => cookie.name.startsWith(prefix));
     if (own.length === 0) return { status: "absent" };
-    if (own.some((cookie) => cookie.value.length > MAX_VALUE_LENGTH)) return undecided("value-too-long");
+    // A copy over the size limit was never stored by a browser: it is passed over, like any
+    // unreadable copy (see narrowestOf), so that planting one cannot void the others.
+    const stored = own.filter((cookie) => cookie.value.length <= MAX_VALUE_LENGTH);
+    if (stored.length === 0) return undecided("value-too-long");
 
-    const status = findCookie(own, `${prefix}banner-status`);
-    if (status === DUPLICATE) return undecided("duplicate-cookie");
-    if (status !== "dismissed") return undecided("banner-not-dismissed");
+    // Dismissed by any copy: a planted copy that is not dismissed cannot turn a choice into defaults.
+    if (!findValues(stored, `${prefix}banner-status`).includes("dismissed")) {
+      return undecided("banner-not-dismissed");
+    }
 
     const groups = newGroups();
     for (const category of CATEGORIES) {
-      const value = findCookie(own, `${prefix}${category}`);
-      if (value === undefined) continue;
-      if (value === DUPLICATE) return undecided("duplicate-cookie");
-      if (value !== "allow" && value !== "deny") return undecided("bad-category-value");
-      groups[category] = value === "allow";
+      const values = findValues(stored, `${prefix}${category}`);
+      if (values.length === 0) continue;
+      const readable = values.filter((value) => value === "allow" || value === "deny");
+      if (readable.length === 0) return undecided("bad-category-value");
+      // Several copies: granted only when every readable copy allows it (see narrowestOf).
+      groups[category] = readable.every((value) => value === "allow");
     }
-    const services = findCookie(own, `${prefix}consented_services`);
-    if (services === DUPLICATE) return undecided("duplicate-cookie");
-    if (services !== undefined && !addServices(services, groups)) return undecided("bad-services");
+    const services = findValues(stored, `${prefix}consented_services`);
+    if (services.length > 0) {
+      const reading = narrowestOf(services.map(readServices), undecided);
+      if (reading.status !== "decided") return undecided("bad-services");
+      Object.assign(groups, reading.groups);
+    }
 
-    return Object.keys(groups).length === 0 ? undecided("no-categories") : { status: "decided", groups };
+    return Object.keys(groups).length === 0 ? undecided("no-categories") : decided(groups);
   },
 };

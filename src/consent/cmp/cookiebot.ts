@@ -27,7 +27,7 @@ import {
   decided,
   newGroups,
   percentDecode,
-  readSingleCookie,
+  readEveryCopy,
   undecidedFor,
 } from "./read-helpers";
 import type { CmpDecoder, CmpReading } from "./types";
@@ -119,6 +119,25 @@ function readObject(fields: Map<string, Scalar>): CmpReading {
   );
 }
 
+/** One copy of the cookie: `-1`, `0`, or the object literal, percent-encoded in part or whole. */
+function readCopy(raw: string): CmpReading {
+  const value = raw.trim();
+  if (value === "-1") return undecided("consent-not-required");
+  if (value === "0") {
+    return decided(
+      Object.assign(newGroups(), {
+        necessary: true,
+        preferences: false,
+        statistics: false,
+        marketing: false,
+      }),
+    );
+  }
+  const decoded = percentDecode(value);
+  const fields = decoded === null ? null : parseLiteral(decoded);
+  return fields === null ? undecided("unparseable") : readObject(fields);
+}
+
 export const cookiebot: CmpDecoder = {
   id: ID,
   cookies: [COOKIE],
@@ -130,22 +149,6 @@ export const cookiebot: CmpDecoder = {
     marketing: "marketing",
   }),
   read(cookies, options) {
-    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
-    if (typeof raw !== "string") return raw;
-    const value = raw.trim();
-    if (value === "-1") return undecided("consent-not-required");
-    if (value === "0") {
-      return decided(
-        Object.assign(newGroups(), {
-          necessary: true,
-          preferences: false,
-          statistics: false,
-          marketing: false,
-        }),
-      );
-    }
-    const decoded = percentDecode(value);
-    const fields = decoded === null ? null : parseLiteral(decoded);
-    return fields === null ? undecided("unparseable") : readObject(fields);
+    return readEveryCopy(cookies, options?.cookieName ?? COOKIE, undecided, readCopy);
   },
 };

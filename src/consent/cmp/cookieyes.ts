@@ -17,8 +17,8 @@
  * cookie unreadable. Fields CookieYes may add later are ignored unless they hold `yes`/`no`: they
  * grant nothing unless mapped. CookieYes stores no timestamp, so there is no `givenAt`.
  */
-import { FORBIDDEN_KEYS, newGroups, percentDecode, readSingleCookie, undecidedFor } from "./read-helpers";
-import type { CmpDecoder } from "./types";
+import { FORBIDDEN_KEYS, newGroups, percentDecode, readEveryCopy, undecidedFor } from "./read-helpers";
+import type { CmpDecoder, CmpReading } from "./types";
 
 const ID = "cookieyes";
 const COOKIE = "cookieyes-consent";
@@ -49,6 +49,22 @@ function parseFields(value: string): Map<string, string> | null {
   return fields;
 }
 
+/** One copy of the cookie: `key:value` pairs, percent-encoded or not. */
+function readValue(raw: string): CmpReading {
+  // A value without `%` decodes to itself, so an unencoded cookie reads as written.
+  const value = percentDecode(raw);
+  const fields = value === null ? null : parseFields(value);
+  if (fields === null) return undecided("unparseable");
+  if (fields.get("action") !== "yes") return undecided("no-action");
+  const groups = newGroups();
+  for (const [key, flag] of fields) {
+    if (META_FIELDS.has(key)) continue;
+    if (flag === "yes" || flag === "no") groups[key] = flag === "yes";
+    else if (KNOWN_CATEGORIES.has(key)) return undecided("bad-category-value");
+  }
+  return Object.keys(groups).length === 0 ? undecided("no-categories") : { status: "decided", groups };
+}
+
 export const cookieyes: CmpDecoder = {
   id: ID,
   cookies: [COOKIE],
@@ -61,19 +77,6 @@ export const cookieyes: CmpDecoder = {
     advertisement: "marketing",
   }),
   read(cookies, options) {
-    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
-    if (typeof raw !== "string") return raw;
-    // A value without `%` decodes to itself, so an unencoded cookie reads as written.
-    const value = percentDecode(raw);
-    const fields = value === null ? null : parseFields(value);
-    if (fields === null) return undecided("unparseable");
-    if (fields.get("action") !== "yes") return undecided("no-action");
-    const groups = newGroups();
-    for (const [key, flag] of fields) {
-      if (META_FIELDS.has(key)) continue;
-      if (flag === "yes" || flag === "no") groups[key] = flag === "yes";
-      else if (KNOWN_CATEGORIES.has(key)) return undecided("bad-category-value");
-    }
-    return Object.keys(groups).length === 0 ? undecided("no-categories") : { status: "decided", groups };
+    return readEveryCopy(cookies, options?.cookieName ?? COOKIE, undecided, readValue);
   },
 };

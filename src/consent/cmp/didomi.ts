@@ -24,7 +24,7 @@ import {
   isRecord,
   isoDateToSeconds,
   newGroups,
-  readSingleCookie,
+  readEveryCopy,
   undecidedFor,
 } from "./read-helpers";
 import type { CmpDecoder, CmpReading } from "./types";
@@ -92,9 +92,9 @@ export const didomi: CmpDecoder = {
     use_limited_data_to_select_content: "functional", // 11. Use limited data to select content
   }),
   read(cookies, options) {
-    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
-    if (typeof raw !== "string") return raw;
-    const token = decodeToken(raw.trim());
-    return isRecord(token) ? readToken(token) : undecided("unparseable");
+    return readEveryCopy(cookies, options?.cookieName ?? COOKIE, undecided, (raw) => {
+      const token = decodeToken(raw.trim());
+      return isRecord(token) ? readToken(token) : undecided("unparseable");
+    });
   },
 };

@@ -18,10 +18,10 @@ import {
   isRecord,
   newGroups,
   parsePercentEncodedJson,
-  readSingleCookie,
+  readEveryCopy,
   undecidedFor,
 } from "./read-helpers";
-import type { CmpDecoder } from "./types";
+import type { CmpDecoder, CmpReading } from "./types";
 
 const ID = "klaro";
 const COOKIE = "klaro";
@@ -29,21 +29,24 @@ const SERVICE = /^[^\s\u0000-\u001f\u007f"'<>]{1,128}$/u;
 
 const undecided = undecidedFor(ID);
 
+/** One copy of the cookie: percent-encoded JSON, service -> boolean. */
+function readValue(raw: string): CmpReading {
+  const consents = parsePercentEncodedJson(raw);
+  if (!isRecord(consents)) return undecided("unparseable");
+  const groups = newGroups();
+  for (const [service, granted] of Object.entries(consents)) {
+    if (!SERVICE.test(service) || FORBIDDEN_KEYS.has(service)) return undecided("bad-service");
+    if (typeof granted !== "boolean") return undecided("bad-value");
+    groups[service] = granted;
+  }
+  return Object.keys(groups).length === 0 ? undecided("no-services") : { status: "decided", groups };
+}
+
 export const klaro: CmpDecoder = {
   id: ID,
   cookies: [COOKIE],
   defaultMapping: Object.freeze({}),
   read(cookies, options) {
-    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
-    if (typeof raw !== "string") return raw;
-    const consents = parsePercentEncodedJson(raw);
-    if (!isRecord(consents)) return undecided("unparseable");
-    const groups = newGroups();
-    for (const [service, granted] of Object.entries(consents)) {
-      if (!SERVICE.test(service) || FORBIDDEN_KEYS.has(service)) return undecided("bad-service");
-      if (typeof granted !== "boolean") return undecided("bad-value");
-      groups[service] = granted;
-    }
-    return Object.keys(groups).length === 0 ? undecided("no-services") : { status: "decided", groups };
+    return readEveryCopy(cookies, options?.cookieName ?? COOKIE, undecided, readValue);
   },
 };

@@ -21,18 +21,21 @@
  *   written by script) => "undecided". Absent (older SDKs, e.g. version 202301.1.0) the date alone
  *   decides.
  * - `givenAt` is the OptanonAlertBoxClosed date.
+ * - Several copies of either cookie (other paths or domains, or one a sibling subdomain planted):
+ *   the OptanonConsent copies are combined by `narrowestOf` (no copy widens what the others grant),
+ *   and the latest OptanonAlertBoxClosed date that is a date counts.
  */
 import {
   DUPLICATE,
   FORBIDDEN_KEYS,
-  findCookie,
+  findValues,
   isoDateToSeconds,
   newGroups,
   percentDecode,
-  readSingleCookie,
+  readEveryCopy,
   undecidedFor,
 } from "./read-helpers";
-import type { CmpDecoder } from "./types";
+import type { CmpDecoder, CmpReading } from "./types";
 
 const ID = "onetrust";
 const CONSENT_COOKIE = "OptanonConsent";
@@ -67,6 +70,42 @@ function parseGroups(decoded: string): Record<string, boolean> | null {
   return groups;
 }
 
+/**
+ * When the banner was closed by a choice, from every OptanonAlertBoxClosed copy: the latest that
+ * is an ISO date (what OneTrust writes is `new Date().toISOString()`; "true" or "1", set by
+ * banner-hiding extensions, is no date), or why there is none.
+ */
+function readClosedAt(values: readonly string[]): number | "banner-not-closed" | "banner-closed-not-a-date" {
+  if (values.length === 0) return "banner-not-closed";
+  let latest: number | undefined;
+  for (const value of values) {
+    const decoded = percentDecode(value);
+    const seconds = decoded === null ? undefined : isoDateToSeconds(decoded);
+    if (seconds !== undefined) latest = Math.max(latest ?? 0, seconds);
+  }
+  return latest ?? "banner-closed-not-a-date";
+}
+
+/** One OptanonConsent copy, given when the banner was closed. */
+function readConsent(raw: string, closedAt: ReturnType<typeof readClosedAt>): CmpReading {
+  const rawGroups = readField(raw, "groups");
+  if (rawGroups === DUPLICATE) return undecided("duplicate-field");
+  if (rawGroups === undefined || rawGroups === "") return undecided("no-groups");
+  const decodedGroups = percentDecode(rawGroups);
+  const groups = decodedGroups === null ? null : parseGroups(decodedGroups);
+  if (groups === null) return undecided("bad-groups");
+
+  const rawCount = readField(raw, "interactionCount");
+  if (rawCount === DUPLICATE) return undecided("duplicate-field");
+  if (rawCount !== undefined) {
+    if (!COUNT.test(rawCount)) return undecided("bad-interaction-count");
+    if (Number(rawCount) === 0) return undecided("no-interaction");
+  }
+
+  if (typeof closedAt !== "number") return undecided(closedAt);
+  return { status: "decided", groups, givenAt: closedAt };
+}
+
 export const onetrust: CmpDecoder = {
   id: ID,
   cookies: [CONSENT_COOKIE, CLOSED_COOKIE],
@@ -79,31 +118,9 @@ export const onetrust: CmpDecoder = {
     C0005: "marketing", // Social media
   }),
   read(cookies, options) {
-    const raw = readSingleCookie(cookies, options?.cookieName ?? CONSENT_COOKIE, undecided);
-    if (typeof raw !== "string") return raw;
-
-    const rawGroups = readField(raw, "groups");
-    if (rawGroups === DUPLICATE) return undecided("duplicate-field");
-    if (rawGroups === undefined || rawGroups === "") return undecided("no-groups");
-    const decodedGroups = percentDecode(rawGroups);
-    const groups = decodedGroups === null ? null : parseGroups(decodedGroups);
-    if (groups === null) return undecided("bad-groups");
-
-    const rawCount = readField(raw, "interactionCount");
-    if (rawCount === DUPLICATE) return undecided("duplicate-field");
-    if (rawCount !== undefined) {
-      if (!COUNT.test(rawCount)) return undecided("bad-interaction-count");
-      if (Number(rawCount) === 0) return undecided("no-interaction");
-    }
-
-    const closed = findCookie(cookies, CLOSED_COOKIE);
-    if (closed === undefined) return undecided("banner-not-closed");
-    if (closed === DUPLICATE) return undecided("duplicate-cookie");
-    // What OneTrust writes is `new Date().toISOString()`: "true" or "1" (banner-hiding extensions) is no date.
-    const closedAt = percentDecode(closed);
-    const givenAt = closedAt === null ? undefined : isoDateToSeconds(closedAt);
-    if (givenAt === undefined) return undecided("banner-closed-not-a-date");
-
-    return { status: "decided", groups, givenAt };
+    const closedAt = readClosedAt(findValues(cookies, CLOSED_COOKIE));
+    return readEveryCopy(cookies, options?.cookieName ?? CONSENT_COOKIE, undecided, (raw) =>
+      readConsent(raw, closedAt),
+    );
   },
 };

@@ -22,9 +22,8 @@ export const MAX_VALUE_LENGTH = 4096;
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
- * Stands for a cookie (or field) present more than once with differing values. Which one the
- * site's CMP reads is unknown here (servers SHOULD NOT rely on the order, RFC 6265 §4.2.2), so
- * none is read.
+ * Stands for a field present more than once within one cookie value with differing values: which
+ * one the CMP reads is unknown, so none is read.
  */
 export const DUPLICATE = Symbol("duplicate");
 
@@ -43,30 +42,68 @@ export const decided = (groups: Record<string, boolean>, givenAt?: number): CmpR
 /** Groups without a prototype, so a group name is only ever an own key. */
 export const newGroups = (): Record<string, boolean> => Object.create(null) as Record<string, boolean>;
 
-/** The one value of `name`; several differing values are ambiguous and read as none. */
-export function findCookie(
-  cookies: readonly CookiePair[],
-  name: string,
-): string | undefined | typeof DUPLICATE {
-  const values = new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value));
-  if (values.size > 1) return DUPLICATE;
-  return values.values().next().value;
+/** The distinct values of the cookies named `name`, in the order first seen. */
+export function findValues(cookies: readonly CookiePair[], name: string): string[] {
+  return [...new Set(cookies.filter((cookie) => cookie.name === name).map((cookie) => cookie.value))];
 }
 
 /**
- * The raw value of a CMP's single consent cookie, or the reading when there is none to read:
- * absent, `<id>:duplicate-cookie`, or `<id>:value-too-long` (over MAX_VALUE_LENGTH).
+ * One reading from every copy of a CMP's cookie. A browser sends several cookies of one name when
+ * they were set for different paths or domains (RFC 6265 §5.4), and a sibling subdomain can add
+ * one with `Domain=` (RFC 6265 §8.6), so a copy may be planted. Which copy the CMP itself reads is
+ * unknown (servers SHOULD NOT rely on the order, §4.2.2), so the copies are combined such that no
+ * copy can widen what the others grant:
+ * - copies that decide are intersected: a group is granted only when every deciding copy grants it
+ *   (a group a copy does not list is one it does not grant), refused when any copy has it;
+ *   `givenAt` is the latest, the choice the narrowest reading carries forward;
+ * - copies that do not decide (unreadable, over the size limit) grant nothing and are passed over;
+ * - no copy decides: the reason they share, or `<id>:duplicate-cookie` when they differ.
+ * Reading "undecided" for any duplicate instead would let a planted copy turn a refusal into the
+ * region's default, which grants everything in opt-out regions.
  */
-export function readSingleCookie(
+export function narrowestOf(
+  readings: readonly CmpReading[],
+  undecided: (code: string) => CmpReading,
+): CmpReading {
+  const decisions = readings.filter((reading) => reading.status === "decided");
+  if (decisions.length === 0) {
+    const [first] = readings;
+    if (first === undefined) return { status: "absent" };
+    const reasons = new Set(
+      readings.map((reading) => (reading.status === "undecided" ? reading.reason : "")),
+    );
+    return reasons.size === 1 ? first : undecided("duplicate-cookie");
+  }
+  if (decisions.length === 1 && decisions[0]) return decisions[0];
+  const groups = newGroups();
+  let givenAt: number | undefined;
+  for (const decision of decisions) {
+    for (const group of Object.keys(decision.groups)) groups[group] = true;
+    if (decision.givenAt !== undefined) givenAt = Math.max(givenAt ?? 0, decision.givenAt);
+  }
+  for (const group of Object.keys(groups)) {
+    groups[group] = decisions.every(
+      (decision) => Object.hasOwn(decision.groups, group) && decision.groups[group] === true,
+    );
+  }
+  return decided(groups, givenAt);
+}
+
+/**
+ * The reading of a CMP's single consent cookie: `readValue` on each distinct copy, combined by
+ * `narrowestOf`. A copy over MAX_VALUE_LENGTH was never stored by a browser and reads
+ * `<id>:value-too-long`.
+ */
+export function readEveryCopy(
   cookies: readonly CookiePair[],
   name: string,
   undecided: (code: string) => CmpReading,
-): string | CmpReading {
-  const raw = findCookie(cookies, name);
-  if (raw === undefined) return { status: "absent" };
-  if (raw === DUPLICATE) return undecided("duplicate-cookie");
-  if (raw.length > MAX_VALUE_LENGTH) return undecided("value-too-long");
-  return raw;
+  readValue: (raw: string) => CmpReading,
+): CmpReading {
+  const readings = findValues(cookies, name).map((raw) =>
+    raw.length > MAX_VALUE_LENGTH ? undecided("value-too-long") : readValue(raw),
+  );
+  return narrowestOf(readings, undecided);
 }
 
 /** `decodeURIComponent`, with null for a malformed escape instead of a thrown URIError. */

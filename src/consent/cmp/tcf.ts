@@ -8,7 +8,7 @@
  * A TC string is segments joined by "."; each is base64url without padding, read as one big-endian
  * bit string (six bits a character, the encoder pads the end with zero bits). Only the first one,
  * the core segment, holds the visitor's purpose choices; the others (disclosed vendors, publisher
- * TC) are ignored here. The core is, in order, with its offset in bits:
+ * TC) are checked for their shape and not read. The core is, in order, with its offset in bits:
  *
  *     0 Version 6             108 ConsentLanguage 12     152 PurposesConsent 24
  *     6 Created 36            120 VendorListVersion 12   176 PurposesLITransparency 24
@@ -26,8 +26,8 @@
  * Never throws: anything it cannot read is `{ ok: false, reason }` with a fixed reason code and
  * never the value itself. Work is bounded by the length cap: every loop consumes input bits.
  */
-import { MAX_VALUE_LENGTH } from "./read-helpers";
-import type { CmpDecoder, CmpMapping, CookiePair } from "./types";
+import { MAX_VALUE_LENGTH, newGroups, readEveryCopy, undecidedFor } from "./read-helpers";
+import type { CmpDecoder, CmpMapping, CmpReading, CookiePair } from "./types";
 
 export const TCF_COOKIE = "euconsent-v2";
 
@@ -65,6 +65,7 @@ export const TC_DECODE_FAILURES = [
   "invalid-cmp-id",
   "invalid-letter",
   "invalid-range",
+  "invalid-segment",
 ] as const;
 export type TcDecodeFailure = (typeof TC_DECODE_FAILURES)[number];
 
@@ -197,12 +198,27 @@ function unquote(value: string): string {
   return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
+/**
+ * The segments after the core are not read, but each must be one: non-empty base64url whose first
+ * 3 bits, SegmentType, are 1 (disclosed vendors), 2 (allowed vendors, TCF v2.0) or 3 (publisher
+ * TC). A second core (type 0) or an unknown type makes the string malformed, as the IAB library
+ * has it too, and a malformed string is refused whole rather than half read.
+ */
+function checkSegments(segments: readonly string[]): boolean {
+  return segments.every((segment) => {
+    if (segment.length === 0) return false;
+    for (let i = 0; i < segment.length; i++) {
+      if ((BASE64URL[segment.charCodeAt(i)] ?? -1) < 0) return false;
+    }
+    const type = (BASE64URL[segment.charCodeAt(0)] ?? 0) >> 3;
+    return type >= 1 && type <= 3;
+  });
+}
+
 /** Decodes the core segment of a TC string (the raw cookie value). Never throws. */
 export function decodeTcString(value: string): DecodedTcString {
   if (value.length > MAX_TC_STRING_LENGTH) return fail("too-long");
-  const unquoted = unquote(value);
-  const dot = unquoted.indexOf(".");
-  const core = dot === -1 ? unquoted : unquoted.slice(0, dot);
+  const [core = "", ...segments] = unquote(value).split(".");
   if (core.length === 0) return fail("empty");
 
   const sextets = new Uint8Array(core.length);
@@ -240,6 +256,7 @@ export function decodeTcString(value: string): DecodedTcString {
 
   const failure = skipVendorSection(cursor) ?? skipVendorSection(cursor) ?? skipPublisherRestrictions(cursor);
   if (failure) return fail(failure);
+  if (!checkSegments(segments)) return fail("invalid-segment");
 
   return {
     ok: true,
@@ -267,7 +284,7 @@ export function decodeTcString(value: string): DecodedTcString {
 /** Purposes "1".."11" -> the consent bit. Legitimate interest is not consent and is not reported. */
 function purposeGroups(tc: TcCore): Record<string, boolean> {
   const consented = new Set(tc.purposeConsents);
-  const groups: Record<string, boolean> = {};
+  const groups = newGroups();
   for (let purpose = 1; purpose <= TCF_PURPOSE_COUNT; purpose++) {
     groups[String(purpose)] = consented.has(purpose);
   }
@@ -345,36 +362,32 @@ export function categoriesFromTcf(
   return Object.fromEntries(granted);
 }
 
+const undecided = undecidedFor("tcf");
+
+/** One copy of the cookie: its TC string's purposes, dated by LastUpdated. */
+function readCopy(value: string): CmpReading {
+  const decoded = decodeTcString(value);
+  if (!decoded.ok) return undecided(decoded.reason);
+  return {
+    status: "decided",
+    groups: purposeGroups(decoded.tc),
+    givenAt: Math.floor(decoded.tc.lastUpdatedMs / 1000),
+  };
+}
+
 /**
- * Reads the TC string from `euconsent-v2` (or `cookieName`). With several cookies of that name
- * (set for different paths or domains) the one updated last wins; one that does not decode is
- * skipped. None decodes: "undecided", with the first failure's reason.
+ * Reads the TC string from `euconsent-v2` (or `cookieName`). Several cookies of that name (set
+ * for different paths or domains, or one planted by a sibling subdomain with `Domain=`) are
+ * combined by `narrowestOf`: a purpose is consented only when every copy that decodes consents
+ * to it, and copies that do not decode are passed over. Taking the copy updated last instead
+ * would let a planted string, dated whenever its author likes, override the visitor's refusal.
+ * None decodes: "undecided", with the reason (`tcf:<failure>`).
  */
 export const tcf: CmpDecoder = {
   id: "tcf",
   cookies: [TCF_COOKIE],
   defaultMapping,
   read(cookies: readonly CookiePair[], options?: { cookieName?: string }) {
-    const name = options?.cookieName ?? TCF_COOKIE;
-    let best: TcCore | undefined;
-    let failure: TcDecodeFailure | undefined;
-    for (const cookie of cookies) {
-      if (cookie.name !== name) continue;
-      const decoded = decodeTcString(cookie.value);
-      if (!decoded.ok) {
-        failure ??= decoded.reason;
-      } else if (best === undefined || decoded.tc.lastUpdatedMs > best.lastUpdatedMs) {
-        best = decoded.tc;
-      }
-    }
-    if (best !== undefined) {
-      return {
-        status: "decided",
-        groups: purposeGroups(best),
-        givenAt: Math.floor(best.lastUpdatedMs / 1000),
-      };
-    }
-    if (failure !== undefined) return { status: "undecided", reason: failure };
-    return { status: "absent" };
+    return readEveryCopy(cookies, options?.cookieName ?? TCF_COOKIE, undecided, readCopy);
   },
 };

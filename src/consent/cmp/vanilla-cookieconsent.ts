@@ -25,7 +25,7 @@ import {
   isoDateToSeconds,
   newGroups,
   parseRawOrPercentEncodedJson,
-  readSingleCookie,
+  readEveryCopy,
   undecidedFor,
 } from "./read-helpers";
 import type { CmpDecoder, CmpReading } from "./types";
@@ -81,10 +81,10 @@ export const vanillaCookieconsent: CmpDecoder = {
     ads: "marketing",
   }),
   read(cookies, options) {
-    const raw = readSingleCookie(cookies, options?.cookieName ?? COOKIE, undecided);
-    if (typeof raw !== "string") return raw;
-    // Raw JSON first (v2 default), then percent-decoded JSON (v3, v2 with rfc_cookie).
-    const content = parseRawOrPercentEncodedJson(raw);
-    return isRecord(content) ? readContent(content) : undecided("unparseable");
+    return readEveryCopy(cookies, options?.cookieName ?? COOKIE, undecided, (raw) => {
+      // Raw JSON first (v2 default), then percent-decoded JSON (v3, v2 with rfc_cookie).
+      const content = parseRawOrPercentEncodedJson(raw);
+      return isRecord(content) ? readContent(content) : undecided("unparseable");
+    });
   },
 };
