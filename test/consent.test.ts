@@ -87,13 +87,24 @@ describe("resolveConsent", () => {
   it.each([
     [`1.2025-01-01.${FIXED_NOW}.analytics`, "consent-cookie: old-revision"],
     ["garbage", "consent-cookie: unparseable"],
-    [`1.${REVISION}.${FIXED_NOW + 2 * 86_400}.analytics`, "consent-cookie: future-date"],
   ])("%j is undecided (%s)", (value, reason) => {
     const state = resolve([["ce_consent", value]]);
     expect(state.granted).toEqual(new Set(["necessary"]));
     expect(state.decided).toBe(false);
     expect(state.reason).toBe(reason);
   });
+
+  // A copy dated ahead of the clock cannot be the visitor's choice and would never expire: it
+  // grants nothing but still refuses (src/consent/sources/own-cookie.ts), so that it cannot fall
+  // back to an opt-out region's default, which grants everything.
+  it.each([FIXED_NOW + 2 * 86_400, FIXED_NOW + 3_600])(
+    "a copy dated %i (ahead) refuses everything",
+    (givenAt) => {
+      const state = resolve([["ce_consent", `1.${REVISION}.${givenAt}.analytics~marketing`]]);
+      expect(state.granted).toEqual(new Set(["necessary"]));
+      expect(state.source).toBe("consent-cookie");
+    },
+  );
 
   it("of several copies, the most recent valid choice wins", () => {
     const state = resolve([
