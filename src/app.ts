@@ -7,6 +7,7 @@ import type { CompiledConfig, Site } from "./config/compile";
 import { type Clock, enforceRequest, readRequest } from "./enforce-request";
 import { API_PREFIX, handleConsentApi } from "./endpoints/consent-api";
 import { GPC_PATH, gpcAnnouncement } from "./endpoints/gpc";
+import { createThrottle, DEFAULT_THROTTLE, type ThrottleLimits } from "./endpoints/throttle";
 import type { Env } from "./proxy/fetch-origin";
 import { originUrlFor } from "./proxy/origin-request";
 
@@ -14,10 +15,14 @@ type AppEnv = { Bindings: Env; Variables: { site: Site } };
 
 export interface AppOptions {
   clock?: Clock;
+  /** The consent API's receipt-write budgets (tests use small ones). */
+  throttle?: ThrottleLimits;
 }
 
 export function createApp(config: CompiledConfig, options: AppOptions = {}): Hono<AppEnv> {
   const clock = options.clock ?? Date.now;
+  // One set of budgets per app, so per isolate in production (index.ts builds the app once).
+  const throttle = createThrottle(options.throttle ?? DEFAULT_THROTTLE);
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
@@ -48,6 +53,7 @@ export function createApp(config: CompiledConfig, options: AppOptions = {}): Hon
         env: c.env,
         now: context.now,
         path: path.slice(API_PREFIX.length),
+        throttle,
       });
     }
     return enforceRequest(request, site, c.env, clock, context);

@@ -116,15 +116,36 @@ d.readyState==="loading"?d.addEventListener("DOMContentLoaded",end):end()
 })(document,window)`.replace(/\n/g, "");
 
 /**
- * A same-origin path (and query), or "/". Refused: anything not starting with one "/" (`//host`
- * and `/\host` are other origins to a browser, WHATWG URL §4.4 "special authority ignore slashes"),
- * and any backslash, control character or space (the URL parser strips tabs and newlines, so
- * `/\t/evil.example` would become `//evil.example`).
+ * A same-origin path (and query), normalised, or "/". The value ends up in a `Location` header and
+ * a form field, and the browser resolves it against the page: so it is resolved here the same way
+ * (the WHATWG URL parser, which strips tabs and newlines, reads `\` as `/` and removes dot
+ * segments), and kept only if the result stays on the page's origin and its own serialisation
+ * cannot be read as another host: `/..//host` and `/.//host` resolve to the path `//host`, which as a
+ * `Location` is protocol-relative (WHATWG URL §4.4, "special authority slashes"). The input must
+ * start with one `/` (a relative path would resolve against the consent API's URL).
  */
 export function safeReturnPath(returnTo: string): string {
-  return /^\/(?![/\\])[^\\]*$/.test(returnTo) && hasNoControlOrSpace(returnTo) && returnTo.length <= 2048
-    ? returnTo
-    : "/";
+  if (!returnTo.startsWith("/") || returnTo.length > MAX_RETURN_LENGTH) return "/";
+  const resolved = sameOriginPath(returnTo);
+  // The normalised path must itself resolve to itself on the same origin (no `//`, no `/\`).
+  return resolved !== undefined && sameOriginPath(resolved) === resolved ? resolved : "/";
+}
+
+const MAX_RETURN_LENGTH = 2048;
+/** Any origin does: only whether the result stays on it matters. */
+const RETURN_BASE = "https://return-path.invalid";
+
+function sameOriginPath(path: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(path, RETURN_BASE);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== RETURN_BASE || url.username !== "" || url.password !== "") return undefined;
+  const normalised = `${url.pathname}${url.search}${url.hash}`;
+  if (!normalised.startsWith("/") || /^\/[/\\]/.test(normalised)) return undefined;
+  return normalised.length <= MAX_RETURN_LENGTH ? normalised : undefined;
 }
 
 function safePolicyUrl(url: string | undefined): string | null {

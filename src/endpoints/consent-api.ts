@@ -13,6 +13,11 @@
  *
  * Every decision sets the consent cookie and, with `consent.receipts`, writes a receipt to D1 first.
  * A grant is never applied without its receipt (no consent without proof); a refusal always is.
+ *
+ * Limits (issue 7, item 9): a body is read as a stream and abandoned past 8 KiB whatever
+ * Content-Length or Transfer-Encoding say; receipt writes are throttled per client and per site
+ * (./throttle.ts), a throttled grant is a 429 with Retry-After and no cookie, a throttled refusal is
+ * applied without a receipt; D1 failing is a 503 with a log line, never an unhandled error.
  */
 import { describeRegion } from "../consent/region";
 import type { Site } from "../config/compile";
@@ -24,6 +29,7 @@ import { newReceiptId, readReceipt, type Receipt, writeReceipt } from "./receipt
 import { bannerFor } from "../banner/banner-for";
 import { safeReturnPath } from "../banner/render-banner";
 import { isCrossSite } from "./same-origin";
+import { clientKey, rateLimitBinding, type Throttle } from "./throttle";
 
 export const API_PREFIX = "/.consent-edge/";
 const MAX_BODY_BYTES = 8 * 1024;
@@ -39,6 +45,8 @@ export interface ApiContext {
   now: number;
   /** The path below the site's pathPrefix and API_PREFIX: "consent", "receipts/abc". */
   path: string;
+  /** This isolate's receipt-write budgets (one per app). */
+  throttle: Throttle;
 }
 
 interface Decision {
@@ -102,45 +110,51 @@ async function lookupReceipt({ site, env }: ApiContext, id: string): Promise<Res
   const db = env.CONSENT_DB as D1Database | undefined;
   if (!site.consent.receipts || !db) return json({ error: "this site keeps no receipts" }, 404);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return json({ error: "not a receipt id" }, 400);
-  const receipt = await readReceipt(db, site.id, id);
+  let receipt: Receipt | undefined;
+  try {
+    receipt = await readReceipt(db, site.id, id);
+  } catch (error) {
+    console.error(`consent-edge: site ${site.id}: receipt lookup failed: ${String(error)}`);
+    return json({ error: "receipts are unavailable; try again later" }, 503, { "Retry-After": "30" });
+  }
   return receipt ? json(receipt) : json({ error: "no such receipt" }, 404);
 }
 
 type Parsed = Decision | { error: string; status: number };
 
 async function parseDecision(request: Request, site: Site, withdraw: boolean): Promise<Parsed> {
+  // A declared length over the cap is refused unread; a smaller or absent one is not trusted.
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > MAX_BODY_BYTES) return { error: "body too large", status: 413 };
-  const type = (request.headers.get("Content-Type") ?? "").toLowerCase();
+  const contentType = request.headers.get("Content-Type") ?? "";
+  const type = contentType.toLowerCase();
   const optional = site.categories.filter((category) => category !== NECESSARY);
+  const isJson = type.startsWith("application/json");
+  const isForm =
+    type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+  if (!isJson && !isForm && !withdraw) return { error: "send a form or JSON", status: 415 };
 
   let choice: unknown;
   let categories: unknown;
   let returnTo: unknown;
-  let method: Decision["method"];
+  let method: Decision["method"] = "form";
   try {
-    if (type.startsWith("application/json")) {
+    const body = isJson || isForm ? await readCapped(request.body, MAX_BODY_BYTES) : undefined;
+    if (body === TOO_LARGE) return { error: "body too large", status: 413 };
+    if (isJson) {
       method = "json";
-      const text = await request.text();
-      if (text.length > MAX_BODY_BYTES) return { error: "body too large", status: 413 };
-      const body: unknown = text === "" ? {} : JSON.parse(text);
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
+      const parsed: unknown = text === "" ? {} : JSON.parse(text);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         return { error: 'send {"granted": ["analytics"]} or {"choice": "reject-all"}', status: 400 };
       }
-      ({ choice, granted: categories } = body as { choice?: unknown; granted?: unknown });
-    } else if (
-      type.startsWith("application/x-www-form-urlencoded") ||
-      type.startsWith("multipart/form-data")
-    ) {
-      method = "form";
-      const form = await request.formData();
+      ({ choice, granted: categories } = parsed as { choice?: unknown; granted?: unknown });
+    } else if (isForm) {
+      // The bytes already read, parsed by the runtime's own form parser (urlencoded and multipart).
+      const form = await new Response(body, { headers: { "Content-Type": contentType } }).formData();
       choice = form.get("choice");
       categories = form.getAll("category");
       returnTo = form.get("return");
-    } else if (withdraw) {
-      method = "form";
-    } else {
-      return { error: "send a form or JSON", status: 415 };
     }
   } catch {
     return { error: "unreadable body", status: 400 };
@@ -169,27 +183,35 @@ async function applyDecision(context: ApiContext, decision: Decision): Promise<R
   const { site, consent, env, now, request } = context;
   let receiptId: string | undefined;
   const db = env.CONSENT_DB as D1Database | undefined;
-  if (site.consent.receipts) {
-    const receipt: Receipt = {
-      id: newReceiptId(),
-      site: site.id,
-      createdAt: now,
-      policyRevision: site.policyRevision,
-      action: decision.action,
-      granted: [NECESSARY, ...decision.granted],
-      method: decision.method,
-      region: describeRegion(consent.region),
-      previousId: consent.receiptId ?? null,
-    };
+  const grants = decision.granted.length > 0;
+  if (site.consent.receipts && (await isThrottled(context))) {
+    // A refusal never needs proof, so it is never blocked: applied, without a receipt.
+    if (grants) {
+      return json({ error: "too many consent decisions; try again later", retryAfter: RETRY_AFTER }, 429, {
+        "Retry-After": String(RETRY_AFTER),
+      });
+    }
+    console.error(`consent-edge: site ${site.id}: throttled; refusal applied without a receipt`);
+  } else if (site.consent.receipts) {
     try {
       if (!db) throw new Error("no D1 binding CONSENT_DB");
+      const receipt: Receipt = {
+        id: newReceiptId(),
+        site: site.id,
+        createdAt: now,
+        policyRevision: site.policyRevision,
+        action: decision.action,
+        granted: [NECESSARY, ...decision.granted],
+        method: decision.method,
+        region: describeRegion(consent.region),
+        previousId: await existingPreviousId(db, site, consent.receiptId),
+      };
       await writeReceipt(db, receipt);
       receiptId = receipt.id;
     } catch (error) {
       console.error(`consent-edge: site ${site.id}: receipt not written: ${String(error)}`);
       // No grant without proof. A refusal is applied anyway: refusing never needs proof.
-      if (decision.granted.length > 0)
-        return json({ error: "consent could not be recorded; nothing changed" }, 503);
+      if (grants) return json({ error: "consent could not be recorded; nothing changed" }, 503);
     }
   }
 
@@ -199,21 +221,95 @@ async function applyDecision(context: ApiContext, decision: Decision): Promise<R
     granted: decision.granted,
     ...(receiptId ? { receiptId } : {}),
   });
-  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
-  const cookie = `${site.consentCookie.name}=${value}; Path=/; Max-Age=${site.consentCookie.maxAgeSeconds}; SameSite=Lax${secure}`;
-
   const response =
     decision.method === "form"
       ? new Response(null, { status: 303, headers: { Location: decision.returnTo } })
       : json({ granted: [NECESSARY, ...decision.granted], receiptId: receiptId ?? null });
-  response.headers.append("Set-Cookie", cookie);
+  response.headers.append("Set-Cookie", consentCookieLine(site, value, new URL(request.url)));
   response.headers.set("Cache-Control", "no-store");
   return response;
 }
 
-function json(body: unknown, status = 200): Response {
+/**
+ * The consent cookie: host-only, `Path=/`. A `__Host-` or `__Secure-` name is always `Secure`
+ * (RFC 6265bis §4.1.3: a browser refuses it otherwise; on http://localhost Chromium and Firefox
+ * accept Secure cookies), so `__Host-ce_consent` is the strongest name a site can configure: no
+ * sibling subdomain can set a copy of it (no `Domain=` allowed).
+ */
+function consentCookieLine(site: Site, value: string, url: URL): string {
+  const { name, maxAgeSeconds } = site.consentCookie;
+  const prefixed = name.startsWith("__Host-") || name.startsWith("__Secure-");
+  const secure = prefixed || url.protocol === "https:" ? "; Secure" : "";
+  return `${name}=${value}; Path=/; Max-Age=${maxAgeSeconds}; SameSite=Lax${secure}`;
+}
+
+/**
+ * The receipt a decision replaces, only if it exists for this site: the id comes from a cookie the
+ * visitor (or a sibling subdomain) wrote. Unknown: null, and the log says so (without the id).
+ */
+async function existingPreviousId(
+  db: D1Database,
+  site: Site,
+  claimed: string | undefined,
+): Promise<string | null> {
+  if (claimed === undefined) return null;
+  if (await readReceipt(db, site.id, claimed)) return claimed;
+  console.warn(
+    `consent-edge: site ${site.id}: the consent cookie names a receipt this site does not have; previous_id left empty`,
+  );
+  return null;
+}
+
+/** Seconds a throttled client is told to wait: the window of the budgets. */
+const RETRY_AFTER = 60;
+
+async function isThrottled({ request, site, env, now, throttle }: ApiContext): Promise<boolean> {
+  const client = await clientKey(request, site.id);
+  if (!throttle.take(site.id, client, now).ok) return true;
+  const binding = rateLimitBinding(env.CONSENT_RATE_LIMIT);
+  if (!binding || client === undefined) return false;
+  try {
+    return !(await binding.limit({ key: client })).success;
+  } catch (error) {
+    // The binding is a second budget; this isolate's own still applied.
+    console.error(`consent-edge: site ${site.id}: rate limit binding failed: ${String(error)}`);
+    return false;
+  }
+}
+
+const TOO_LARGE = Symbol("too large");
+
+/** At most `cap` bytes of a body, read as a stream: past the cap it is cancelled, not read on. */
+async function readCapped(
+  body: ReadableStream<Uint8Array> | null,
+  cap: number,
+): Promise<Uint8Array | typeof TOO_LARGE> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => undefined);
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function json(body: unknown, status = 200, extra: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...extra },
   });
 }
