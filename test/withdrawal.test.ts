@@ -1,6 +1,8 @@
 import { describe, expect, inject, it } from "vitest";
 import { expiryLines } from "../src/cookies/expire-cookies";
+import { MAX_EXPIRED_NAMES } from "../src/cookies/filter-request-cookies";
 import { cookieDomains, registrableDomain } from "../src/cookies/registrable-domain";
+import { appFor, send, testSite } from "./helpers";
 
 const EPOCH = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
 
@@ -90,4 +92,47 @@ describe("registrableDomain against the Public Suffix List's own tests", () => {
       expect(mismatches).toEqual([]);
     },
   );
+});
+
+describe("the debug headers list as expired only cookies a deletion line was sent for (issue 7 item 9)", () => {
+  const app = appFor(testSite());
+  const sentNames = (res: Response) =>
+    new Set(res.headers.getSetCookie().map((line) => line.slice(0, line.indexOf("="))));
+  const listed = (value: string | null) =>
+    value === null || value === "none"
+      ? []
+      : value.split(", ").map((item) => item.slice(0, item.indexOf(" (")));
+
+  it.each([
+    ["a name that is not a token", "_ga_a b=1; _ga=1", ["_ga"], ["_ga_a b"]],
+    ["a name with a comma", "_ga_a,b=1", [], ["_ga_a,b"]],
+    ["a quoted name", '_ga_"x"=1; _fbp=2', ["_fbp"], ['_ga_"x"']],
+  ])("%s", async (_label, cookie, expired, notExpired) => {
+    const res = await send(app, "https://www.example.com/", { headers: { Cookie: cookie }, debug: true });
+    const expiredHeader = listed(res.headers.get("X-Consent-Cookies-Expired"));
+    expect(expiredHeader).toEqual(expired);
+    for (const name of expiredHeader) expect(sentNames(res).has(name)).toBe(true);
+    expect(listed(res.headers.get("X-Consent-Cookies-Not-Expired"))).toEqual(notExpired);
+    expect(res.headers.get("X-Consent-Cookies-Not-Expired")).toContain(": not a token");
+  });
+
+  it(`past ${MAX_EXPIRED_NAMES} names, the rest are reported as not expired, not as expired`, async () => {
+    const names = Array.from({ length: MAX_EXPIRED_NAMES + 5 }, (_, i) => `_ga_${i}`);
+    const res = await send(app, "https://www.example.com/", {
+      headers: { Cookie: names.map((name) => `${name}=1`).join("; ") },
+      debug: true,
+    });
+    const sent = sentNames(res);
+    expect(sent.size).toBe(MAX_EXPIRED_NAMES);
+    expect(names.slice(MAX_EXPIRED_NAMES).some((name) => sent.has(name))).toBe(false);
+    // The header is capped in length, so compare what it lists with what was sent.
+    const expiredHeader = listed(res.headers.get("X-Consent-Cookies-Expired")).filter(
+      (name) => !name.startsWith("..."),
+    );
+    expect(expiredHeader.length).toBeGreaterThan(0);
+    for (const name of expiredHeader) expect(sent.has(name)).toBe(true);
+    const notExpired = res.headers.get("X-Consent-Cookies-Not-Expired") ?? "";
+    for (const name of names.slice(MAX_EXPIRED_NAMES))
+      expect(notExpired).toContain(`${name} (analytics: _ga_*): over the limit`);
+  });
 });
