@@ -365,3 +365,14 @@ describe("decideSetCookie: a cookie is allowed only under every name it can be r
     expect(decide(raw).action).toBe(action);
   });
 });
+
+describe("rewriteSetCookie: every expiry attribute is within the cap, whichever a reader takes", () => {
+  const rule: CookieRule = { pattern: "x", category: "analytics", order: 0, maxAgeSeconds: 60 };
+  it.each<[string, string | undefined]>([
+    [`x=; Max-Age=0; Expires=${httpDate(NOW + 61)}`, `x=; Max-Age=0; Expires=${httpDate(0)}`],
+    [`x=1; Max-Age=30; Expires=${httpDate(NOW + 3_600)}`, `x=1; Max-Age=30; Expires=${httpDate(NOW + 30)}`],
+    [`x=1; Max-Age=30; Expires=${httpDate(NOW + 30)}`, undefined],
+  ])("%j -> %j", (raw, expected) => {
+    expect(rewriteSetCookie(parseSetCookie(raw), rule, NOW)?.line).toBe(expected);
+  });
+});

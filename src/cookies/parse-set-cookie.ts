@@ -96,6 +96,24 @@ export function cookieLifetime(line: SetCookieLine, now: number): number | undef
   return expires;
 }
 
+/**
+ * The longest lifetime any single Max-Age or Expires attribute of the line gives, whichever one a
+ * reader takes to win (readers without Max-Age, like old IE, go by Expires alone).
+ */
+export function longestAttributeLifetime(line: SetCookieLine, now: number): number | undefined {
+  let longest: number | undefined;
+  for (const attribute of line.attributes) {
+    let lifetime: number | undefined;
+    if (attribute.key === "max-age" && MAX_AGE.test(attribute.value)) lifetime = Number(attribute.value);
+    if (attribute.key === "expires") {
+      const at = parseCookieDate(attribute.value);
+      if (at !== undefined) lifetime = Math.floor(at / 1000) - now;
+    }
+    if (lifetime !== undefined && (longest === undefined || lifetime > longest)) longest = lifetime;
+  }
+  return longest;
+}
+
 // What lenient parsers accept where the RFC does not: `+5`, ` 5`, `5s` (strtol-style prefixes).
 const LENIENT_MAX_AGE = /^\s*([+-]?\d+)/;
 

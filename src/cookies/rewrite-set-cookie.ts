@@ -6,6 +6,7 @@ import type { CookieRule } from "../config/validate";
 import {
   cookieLifetime,
   hasUnambiguousLifetime,
+  longestAttributeLifetime,
   lastAttribute,
   type SetCookieAttribute,
   type SetCookieLine,
@@ -32,7 +33,9 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
     // Max-Age or Expires browsers may read differently (RFC 6265bis §5.1.1 and §5.6.2 against
     // Chromium's and Firefox's lenient parsers) is rewritten too, not only one that is too long.
     const lifetime = cookieLifetime(line, now);
-    const tooLong = lifetime !== undefined && lifetime > rule.maxAgeSeconds;
+    // Every attribute, not only the one the RFC picks: readers disagree on which one wins.
+    const longest = longestAttributeLifetime(line, now);
+    const tooLong = longest !== undefined && longest > rule.maxAgeSeconds;
     if (tooLong || !hasUnambiguousLifetime(line)) {
       const hadExpires = lastAttribute(line, "expires") !== undefined;
       attributes = attributes.filter((existing) => existing.key !== "max-age" && existing.key !== "expires");
