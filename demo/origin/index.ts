@@ -5,6 +5,7 @@
 
 import { APP_JS, STYLE_CSS } from "./assets";
 import { type CookieContext, type CookieName, PAGE_COOKIES, setCookieLines } from "./cookies";
+import { FALLBACK_PAGES } from "./fallback-pages";
 import { renderNotFound, renderPage } from "./pages";
 
 const HTML = "text/html; charset=utf-8";
@@ -36,7 +37,7 @@ function makeNonce(): string {
 
 interface Reply {
   readonly status?: number;
-  readonly body?: string | null;
+  readonly body?: string | Uint8Array | null;
   readonly headers?: Readonly<Record<string, string>>;
   readonly cookies?: readonly CookieName[];
 }
@@ -51,7 +52,8 @@ function reply(request: Request, received: readonly string[], ctx: CookieContext
     // The runtime would drop the body on the wire anyway; dropping it here keeps HEAD honest
     // when this handler is called directly (tests, service bindings), and saying the length
     // GET would have keeps HEAD's headers like GET's.
-    headers.set("Content-Length", String(new TextEncoder().encode(body).byteLength));
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    headers.set("Content-Length", String(bytes.byteLength));
     return new Response(null, { status: r.status ?? 200, headers });
   }
   return new Response(body, { status: r.status ?? 200, headers });
@@ -106,6 +108,14 @@ function route(request: Request, url: URL, received: readonly string[], nonce: s
   }
 
   if (!isRead) return methodNotAllowed(READ_METHODS);
+  const fallback = FALLBACK_PAGES.get(url.pathname);
+  if (fallback) {
+    return {
+      body: fallback.body,
+      headers: { "Content-Type": fallback.contentType, "Cache-Control": PAGE_CACHE_CONTROL },
+      cookies: PAGE_COOKIES,
+    };
+  }
   const ctx = { nonce, receivedCookieNames: received };
   const page = renderPage(url.pathname, ctx);
   return {
