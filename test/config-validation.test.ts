@@ -161,3 +161,85 @@ describe("validateConfig", () => {
     expect(result.ok).toBe(false);
   });
 });
+
+// Found by the config properties (test/fuzz/config.test.ts).
+describe("validateConfig: problems say what they mean", () => {
+  const problemsOf = (config: unknown) => {
+    const result = validateConfig(config);
+    return result.ok ? [] : result.problems;
+  };
+
+  it.each<[string, unknown, string, string]>([
+    [
+      "a cookie rule without a name",
+      { sites: [testSite({ cookies: [{ category: "analytics" } as never] })] },
+      "sites[0].cookies[0].name",
+      "a missing value is not a cookie name or pattern",
+    ],
+    [
+      "a cookie rule without a category",
+      { sites: [testSite({ cookies: [{ name: "_ga" } as never] })] },
+      "sites[0].cookies[0].category",
+      "a missing value is not a category of this site",
+    ],
+    [
+      "a tracker rule without a category",
+      { sites: [testSite({ trackers: { rules: [{ host: "hotjar.com" } as never] } })] },
+      "sites[0].trackers.rules[0].category",
+      "a missing value is not a category of this site",
+    ],
+    [
+      "a source object without a cmp",
+      { sites: [testSite({ consent: { sources: [{ map: {} } as never] } })] },
+      "sites[0].consent.sources[0].cmp",
+      "a missing value is not a source consent-edge can read",
+    ],
+    [
+      "an object where a name goes",
+      { sites: [testSite({ cookies: [{ name: { a: 1 }, category: "analytics" } as never] })] },
+      "sites[0].cookies[0].name",
+      '{"a":1} is not a cookie name or pattern',
+    ],
+    [
+      "a huge value, cut",
+      { sites: [testSite({ mode: "x".repeat(500) as never })] },
+      "sites[0].mode",
+      `"${"x".repeat(79)}… is not allowed here`,
+    ],
+  ])("%s", (_, config, path, message) => {
+    const problems = problemsOf(config);
+    expect(problems).toContainEqual(expect.objectContaining({ path, message }));
+    for (const problem of problems) {
+      expect(`${problem.path} ${problem.message} ${problem.fix}`).not.toMatch(/undefined|\[object Object\]/);
+    }
+  });
+
+  it.each<[string, unknown, string]>([
+    ["an empty key at the top", { sites: [testSite()], "": 1 }, '[""]'],
+    ["a key with a space", { sites: [testSite()], "my field": 1 }, '["my field"]'],
+    [
+      "a map group with a dot",
+      { sites: [testSite({ consent: { sources: [{ cmp: "onetrust", map: { "C.2": "nope" } }] } })] },
+      'sites[0].consent.sources[0].map["C.2"]',
+    ],
+  ])("the path of %s is never empty and quotes the key", (_, config, path) => {
+    expect(problemsOf(config).map((problem) => problem.path)).toContain(path);
+  });
+
+  // `defaultLanguage in languages` took "constructor" or "toString" from Object.prototype for texts.
+  it.each<[unknown, string]>([
+    ["constructor", '"constructor" has no texts'],
+    ["toString", '"toString" has no texts'],
+    ["__proto__", '"__proto__" has no texts'],
+    ["de", '"de" has no texts'],
+    [5, "5 is not a language tag"],
+    [null, "null is not a language tag"],
+  ])("banner.defaultLanguage %j is refused: %s", (defaultLanguage, message) => {
+    const problems = problemsOf({
+      sites: [testSite({ banner: { enabled: true, defaultLanguage } as never })],
+    });
+    expect(problems).toContainEqual(
+      expect.objectContaining({ path: "sites[0].banner.defaultLanguage", message }),
+    );
+  });
+});

@@ -4,7 +4,7 @@
  * have no default text).
  */
 import { type BannerTexts, DEFAULT_LANGUAGE, ENGLISH_TEXTS } from "../banner/texts";
-import { checkUnknownFields, isObject, type Report } from "./problems";
+import { checkUnknownFields, describeValue, fieldPath, isObject, type Report } from "./problems";
 
 export interface ValidBanner {
   enabled: boolean;
@@ -64,7 +64,7 @@ export function validateBanner(raw: unknown, categories: string[], at: string, r
     } else {
       banner.languages = {};
       for (const [language, texts] of Object.entries(raw.languages)) {
-        const where = `${at}.languages.${language}`;
+        const where = fieldPath(`${at}.languages`, language);
         if (!LANGUAGE.test(language)) {
           report(
             where,
@@ -109,16 +109,25 @@ export function validateBanner(raw: unknown, categories: string[], at: string, r
       }
     }
   }
+  if (raw.defaultLanguage !== undefined && typeof raw.defaultLanguage !== "string") {
+    report(
+      `${at}.defaultLanguage`,
+      `${describeValue(raw.defaultLanguage)} is not a language tag`,
+      `use one of ${Object.keys(banner.languages).join(", ")}`,
+    );
+  }
   const defaultLanguage =
     typeof raw.defaultLanguage === "string"
       ? raw.defaultLanguage
       : (Object.keys(banner.languages)[0] ?? DEFAULT_LANGUAGE);
-  if (!(defaultLanguage in banner.languages)) {
-    report(
-      `${at}.defaultLanguage`,
-      `"${defaultLanguage}" has no texts`,
-      `use one of ${Object.keys(banner.languages).join(", ")}`,
-    );
+  // An own key only: `in` would take "constructor" or "toString" from Object.prototype for texts.
+  if (!Object.hasOwn(banner.languages, defaultLanguage)) {
+    if (typeof raw.defaultLanguage === "string" || Object.keys(banner.languages).length > 0)
+      report(
+        `${at}.defaultLanguage`,
+        `${describeValue(defaultLanguage)} has no texts`,
+        `use one of ${Object.keys(banner.languages).join(", ") || DEFAULT_LANGUAGE}`,
+      );
   } else {
     banner.defaultLanguage = defaultLanguage;
   }

@@ -1,7 +1,7 @@
 /** Validation of a site's `consent` (sources, GPC, DNT, receipts) and `regions` sections. */
 import { NECESSARY, REGION_MODELS, type RegionModel } from "./types";
 import { MAX_COOKIE_LIFETIME_SECONDS, parseDuration } from "./duration";
-import { checkUnknownFields, isObject, type Report } from "./problems";
+import { checkUnknownFields, describeValue, fieldPath, isObject, type Report } from "./problems";
 
 export const KNOWN_CMPS = [
   "onetrust",
@@ -110,7 +110,7 @@ export function validateConsent(
     if (unknown.length > 0) {
       report(
         where,
-        `${unknown.map((c) => JSON.stringify(c)).join(", ")} cannot be refused here`,
+        `${unknown.map(describeValue).join(", ")} cannot be refused here`,
         `use categories of the site other than necessary: ${categories.filter((c) => c !== NECESSARY).join(", ")}`,
       );
     }
@@ -134,7 +134,7 @@ export function validateConsent(
     if (seconds === undefined || seconds === 0 || seconds > MAX_COOKIE_LIFETIME_SECONDS) {
       report(
         `${at}.maxAge`,
-        `${JSON.stringify(raw.maxAge)} is not a consent lifetime`,
+        `${describeValue(raw.maxAge)} is not a consent lifetime`,
         'write a duration up to "400d", e.g. "180d" (CNIL recommends 6 months)',
       );
     } else {
@@ -200,7 +200,7 @@ function validateSource(
   if (!cmp) {
     report(
       `${where}${typeof entry === "string" ? "" : ".cmp"}`,
-      `${JSON.stringify(spec.cmp)} is not a source consent-edge can read`,
+      `${describeValue(spec.cmp)} is not a source consent-edge can read`,
       `use "consent-cookie" or one of ${KNOWN_CMPS.join(", ")}`,
     );
     return undefined;
@@ -218,8 +218,8 @@ function validateSource(
       for (const [group, category] of Object.entries(spec.map)) {
         if (typeof category !== "string" || !categories.includes(category)) {
           report(
-            `${where}.map.${group}`,
-            `${JSON.stringify(category)} is not a category of this site`,
+            fieldPath(`${where}.map`, group),
+            `${describeValue(category)} is not a category of this site`,
             `use one of ${categories.join(", ")}`,
           );
         } else {
@@ -252,7 +252,7 @@ export function validateRegions(raw: unknown, at: string, report: Report): Valid
     else
       report(
         `${at}.default`,
-        `${JSON.stringify(raw.default)} is not a region model`,
+        `${describeValue(raw.default)} is not a region model`,
         `use one of ${REGION_MODELS.join(", ")}`,
       );
   }
@@ -269,7 +269,7 @@ export function validateRegions(raw: unknown, at: string, report: Report): Valid
       if (codes.length === 0) {
         report(
           where,
-          `${JSON.stringify(area)} is not a country or US state`,
+          `${describeValue(area)} is not a country or US state`,
           'use ISO 3166 codes in capitals: "DE", "GB", "US-CA", or "EEA"',
         );
         return;

@@ -1,5 +1,5 @@
 /** Validation of a site's `trackers` section: resource rules for the HTML stage. */
-import { checkUnknownFields, isObject, type Report } from "./problems";
+import { checkUnknownFields, describeValue, isObject, type Report } from "./problems";
 
 export interface TrackerRule {
   kind: "host" | "url" | "inline";
@@ -113,7 +113,7 @@ export function validateTrackers(
     if (!categories.includes(category)) {
       report(
         `${where}.category`,
-        `${JSON.stringify(entry.category)} is not a category of this site`,
+        `${describeValue(entry.category)} is not a category of this site`,
         `use one of ${categories.join(", ")}`,
       );
       valid = false;

@@ -7,7 +7,7 @@ import { MAX_COOKIE_LIFETIME_SECONDS, parseDuration } from "./duration";
 import { validateBanner, type ValidBanner } from "./validate-banner";
 import { validateConsent, validateRegions, type ValidConsent, type ValidRegions } from "./validate-consent";
 import { validateTrackers, type ValidTrackers } from "./validate-trackers";
-import { checkUnknownFields, type ConfigProblem, isObject, type Report } from "./problems";
+import { checkUnknownFields, type ConfigProblem, describeValue, isObject, type Report } from "./problems";
 import {
   type ConfigInput,
   DEFAULT_CATEGORIES,
@@ -342,7 +342,7 @@ function validateCategories(raw: unknown, at: string, report: Report): string[] 
     if (typeof category !== "string" || !CATEGORY.test(category)) {
       report(
         `${at}[${i}]`,
-        `${JSON.stringify(category)} is not a valid category name`,
+        `${describeValue(category)} is not a valid category name`,
         'use lowercase letters, digits and "_", starting with a letter',
       );
     } else if (category !== NECESSARY && categories.includes(category)) {
@@ -385,7 +385,7 @@ function checkLifetime(raw: unknown, at: string, report: Report): number | undef
   if (seconds === undefined || seconds === 0) {
     report(
       at,
-      `${JSON.stringify(raw)} is not a duration`,
+      `${describeValue(raw)} is not a duration`,
       'write seconds (3600) or a duration such as "30m", "24h", "7d", "13mo", "1y"',
     );
     return undefined;
@@ -393,7 +393,7 @@ function checkLifetime(raw: unknown, at: string, report: Report): number | undef
   if (seconds > MAX_COOKIE_LIFETIME_SECONDS) {
     report(
       at,
-      `${JSON.stringify(raw)} is longer than browsers keep a cookie`,
+      `${describeValue(raw)} is longer than browsers keep a cookie`,
       'use "400d" or less (RFC 6265bis caps lifetimes at 400 days)',
     );
     return undefined;
@@ -432,7 +432,7 @@ function validateRules(
     if (!COOKIE_NAME_PATTERN.test(name)) {
       fail(
         "name",
-        `${JSON.stringify(entry.name)} is not a cookie name or pattern`,
+        `${describeValue(entry.name)} is not a cookie name or pattern`,
         'write an exact name ("_ga") or a glob ("_ga_*")',
       );
     } else if (/^\*+$/.test(name)) {
@@ -456,7 +456,7 @@ function validateRules(
     if (!categories.includes(category)) {
       fail(
         "category",
-        `${JSON.stringify(entry.category)} is not a category of this site`,
+        `${describeValue(entry.category)} is not a category of this site`,
         `use one of ${categories.join(", ")}, or add it to the site's categories`,
       );
     }
@@ -479,7 +479,7 @@ function validateRules(
       else
         fail(
           "sameSite",
-          `${JSON.stringify(entry.sameSite)} is not a SameSite value`,
+          `${describeValue(entry.sameSite)} is not a SameSite value`,
           `use one of ${SAME_SITE_VALUES.join(", ")}`,
         );
     }
@@ -491,7 +491,7 @@ function validateRules(
       else
         fail(
           "path",
-          `${JSON.stringify(entry.path)} is not a cookie path`,
+          `${describeValue(entry.path)} is not a cookie path`,
           'write a path starting with "/", e.g. "/api/auth"',
         );
     }
@@ -520,7 +520,7 @@ function oneOf<T extends string>(
 ): T {
   if (raw === undefined) return fallback;
   if (allowed.includes(raw as T)) return raw as T;
-  report(at, `${JSON.stringify(raw)} is not allowed here`, `use one of ${allowed.join(", ")}`);
+  report(at, `${describeValue(raw)} is not allowed here`, `use one of ${allowed.join(", ")}`);
   return fallback;
 }
 
