@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import demoConfig from "../consent-edge.config.json";
 import aktok from "../examples/aktok.json";
+import { FALLBACK_PAGES } from "../demo/origin/fallback-pages";
 import { consent } from "./helpers";
 
 const worker = (exports as unknown as { default: unknown }).default as {
@@ -77,5 +78,23 @@ describe("the demo", () => {
   it("refuses hosts it does not serve", async () => {
     const res = await worker.fetch(new Request("http://example.net/"));
     expect(res.status).toBe(421);
+  });
+
+  // The README's "When a page cannot be rewritten": in workerd itself, a page lol-html rejects is
+  // served as the origin sent it, under the strict CSP. (Under wrangler dev the same pages come back
+  // empty or never: test/e2e/demo.e2e.test.ts.)
+  it.each([
+    ["/fallback/select-noscript", /^fallback: ambiguous markup\b.*; strict CSP$/],
+    ["/fallback/utf-16", /^fallback: charset\b.*; strict CSP$/],
+  ])("%s: the original page, byte for byte, under the strict CSP", async (path, reason) => {
+    const res = await worker.fetch(
+      new Request(`http://localhost:8787${path}`, { headers: { "X-Consent-Debug": "test-debug-secret" } }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Consent-Html")).toMatch(reason);
+    expect(res.headers.get("Content-Security-Policy")).toContain("script-src 'self'");
+    expect(names(res)).toEqual(NECESSARY);
+    const body = new Uint8Array(await res.arrayBuffer());
+    expect(body).toEqual(FALLBACK_PAGES.get(path)?.body);
   });
 });
