@@ -54,6 +54,12 @@ describe("regions", () => {
     [undefined, undefined, "unknown (opt-in)", ["session"]],
     ["XX", undefined, "unknown (opt-in)", ["session"]],
     ["T1", undefined, "unknown (opt-in)", ["session"]],
+    // Not codes (test/fuzz/resolve-consent.test.ts): "ß".toUpperCase() is "SS"; a region code that
+    // is not one is ignored, never shown in a header.
+    ["ß", undefined, "unknown (opt-in)", ["session"]],
+    ["DEU", undefined, "unknown (opt-in)", ["session"]],
+    ["US", "C\nA", "US (notice)", ["session", "lang", "_ga", "_fbp"]],
+    ["US", "CONSTRUCTOR", "US (notice)", ["session", "lang", "_ga", "_fbp"]],
   ])("%s %s -> %s", async (country, regionCode, region, cookies) => {
     const res = await fromArea(app, country, regionCode);
     expect(res.headers.get("X-Consent-Region")).toBe(region);

@@ -6,18 +6,31 @@
 import type { RegionModel } from "../config/types";
 import type { ValidRegions } from "../config/validate-consent";
 
-const KNOWN_COUNTRY = /^[A-Z]{2}$/;
+/**
+ * ISO 3166-1 alpha-2 as Cloudflare writes it, tested before upper-casing: "ß".toUpperCase() is
+ * "SS", so a test of the upper-cased text alone would take a non-ASCII code for a country.
+ */
+const KNOWN_COUNTRY = /^[A-Za-z]{2}$/;
+/**
+ * An ISO 3166-2 subdivision code without its country ("CA", "NY", "ENG"). Anything else is not a
+ * region: it is ignored rather than shown, since `area` reaches debug headers and receipts.
+ */
+const KNOWN_REGION = /^[A-Za-z0-9]{1,3}$/;
 
 export function regionOf(
   regions: ValidRegions,
   country: string | undefined,
   regionCode: string | undefined,
 ): { area: string | undefined; model: RegionModel } {
-  const upper = country?.toUpperCase();
-  if (!upper || !KNOWN_COUNTRY.test(upper) || upper === "XX" || upper === "T1") {
+  const upper =
+    typeof country === "string" && KNOWN_COUNTRY.test(country) ? country.toUpperCase() : undefined;
+  if (!upper || upper === "XX" || upper === "T1") {
     return { area: undefined, model: "opt-in" };
   }
-  const state = regionCode ? `${upper}-${regionCode.toUpperCase()}` : undefined;
+  const state =
+    typeof regionCode === "string" && KNOWN_REGION.test(regionCode)
+      ? `${upper}-${regionCode.toUpperCase()}`
+      : undefined;
   if (state) {
     const model = regions.byArea[state];
     if (model) return { area: state, model };

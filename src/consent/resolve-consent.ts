@@ -7,12 +7,21 @@
  *   4. signals on top: GPC refuses its categories where binding (even over a decision), DNT the
  *      site's DNT categories.
  * Pure: no I/O, the clock is passed in. A source that throws did not decide (fail closed).
+ *
+ * A decision dated more than a day ahead of the clock (or not a finite date) could never expire, so
+ * the maximum consent age would not apply to it: it decides, but as a refusal of everything. It is
+ * not passed over, since the next source or an opt-out region's default may grant more than any
+ * decision. A day, not minutes: CMPs date a choice with the visitor's clock, which may be off by
+ * hours (consent-edge's own cookie, dated by the edge, keeps a tighter bound of its own).
  */
 import { NECESSARY } from "../config/types";
 import type { ValidSite } from "../config/validate";
 import { regionOf } from "./region";
 import type { ConsentSource, SourceDecision } from "./sources/source";
 import type { ConsentInput, ConsentState } from "./types";
+
+/** How far ahead of the edge's clock a source's decision may be dated (see above). */
+export const MAX_DECISION_SKEW_SECONDS = 86_400;
 
 export function resolveConsent(
   input: ConsentInput,
@@ -26,6 +35,7 @@ export function resolveConsent(
 
   let decision: SourceDecision | undefined;
   let source = "default";
+  let reason = "valid";
   for (const candidate of sources) {
     let result: ReturnType<ConsentSource["read"]>;
     try {
@@ -38,12 +48,23 @@ export function resolveConsent(
       continue;
     }
     const { givenAt } = result.decision;
+    if (
+      givenAt !== undefined &&
+      (!Number.isFinite(givenAt) || givenAt > input.now + MAX_DECISION_SKEW_SECONDS)
+    ) {
+      // Untrustworthy date: decides, and refuses everything (see above).
+      decision = { granted: [] };
+      source = candidate.name;
+      reason = "future-date";
+      break;
+    }
     if (givenAt !== undefined && input.now - givenAt > site.consent.maxAgeSeconds) {
       ignored.push(`${candidate.name}: expired`);
       continue;
     }
     decision = result.decision;
     source = candidate.name;
+    reason = "valid";
     break;
   }
 
@@ -70,7 +91,7 @@ export function resolveConsent(
     granted,
     decided: decision !== undefined,
     source,
-    reason: decision ? "valid" : ignored.join(", ") || "no-source",
+    reason: decision ? reason : ignored.join(", ") || "no-source",
     ...(decision?.givenAt !== undefined ? { givenAt: decision.givenAt } : {}),
     ...(decision?.receiptId !== undefined ? { receiptId: decision.receiptId } : {}),
     region,
