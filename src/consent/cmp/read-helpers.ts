@@ -1,9 +1,10 @@
 /**
  * What the CMP decoders share in reading a consent cookie, before each reads its own format:
- * finding the one cookie, refusing what no browser would have stored, decoding percent-encoding and
- * JSON without throwing, reading an ISO date, keeping prototype names out of the groups, and
- * building the reading. Decoders that differ in how they decode (JSON as is or only percent-decoded)
- * get one function per behaviour here, never a looser common one.
+ * reading every copy of it so that no copy widens another, refusing what no browser would have
+ * stored, decoding percent-encoding and JSON without throwing, reading an ISO date, keeping
+ * prototype names out of the groups, and building the reading. Decoders that differ in how they
+ * decode (JSON as is or only percent-decoded) get one function per behaviour here, never a looser
+ * common one.
  */
 import type { CmpReading, CookiePair } from "./types";
 
