@@ -90,6 +90,19 @@ describe("the jar stores no refused cookie from anything the worker emits", () =
   });
 });
 
+describe("the debug headers say what was sent for the origin's lines", () => {
+  const app = appFor(testSite());
+  it("an origin deletion of a refused cookie is listed as rewritten to our deletion; a set as dropped", async () => {
+    const res = await send(app, PAGE, {
+      originSets: ["_ga=x; Expires=1970", "_fbp=1; Max-Age=60"],
+      debug: true,
+    });
+    expect(res.headers.get("X-Consent-Cookies-Rewritten")).toBe("_ga (deletion)");
+    expect(res.headers.get("X-Consent-Cookies-Dropped")).toBe("_fbp (marketing: _fbp)");
+    expect(res.headers.getSetCookie()).toEqual(["_ga=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"]);
+  });
+});
+
 describe("kept cookies stay within their rule's cap in the jar", () => {
   const app = appFor(testSite());
   const granted = { Cookie: consent(["functional", "analytics", "marketing"]) };

@@ -176,6 +176,8 @@ describe("rewriteSetCookie", () => {
     ["x=1", { path: "/api/auth" }, "x=1; Path=/api/auth", ["path"]],
     ["x=1; Path=/api/auth/refresh", { path: "/api/auth" }, undefined, []],
     ["x=1; Path=/api/authz", { path: "/api/auth" }, "x=1; Path=/api/auth", ["path"]],
+    ["x=1", { path: "/a;Domain=evil.test" }, undefined, []], // an unsafe path is never echoed
+    ["x=1", { path: "/a\u0000" }, undefined, []],
   ])("%j with %j", (raw, rule, expected, changes) => {
     const result = rewriteSetCookie(parseSetCookie(raw), { ...base, ...rule }, NOW);
     expect(result?.line).toBe(expected);

@@ -66,6 +66,15 @@ describe("expiryLines", () => {
     ]);
   });
 
+  it.each(["/a;b", "/a b", "/a\u0000", "/a\r\nSet-Cookie: x=1", "relative"])(
+    "never echoes an unsafe rule path %j into a header: only Path=/ is deleted",
+    (path) => {
+      expect(expiryLines({ name: "_ga", path }, { domains: [], secure: false })).toEqual([
+        `_ga=; ${EPOCH}; Path=/`,
+      ]);
+    },
+  );
+
   it.each(["a b", "a,b", 'a"b', "a\tb", ""])("never echoes a non-token name %j into a header", (name) => {
     expect(expiryLines({ name }, { domains: ["example.com"], secure: true })).toEqual([]);
   });

@@ -90,7 +90,8 @@ export function expiryLines(target: ExpiryTarget, context: ExpiryContext): strin
   const { name } = target;
   if (!isCookieToken(name)) return [];
   if (cookiePrefix(name) === "__Host-") return [deletionLine({ name })].filter(isString);
-  const paths = target.path && target.path !== "/" ? ["/", target.path] : ["/"];
+  const paths =
+    target.path && target.path !== "/" && isSafeCookiePath(target.path) ? ["/", target.path] : ["/"];
   const lines: Array<string | undefined> = [];
   for (const path of paths) {
     lines.push(deletionLine({ name, path, secure: context.secure }));

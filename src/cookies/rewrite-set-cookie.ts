@@ -3,6 +3,7 @@
  * required attributes, restrict its path. Everything else stays as the origin wrote it.
  */
 import type { CookieRule } from "../config/validate";
+import { isSafeCookiePath } from "./expire-cookies";
 import {
   cookieLifetime,
   hasUnambiguousLifetime,
@@ -63,7 +64,12 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
     replace("samesite", { key: "samesite", value: rule.sameSite, raw: `SameSite=${rule.sameSite}` });
     changes.push("samesite");
   }
-  if (rule.path && !isPathWithin(lastAttribute(line, "path")?.value, rule.path)) {
+  // The rule's path is the operator's, validated by the config; still, nothing unsafe is echoed.
+  if (
+    rule.path &&
+    isSafeCookiePath(rule.path) &&
+    !isPathWithin(lastAttribute(line, "path")?.value, rule.path)
+  ) {
     replace("path", { key: "path", value: rule.path, raw: `Path=${rule.path}` });
     changes.push("path");
   }

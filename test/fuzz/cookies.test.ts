@@ -13,7 +13,9 @@ import { decideSetCookie } from "../../src/cookies/decide-set-cookie";
 import { planRequestCookies } from "../../src/cookies/filter-request-cookies";
 import { parseCookieHeader, serializeCookieHeader } from "../../src/cookies/parse-cookie-header";
 import { parseSetCookie } from "../../src/cookies/parse-set-cookie";
-import { expiryOf, storedFrom } from "../cookie-jar";
+import { expiryLines } from "../../src/cookies/expire-cookies";
+import { cookieDomains } from "../../src/cookies/registrable-domain";
+import { applyLines, expiryOf, liveCookies, newJar, storedFrom } from "../cookie-jar";
 import { fuzzParameters } from "./settings";
 
 const NOW = 1_795_000_000;
@@ -234,6 +236,11 @@ describe("Set-Cookie properties", () => {
           expect(lenientLifetimes(decision.line).every((lifetime) => lifetime <= 0)).toBe(true);
           expect(decision.line).not.toBe(line);
           expectNoInjection(decision.line, line);
+          // Our deletion carries no attribute of the origin's but Path, Domain, Secure, Partitioned.
+          const parsed = Cookie.parse(decision.line);
+          expect(parsed?.key).toBe(decision.name);
+          expect(parsed?.value).toBe("");
+          expect((parsed?.extensions ?? []).filter((extension) => extension !== "Partitioned")).toEqual([]);
           return;
         }
         // Kept or rewritten: only a necessary cookie may be.
@@ -299,6 +306,52 @@ describe("Set-Cookie properties", () => {
         const theirs = parseDate(text)?.getTime();
         expect(ours).toBe(theirs);
       }),
+      fuzzParameters(),
+    );
+  });
+});
+
+describe("withdrawal properties", () => {
+  const registrables = ["example.com", "example.co.uk", "foo.github.io", "example.test"];
+  const hostAndVariant = fc
+    .tuple(
+      fc.constantFrom(...registrables),
+      fc.array(fc.constantFrom("www", "a", "b-c", "x1"), { maxLength: 3 }),
+      fc.nat(4),
+      fc.constantFrom("/", "/account"),
+      fc.boolean(),
+      fc.constantFrom("_ga", "__Secure-ga", "__Host-ga"),
+    )
+    .map(([registrable, labels, depth, path, secure, name]) => {
+      const host = [...labels, registrable].join(".");
+      const parents = [...labels.keys(), labels.length].map((i) =>
+        [...labels.slice(i), registrable].join("."),
+      );
+      const domain = depth < parents.length ? parents[depth] : undefined;
+      return { host, domain, path, secure, name };
+    });
+
+  it("a refused cookie planted in any slot the host can hold is gone after the worker's deletions", () => {
+    fc.assert(
+      fc.property(
+        hostAndVariant,
+        fc.constantFrom("", ".", "upper"),
+        ({ host, domain, path, secure, name }, form) => {
+          const prefixed = name.startsWith("__Host-")
+            ? `${name}=v; Path=/; Secure`
+            : `${name}=v; Path=${path}${domain ? `; Domain=${form === "upper" ? domain.toUpperCase() : `${form}${domain}`}` : ""}${secure || name.startsWith("__Secure-") ? "; Secure" : ""}`;
+          const jar = newJar();
+          applyLines(jar, [prefixed], `https://${host}/account/x`, NOW_MS);
+          expect(liveCookies(jar, NOW_MS).length).toBe(1);
+          applyLines(
+            jar,
+            expiryLines({ name, path: "/account" }, { domains: cookieDomains(host), secure: true }),
+            `https://${host}/`,
+            NOW_MS,
+          );
+          expect(liveCookies(jar, NOW_MS)).toEqual([]);
+        },
+      ),
       fuzzParameters(),
     );
   });
