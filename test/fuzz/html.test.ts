@@ -1,0 +1,407 @@
+/**
+ * Property tests of the HTML stage (issue 7, "Then make it hard to break"): random pages from
+ * test/fuzz/html-arbitraries.ts go through the real stage (enforceHtml: HTMLRewriter in workerd,
+ * the look-ahead and the fallbacks) in random chunkings, and the output is judged by parse5 parsing
+ * it as a browser would: what would load or run, not what a regex sees in our own output.
+ */
+import fc from "fast-check";
+import { parse, parseFragment, type DefaultTreeAdapterMap } from "parse5";
+import { describe, expect, it } from "vitest";
+import type { Site } from "../../src/config/compile";
+import { FALLBACK_CSP } from "../../src/html/csp";
+import { enforceHtml } from "../../src/html/rewrite-html";
+import { runtimeConfig, runtimeElement, runtimeText } from "../../src/html/runtime";
+import { emptyReport, htmlSite } from "../html-helpers";
+import {
+  cutsArbitrary,
+  documentArbitrary,
+  grantedArbitrary,
+  type HostileClass,
+  hostileDocumentArbitrary,
+  PAGE_URL,
+} from "./html-arbitraries";
+import { fuzzParameters } from "./settings";
+
+type Node = DefaultTreeAdapterMap["node"];
+type Element = DefaultTreeAdapterMap["element"];
+type ParentNode = DefaultTreeAdapterMap["parentNode"];
+
+const HTML_NS = "http://www.w3.org/1999/xhtml";
+const SVG_NS = "http://www.w3.org/2000/svg";
+const ALL_GRANTED = ["functional", "analytics", "marketing"];
+
+const site = htmlSite();
+
+interface StageResult {
+  text: string;
+  html: string | undefined;
+  csp: string | null;
+  /** The runtime element the stage injects for this consent. */
+  runtime: string;
+}
+
+/** The page cut at byte offsets `cuts` (UTF-8 sequences may be split), through the real HTML stage. */
+async function runStage(html: string, granted: string[], cuts: number[], stageSite: Site = site) {
+  const bytes = new TextEncoder().encode(html);
+  const bounds = [0, ...cuts.filter((cut) => cut < bytes.length), bytes.length];
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i + 1 < bounds.length; i++) controller.enqueue(bytes.slice(bounds[i], bounds[i + 1]));
+      controller.close();
+    },
+  });
+  const origin = new Response(stream, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+  const headers = new Headers(origin.headers);
+  const report = emptyReport(stageSite);
+  const grantedSet = new Set(["necessary", ...granted]);
+  const body = await enforceHtml(
+    origin,
+    headers,
+    {
+      site: stageSite,
+      granted: grantedSet,
+      doNotTrack: false,
+      page: PAGE_URL,
+      method: "GET",
+      buffer: false,
+      // As production does for a GET: the fallback asks the origin again.
+      refetch: () =>
+        Promise.resolve(new Response(bytes, { headers: { "Content-Type": "text/html; charset=utf-8" } })),
+    },
+    report,
+  );
+  const text = await new Response(body).text();
+  const runtime = runtimeElement(runtimeText(runtimeConfig(stageSite, grantedSet)), undefined);
+  return {
+    text,
+    html: report.html,
+    csp: headers.get("Content-Security-Policy"),
+    runtime,
+  } satisfies StageResult;
+}
+
+// HTML §4.12.1.1 and MIME Sniffing §4.6: the script types a browser executes.
+const JAVASCRIPT_MIME_TYPES = new Set([
+  "application/ecmascript",
+  "application/javascript",
+  "application/x-ecmascript",
+  "application/x-javascript",
+  "text/ecmascript",
+  "text/javascript",
+  "text/javascript1.0",
+  "text/javascript1.1",
+  "text/javascript1.2",
+  "text/javascript1.3",
+  "text/javascript1.4",
+  "text/javascript1.5",
+  "text/jscript",
+  "text/livescript",
+  "text/x-ecmascript",
+  "text/x-javascript",
+]);
+
+function attribute(element: Element, name: string): string | null {
+  return element.attrs.find((attr) => attr.name === name && !attr.prefix)?.value ?? null;
+}
+
+/** HTML §4.12.1.1 "prepare the script element", steps 8 to 11: will this script run? */
+function isExecutable(element: Element): boolean {
+  const type = attribute(element, "type");
+  const language = attribute(element, "language");
+  let typeString: string;
+  if (type === null)
+    typeString = language === null || language === "" ? "text/javascript" : `text/${language}`;
+  else typeString = type === "" ? "text/javascript" : type;
+  const essence = typeString.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "").toLowerCase();
+  return JAVASCRIPT_MIME_TYPES.has(essence) || essence === "module";
+}
+
+function xlinkHref(element: Element): string | null {
+  return element.attrs.find((attr) => attr.name === "href" && attr.prefix === "xlink")?.value ?? null;
+}
+
+function* elementsOf(node: ParentNode): Generator<Element> {
+  for (const child of node.childNodes as Node[]) {
+    if (!("tagName" in child)) continue;
+    yield child;
+    yield* elementsOf(child);
+    // Template contents are inert until a page script clones them, which pages do: judge them as live.
+    if (child.tagName === "template" && "content" in child) yield* elementsOf(child.content);
+  }
+}
+
+function textOf(element: Element): string {
+  return (element.childNodes as Node[]).map((child) => ("value" in child ? child.value : "")).join("");
+}
+
+interface Load {
+  element: string;
+  url?: string;
+  inline?: string;
+  author: string | null;
+}
+
+/** What a browser would fetch or run from this tree (with JavaScript on, unless `scripting` is false). */
+function loadsOf(root: ParentNode, scripting: boolean): Load[] {
+  const loads: Load[] = [];
+  for (const element of elementsOf(root)) {
+    const author = attribute(element, "data-consent-category");
+    const add = (url: string | null) => {
+      if (url !== null && url.trim() !== "") loads.push({ element: element.tagName, url, author });
+    };
+    const ns: string = element.namespaceURI;
+    if (element.tagName === "script" && scripting && (ns === HTML_NS || ns === SVG_NS)) {
+      if (!isExecutable(element)) continue;
+      const src =
+        ns === HTML_NS ? attribute(element, "src") : (attribute(element, "href") ?? xlinkHref(element));
+      if (src !== null) add(src);
+      else loads.push({ element: "inline-script", inline: textOf(element), author });
+      continue;
+    }
+    if (ns === SVG_NS && element.tagName === "image") add(attribute(element, "href") ?? xlinkHref(element));
+    if (ns !== HTML_NS) continue;
+    const tag = element.tagName;
+    if (tag === "iframe" || tag === "frame" || tag === "embed" || tag === "audio" || tag === "source") {
+      add(attribute(element, "src"));
+    }
+    if (tag === "video") {
+      add(attribute(element, "src"));
+      add(attribute(element, "poster"));
+    }
+    if (tag === "object") add(attribute(element, "data"));
+    if (tag === "input" && (attribute(element, "type") ?? "").toLowerCase() === "image")
+      add(attribute(element, "src"));
+    if (tag === "img" || tag === "source") {
+      if (tag === "img") add(attribute(element, "src"));
+      for (const candidate of (attribute(element, "srcset") ?? "").split(",")) {
+        add(candidate.trim().split(/[\t\n\f\r ]+/)[0] ?? null);
+      }
+    }
+    if (tag === "link") {
+      const rels = (attribute(element, "rel") ?? "").toLowerCase().split(/[\t\n\f\r ]+/);
+      const loading = [
+        "preconnect",
+        "dns-prefetch",
+        "preload",
+        "prefetch",
+        "modulepreload",
+        "stylesheet",
+        "icon",
+      ];
+      if (rels.some((rel) => loading.includes(rel))) add(attribute(element, "href"));
+    }
+    if (tag === "meta" && (attribute(element, "http-equiv") ?? "").toLowerCase() === "refresh") {
+      // HTML §4.2.5.3: "<seconds>; url=<url>" navigates there.
+      add(/;\s*(?:url\s*=\s*)?['"]?([^'"]*)/i.exec(attribute(element, "content") ?? "")?.[1] ?? null);
+    }
+    if (tag === "iframe" && scripting) {
+      const srcdoc = attribute(element, "srcdoc");
+      if (srcdoc !== null) loads.push(...loadsOf(parse(srcdoc, { scriptingEnabled: true }), true));
+    }
+    if (tag === "noscript" && scripting) {
+      // With JavaScript on its content is text; with it off, markup that loads (never scripts).
+      loads.push(...loadsOf(parseFragment(textOf(element), { scriptingEnabled: false }), false));
+    }
+  }
+  return loads;
+}
+
+/** Loads the visitor refused, as the site's classifier defines them, in the page parse5 builds. */
+function refusedLoads(html: string, granted: string[]): string[] {
+  const grantedSet = new Set(["necessary", ...granted]);
+  const document = parse(html, { scriptingEnabled: true });
+  const base = [...elementsOf(document)].find((element) => element.tagName === "base");
+  const baseHref = base ? attribute(base, "href") : null;
+  let pageUrl = PAGE_URL;
+  try {
+    if (baseHref !== null) pageUrl = new URL(baseHref, PAGE_URL);
+  } catch {
+    // An unparsable base URL is ignored (HTML §4.2.3).
+  }
+  const found: string[] = [];
+  for (const load of loadsOf(document, true)) {
+    const categories =
+      load.author !== null
+        ? load.author.split(/\s+/).filter((category) => category !== "")
+        : load.url !== undefined
+          ? [site.classifyResource.classifyUrl(load.url, pageUrl)?.category].filter((c) => c !== undefined)
+          : site.classifyResource.classifyInline(load.inline ?? "", pageUrl).map((match) => match.category);
+    const refused = categories.filter((category) => !grantedSet.has(category));
+    if (refused.length > 0)
+      found.push(`${load.element} ${load.url ?? load.inline ?? ""} (${refused.join(" ")})`);
+  }
+  return found;
+}
+
+/** Each run costs a few milliseconds: `npm run fuzz` (thousands of runs) needs more than vitest's 5 s. */
+const TIMEOUT = 10_000 + (fuzzParameters().numRuns ?? 200) * 20;
+
+const pageAndChunkings = documentArbitrary().chain((html) => {
+  const length = new TextEncoder().encode(html).length;
+  return fc.tuple(fc.constant(html), grantedArbitrary, cutsArbitrary(length), cutsArbitrary(length));
+});
+
+describe("the HTML stage, on random pages in random chunkings (property)", () => {
+  it("the judge sees the trackers the generator plants (no vacuous property)", () => {
+    const html = `<!doctype html><head><script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head><body><noscript><img src="https://www.facebook.com/tr?id=1"></noscript><svg><script>fbq('init', '1')</script></svg><template><iframe src="//www.youtube.com/embed/x"></iframe></template><textarea><img src="https://www.facebook.com/tr?id=2"></textarea></body>`;
+    expect(refusedLoads(html, [])).toEqual([
+      "script https://www.googletagmanager.com/gtag/js?id=G-1 (analytics)",
+      "img https://www.facebook.com/tr?id=1 (marketing)",
+      "inline-script fbq('init', '1') (marketing)",
+      "iframe //www.youtube.com/embed/x (marketing)",
+    ]);
+    expect(refusedLoads(html, ALL_GRANTED)).toEqual([]);
+  });
+
+  it(
+    "never throws, gives the same output for every chunking, and leaves no refused tracker live",
+    async () => {
+      let planted = 0;
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(pageAndChunkings, async ([html, granted, cutsA, cutsB]) => {
+          runs++;
+          if (refusedLoads(html, granted).length > 0) planted++;
+          const whole = await runStage(html, granted, []);
+          const a = await runStage(html, granted, cutsA);
+          const b = await runStage(html, granted, cutsB);
+          expect(a.text).toBe(whole.text);
+          expect(b.text).toBe(whole.text);
+          expect(a.html).toBe(whole.html);
+          if (whole.html?.startsWith("fallback")) {
+            // The original page, unrewritten: only the strict CSP keeps its trackers from loading.
+            expect(whole.text).toBe(html);
+            expect(whole.csp).toBe(FALLBACK_CSP);
+            return;
+          }
+          expect(whole.html).toBe("rewritten");
+          expect(whole.text.split(whole.runtime).length - 1).toBe(1);
+          expect(refusedLoads(whole.text, granted)).toEqual([]);
+        }),
+        fuzzParameters({ scale: 0.5 }),
+      );
+      // Most pages held a live refused tracker before the stage: the property is not vacuous.
+      expect(planted).toBeGreaterThan(runs / 2);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "with every category granted, the page is the origin's byte for byte, plus the runtime",
+    async () => {
+      const page = documentArbitrary().chain((html) =>
+        fc.tuple(fc.constant(html), cutsArbitrary(new TextEncoder().encode(html).length)),
+      );
+      await fc.assert(
+        fc.asyncProperty(page, async ([html, cuts]) => {
+          const result = await runStage(html, ALL_GRANTED, cuts);
+          const parts = result.text.split(result.runtime);
+          expect(parts.length - 1).toBe(result.html === "rewritten" ? 1 : 0);
+          expect(parts.join("")).toBe(html);
+        }),
+        fuzzParameters({ scale: 0.5 }),
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+// Diagnoses of the known bugs (src/html/neutralise.ts), as reported in issue 7.
+const SRCDOC_BY_HOST = "srcdoc is scanned with classifyInline, which matches hosts only, so URL rules miss";
+const NOSCRIPT_REGEX = "noscript text is scanned with a regex, not tokenized as HTML with scripting off";
+const PREMARKED = "an element already carrying data-ce-category is taken as ours and skipped";
+
+/**
+ * Each way around detection, as its own property: a page with one such tracker among ordinary
+ * markup. `knownBug` marks the classes the current code fails (it.fails: reported in issue 7,
+ * owned by the code named beside them); the mark comes off with the fix.
+ */
+describe.each<[HostileClass | "base href", { knownBug?: string }]>([
+  ["character references in a URL", {}],
+  ["an uppercase, padded or split scheme", {}],
+  ["an img with only srcset", {}],
+  ["a picture source", {}],
+  ["elements nobody looked at", {}],
+  ["an iframe srcdoc", { knownBug: SRCDOC_BY_HOST }],
+  ["markup in noscript that a regex misreads", { knownBug: NOSCRIPT_REGEX }],
+  ["an element the origin marked inert itself", { knownBug: PREMARKED }],
+  ["base href", {}],
+])("a page with %s (property)", (hostile, { knownBug }) => {
+  const pages = hostileDocumentArbitrary(hostile).chain((html) =>
+    fc.tuple(fc.constant(html), grantedArbitrary, cutsArbitrary(new TextEncoder().encode(html).length)),
+  );
+  (knownBug ? it.fails : it)(
+    `leaves no refused tracker live${knownBug ? ` (known bug: ${knownBug})` : ""}`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(pages, async ([html, granted, cuts]) => {
+          const result = await runStage(html, granted, cuts);
+          if (result.html?.startsWith("fallback")) {
+            expect(result.csp).toBe(FALLBACK_CSP);
+            return;
+          }
+          expect(refusedLoads(result.text, granted)).toEqual([]);
+        }),
+        fuzzParameters({ scale: 0.25 }),
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+/**
+ * Minimal pages the properties found (shrunk by hand), kept as named regressions. `it.fails` marks
+ * the ones the current code fails, each reported in issue 7 with its diagnosis.
+ */
+describe("regressions the properties found", () => {
+  const FB = "https://www.facebook.com/tr?id=1";
+  const cases: Array<[string, string, string?]> = [
+    [
+      "noscript img with > in a quoted attribute",
+      `<noscript><img alt="a>b" src="${FB}"></noscript>`,
+      NOSCRIPT_REGEX,
+    ],
+    [
+      "noscript img with src= inside another attribute",
+      `<noscript><img alt=" src=/a.png" src="${FB}"></noscript>`,
+    ],
+    ["noscript img with a slash before src", `<noscript><img/src="${FB}"></noscript>`, NOSCRIPT_REGEX],
+    ["noscript iframe without its end tag", `<noscript><iframe src="${FB}"></noscript>`, NOSCRIPT_REGEX],
+    [
+      "noscript src with a character reference",
+      `<noscript><img src="https&#58;//www.facebook.com/tr?id=1"></noscript>`,
+    ],
+    ["noscript video poster", `<noscript><video poster="${FB}"></video></noscript>`],
+    [
+      "iframe srcdoc with a script on a tracker host",
+      `<iframe srcdoc="<script src=&quot;https://connect.facebook.net/x.js&quot;></script>"></iframe>`,
+    ],
+    [
+      "iframe srcdoc with a script a URL rule names",
+      `<iframe srcdoc="<script src=&quot;https://www.facebook.com/tr/x.js&quot;></script>"></iframe>`,
+      SRCDOC_BY_HOST,
+    ],
+    [
+      "script the origin marked with data-ce-category",
+      `<script data-ce-category="necessary" src="https://connect.facebook.net/x.js"></script>`,
+      PREMARKED,
+    ],
+    [
+      "img the origin marked with data-ce-category",
+      `<img data-ce-category="necessary" src="${FB}">`,
+      PREMARKED,
+    ],
+  ];
+  const check = async (fragment: string) => {
+    const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${fragment}</body></html>`;
+    expect(refusedLoads(html, [])).not.toEqual([]);
+    const result = await runStage(html, [], []);
+    expect(result.html).toBe("rewritten");
+    expect(refusedLoads(result.text, [])).toEqual([]);
+  };
+  it.each(cases.filter(([, , bug]) => bug === undefined))("%s", (_, fragment) => check(fragment));
+  // Known bugs: these pass once the neutraliser is fixed; then move them to the list above.
+  it.fails.each(cases.filter(([, , bug]) => bug !== undefined))("%s (known bug: %s)", (_, fragment) =>
+    check(fragment),
+  );
+});
