@@ -69,7 +69,7 @@ function chunkedPost(type: string, prefix: string, total: number) {
       return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")]);
     };
     const chunk = Buffer.alloc(64 * 1024, "a");
-    socket.on("connect", async () => {
+    const pump = async () => {
       socket.write(
         `POST ${API} HTTP/1.1\r\nHost: localhost:${edge.port}\r\nContent-Type: ${type}\r\nTransfer-Encoding: chunked\r\n\r\n`,
       );
@@ -79,6 +79,9 @@ function chunkedPost(type: string, prefix: string, total: number) {
         await new Promise((next) => setTimeout(next, 5));
       }
       if (!finished) socket.write("0\r\n\r\n");
+    };
+    socket.on("connect", () => {
+      pump().catch(finish);
     });
   });
 }
