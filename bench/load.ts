@@ -81,8 +81,14 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
 
 /** What a variant must serve before it is measured: a fast wrong answer would look like a win. */
 async function verify(port: number, variant: Variant, headers: Record<string, string>): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${port}${PATH}`, { headers });
-  const body = await res.text();
+  let res: Response;
+  let body: string;
+  try {
+    res = await fetch(`http://127.0.0.1:${port}${PATH}`, { headers });
+    body = await res.text();
+  } catch (error) {
+    throw new Error(`bench: ${variant} failed to serve the demo page: ${String(error)}`);
+  }
   const cookies = res.headers.getSetCookie().length;
   const problems: string[] = [];
   if (res.status !== 200) problems.push(`HTTP ${res.status}`);
@@ -99,6 +105,8 @@ interface VariantRun extends Omit<LoadWrkRun, "output"> {
   variant: Variant;
   round: number;
   errorsPerMinute: number;
+  wrkOutput: string;
+  workerdLog?: string;
 }
 
 interface Process {
@@ -173,14 +181,22 @@ async function main(): Promise<void> {
       for (const variant of order) {
         const { workerd, sampler } = get(variant);
         sampler.phase(`round ${round}`);
-        const { output: _output, ...run } = await runLoadWrk(
+        const { output, ...run } = await runLoadWrk(
           `http://127.0.0.1:${workerd.ports.front}${PATH}`,
           visitor.headers,
           options.wrk,
         );
         sampler.sample();
         const errors = totalErrors(run.errors);
-        const row = { variant, round, ...run, errorsPerMinute: (errors * 60) / options.wrk.seconds };
+        const row = {
+          variant,
+          round,
+          ...run,
+          errorsPerMinute: (errors * 60) / options.wrk.seconds,
+          // wrk's own text, and what workerd logged, for reading the errors afterwards.
+          wrkOutput: output,
+          ...(errors > 0 ? { workerdLog: workerd.log() } : {}),
+        };
         runs.push(row);
         log(
           `round ${round} ${variant}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, ` +
