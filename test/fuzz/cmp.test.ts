@@ -567,6 +567,161 @@ describe.each(IDS)("%s decoder, over arbitrary cookies", (id) => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Each CMP's real format, written from random choices: the decoder reads exactly those choices, and
+// several copies read as what every copy grants.
+
+interface Written {
+  cookies: CookiePair[];
+  groups: Record<string, boolean>;
+  givenAt?: number;
+}
+
+const choices = (ids: readonly string[]) =>
+  fc
+    .tuple(...ids.map(() => bool))
+    .map((flags) => Object.fromEntries(ids.map((id, i) => [id, flags[i] ?? false])));
+const seconds = fc.integer({ min: Date.UTC(2020, 0, 1) / 1000, max: Date.UTC(2030, 0, 1) / 1000 });
+
+const WRITERS: Partial<Record<CmpId, fc.Arbitrary<Written>>> = {
+  onetrust: fc
+    .tuple(
+      choices(["C0001", "C0002", "C0003", "C0004", "C0005", "V2STACK42"]),
+      fc.integer({ min: 1, max: 99 }),
+      seconds,
+    )
+    .map(([groups, count, at]) => ({
+      cookies: [
+        {
+          name: "OptanonConsent",
+          value: `isGpcEnabled=0&version=202209.1.0&interactionCount=${count}&groups=${encodeURIComponent(
+            Object.entries(groups)
+              .map(([id, on]) => `${id}:${on ? 1 : 0}`)
+              .join(","),
+          )}&geolocation=AT%3B9`,
+        },
+        { name: "OptanonAlertBoxClosed", value: new Date(at * 1000).toISOString() },
+      ],
+      groups,
+      givenAt: at,
+    })),
+  cookiebot: fc.tuple(choices(["preferences", "statistics", "marketing"]), seconds).map(([groups, at]) => ({
+    cookies: [
+      {
+        name: "CookieConsent",
+        value: encodeURIComponent(
+          `{stamp:'x==',necessary:true,${Object.entries(groups)
+            .map(([id, on]) => `${id}:${on}`)
+            .join(",")},method:'explicit',ver:1,utc:${at * 1000},region:'de'}`,
+        ),
+      },
+    ],
+    groups: { necessary: true, ...groups },
+    givenAt: at,
+  })),
+  "vanilla-cookieconsent": fc
+    .tuple(choices(["analytics", "marketing", "support"]), seconds)
+    .map(([groups, at]) => ({
+      cookies: [
+        {
+          name: "cc_cookie",
+          value: encodeURIComponent(
+            JSON.stringify({
+              categories: ["necessary", ...Object.keys(groups).filter((id) => groups[id])],
+              revision: 0,
+              data: null,
+              consentTimestamp: new Date(at * 1000).toISOString(),
+              services: { necessary: [], ...Object.fromEntries(Object.keys(groups).map((id) => [id, []])) },
+            }),
+          ),
+        },
+      ],
+      groups: { necessary: true, ...groups },
+      givenAt: at,
+    })),
+  klaro: choices(["matomo", "youtube", "klaro"]).map((groups) => ({
+    cookies: [{ name: "klaro", value: encodeURIComponent(JSON.stringify(groups)) }],
+    groups,
+  })),
+  cookieyes: choices(["functional", "analytics", "performance", "advertisement", "other"]).map((groups) => ({
+    cookies: [
+      {
+        name: "cookieyes-consent",
+        value: `consentid:abc,consent:yes,action:yes,necessary:yes,${Object.entries(groups)
+          .map(([id, on]) => `${id}:${on ? "yes" : "no"}`)
+          .join(",")}`,
+      },
+    ],
+    groups: { necessary: true, ...groups },
+  })),
+  complianz: choices(["functional", "preferences", "statistics", "marketing"]).map((groups) => ({
+    cookies: [
+      { name: "cmplz_banner-status", value: "dismissed" },
+      ...Object.entries(groups).map(([id, on]) => ({ name: `cmplz_${id}`, value: on ? "allow" : "deny" })),
+    ],
+    groups,
+  })),
+  didomi: fc
+    .tuple(choices(["cookies", "select_basic_ads", "market_research"]), seconds)
+    .map(([groups, at]) => ({
+      cookies: [
+        {
+          name: "didomi_token",
+          value: base64(
+            JSON.stringify({
+              user_id: "u",
+              updated: new Date(at * 1000).toISOString(),
+              purposes: {
+                enabled: Object.keys(groups).filter((id) => groups[id]),
+                disabled: Object.keys(groups).filter((id) => !groups[id]),
+              },
+            }),
+          ),
+        },
+      ],
+      groups,
+      givenAt: at,
+    })),
+};
+
+describe.each(Object.keys(WRITERS) as CmpId[])("%s decoder, on its own format", (id) => {
+  const writer = WRITERS[id] as fc.Arbitrary<Written>;
+  const decoder = CMP_DECODERS[id];
+
+  it("reads exactly the choices written", () => {
+    fc.assert(
+      fc.property(writer, ({ cookies, groups, givenAt }) => {
+        const expected =
+          givenAt === undefined ? { status: "decided", groups } : { status: "decided", groups, givenAt };
+        expect(decoder.read(cookies)).toEqual(expected);
+      }),
+      fuzzParameters(),
+    );
+  });
+
+  it("reads two written copies as what both grant, dated by the later", () => {
+    fc.assert(
+      fc.property(writer, writer, (a, b) => {
+        // Complianz and OneTrust keep their other cookies once: only the consent-carrying ones double.
+        const cookies = [...a.cookies, ...b.cookies];
+        const reading = decoder.read(cookies);
+        expect(reading.status).toBe("decided");
+        if (reading.status !== "decided") return;
+        for (const group of new Set([...Object.keys(a.groups), ...Object.keys(b.groups)])) {
+          expect({ group, granted: reading.groups[group] }).toEqual({
+            group,
+            granted: a.groups[group] === true && b.groups[group] === true,
+          });
+        }
+        if (a.givenAt !== undefined && b.givenAt !== undefined) {
+          expect(reading.givenAt).toBe(Math.max(a.givenAt, b.givenAt));
+        }
+      }),
+      fuzzParameters({ scale: 0.5 }),
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // TCF: the decoder agrees with the IAB's library.
 
 const PURPOSES = Array.from({ length: 11 }, (_, i) => i + 1);
