@@ -12,7 +12,8 @@ import { debugGeo, isDebugAllowed } from "./debug/debug-gate";
 import { renderDebugHeaders } from "./debug/debug-headers";
 import { bannerFor } from "./banner/banner-for";
 import { FALLBACK_CSP } from "./html/csp";
-import { enforceHtml, isHtml } from "./html/rewrite-html";
+import { mayRunScripts } from "./html/content-type";
+import { enforceHtml, variesByConsent } from "./html/rewrite-html";
 import { type Env, fetchOrigin } from "./proxy/fetch-origin";
 import { buildOriginRequest, CONSENT_HEADER_PREFIX } from "./proxy/origin-request";
 import type { EnforcementReport } from "./report";
@@ -125,8 +126,8 @@ export async function enforceRequest(
       },
       report,
     );
-    // A rewritten page carries this visitor's consent in its markup.
-    if (report.html === "rewritten") markPrivate(headers);
+    // A rewritten page carries this visitor's consent in its markup, a fallback its CSP.
+    if (variesByConsent(report.html)) markPrivate(headers);
     response = rebuild(originResponse, headers, body);
   } catch (error) {
     // Fail closed: the visitor gets the page without a single cookie, never the unfiltered response.
@@ -138,7 +139,9 @@ export async function enforceRequest(
     headers.delete("Set-Cookie");
     headers.set("Cache-Control", "private, no-store");
     // Nor an unfiltered page: its third-party scripts, frames and pixels are refused by the browser.
-    if (isHtml(headers)) headers.append("Content-Security-Policy", FALLBACK_CSP);
+    // The HTML stage's decision, without the body: any type a browser may run scripts in, an
+    // unknown one included (it may be sniffed as HTML).
+    if (mayRunScripts(headers)) headers.append("Content-Security-Policy", FALLBACK_CSP);
     response = rebuild(originResponse, headers);
   }
   return finish(response, report, debug, clock);

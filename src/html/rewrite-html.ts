@@ -1,20 +1,49 @@
 /**
- * The HTML stage: for `text/html` responses, neutralise trackers of refused categories and inject
- * the runtime, streaming. Pages the rewriter cannot handle never become a 5xx, an empty page or a
- * leak: a failure before the first output byte serves the original page under a strict CSP; a
- * failure later ends the page at that point (what was sent had already been enforced).
+ * The HTML stage: for responses a browser runs as HTML, neutralise trackers of refused categories
+ * and inject the runtime, streaming. Pages the rewriter cannot handle never become a 5xx, an empty
+ * or mislabelled page, or a leak: a failure before the first output byte serves the original page
+ * (its own bytes and Content-Encoding) under a strict CSP; a failure later ends the page there
+ * (what was sent had already been enforced).
+ *
+ * When the first byte can go out (lol-html 3.0, read at cloudflare/lol-html 608cc4a). After
+ * `transform()` starts, the rewriter fails only with:
+ * - ParsingAmbiguityError (src/parser/tree_builder_simulator/ambiguity_guard.rs): a text-type
+ *   start tag (`textarea title plaintext style iframe xmp noembed noframes noscript`, and `script`
+ *   in a template) between `<select>` and its end, or anything but `noframes` after `<frameset>`.
+ *   It cannot arise before the first `<select>` or `<frameset>`, so output is held only while one
+ *   may be open (ambiguity-watch.ts) and streams otherwise;
+ * - MemoryLimitExceededError: one tag or buffered token over the memory cap; rare, and only after
+ *   that much input;
+ * - an error of our own handlers, or of the body itself (a reset, a coding that fails part-way).
+ * A charset it cannot parse is refused by `transform()` itself, before a byte is read, and a
+ * `<meta charset>` naming one is ignored rather than an error (src/rewriter/mod.rs,
+ * `handler_adjust_charset_on_meta_tag`). So the first output streams as soon as it exists unless a
+ * `<select>`/`<frameset>` is open, in which case it waits up to LOOKAHEAD_BYTES (or the end) so that
+ * an error there can still fall back to the whole original page.
  */
 import type { Site } from "../config/compile";
 import type { EnforcementReport } from "../report";
 import { BANNER_SCRIPT } from "../banner/render-banner";
+import {
+  classifyDocument,
+  extractMimeType,
+  forbidsSniffing,
+  htmlContentType,
+  SNIFF_BYTES,
+  sniffUnknownType,
+  startsWithUtf16Bom,
+} from "./content-type";
+import { watchAmbiguity } from "./ambiguity-watch";
 import { allowInlineScript, cspNonce, FALLBACK_CSP } from "./csp";
+import { concat, decodeBody, peekBody, planDecoding } from "./decode-body";
 import { buildNeutraliser } from "./neutralise";
 import { runtimeConfig, runtimeElement, runtimeText } from "./runtime";
 
-/** Encodings the Workers runtime decodes for us; anything else arrives still encoded. */
-const DECODED_ENCODINGS = new Set(["", "identity", "gzip", "x-gzip", "br"]);
 const NO_BODY = new Set([101, 204, 205, 304]);
-/** Output held back before streaming starts, so that an early rewriter failure can still fall back. */
+/**
+ * Output held back at most while a `<select>` or `<frameset>` is open (and all of it when buffering
+ * for debug), so that an ambiguity error there can still fall back to the original page.
+ */
 export const LOOKAHEAD_BYTES = 64 * 1024;
 
 export interface HtmlInput {
@@ -37,8 +66,19 @@ export interface HtmlInput {
   buffer: boolean;
 }
 
-export function isHtml(headers: Headers): boolean {
-  return (headers.get("Content-Type") ?? "").trim().toLowerCase().startsWith("text/html");
+/** The body as the origin sent it, for the fallback, with the headers that describe those bytes. */
+interface Original {
+  body: ReadableStream | null;
+  contentEncoding: string | null;
+  contentLength: string | null;
+}
+
+/**
+ * The HTML stage's outcome (`report.html`) depends on the visitor's consent: the page or its CSP
+ * differ between visitors, so no shared cache may replay it to another (cache-safety.ts).
+ */
+export function variesByConsent(outcome: string | undefined): boolean {
+  return outcome !== undefined && /^(rewritten|fallback|not rewritable|unknown type)/.test(outcome);
 }
 
 /** `headers` is the mutable copy the response will carry. */
@@ -48,9 +88,10 @@ export async function enforceHtml(
   input: HtmlInput,
   report: EnforcementReport,
 ): Promise<ReadableStream | null> {
-  const body = origin.body;
+  const body = origin.body as ReadableStream<Uint8Array> | null;
   if (!body || NO_BODY.has(origin.status) || input.method === "HEAD") return body;
-  if (!isHtml(headers)) {
+  const kind = classifyDocument(headers);
+  if (kind === "other") {
     report.html = "not html";
     return body;
   }
@@ -58,16 +99,98 @@ export async function enforceHtml(
     report.html = "report-only: unchanged";
     return body;
   }
-
-  const encoding = (headers.get("Content-Encoding") ?? "").trim().toLowerCase();
-  let source: ReadableStream = body;
-  if (encoding === "deflate") {
-    // Not decoded by the runtime, but DecompressionStream can; the page is then sent uncompressed.
-    source = decoded(body, encoding) ?? body;
-    headers.delete("Content-Encoding");
-  } else if (!DECODED_ENCODINGS.has(encoding)) {
-    return fallback(body, headers, input, report, `encoding ${encoding}`);
+  if (kind === "xml") {
+    const essence = extractMimeType(headers.get("Content-Type"))?.essence ?? "xml";
+    return strictOnly(body, headers, input, report, `not rewritable: ${essence}`);
   }
+  // MIME Sniffing §7 step 2: with nosniff the sniff-scriptable flag is unset, so browsers never
+  // run such a body as HTML; the strict CSP covers one that would anyway.
+  if (kind === "unknown" && forbidsSniffing(headers)) {
+    return strictOnly(body, headers, input, report, "unknown type, nosniff: unchanged");
+  }
+
+  const plan = planDecoding(headers.get("Content-Encoding"));
+  if (plan.kind === "unsupported") {
+    // Never asked for (origin-request.ts narrows Accept-Encoding), so never decoded: its own bytes.
+    return fallback(() => Promise.resolve(null), headers, input, report, `encoding ${plan.coding}`, body);
+  }
+
+  // The fallback's source. A GET is simply asked again in the rare case it is needed: keeping a
+  // copy of every page with tee() just in case cost a third of the throughput (bench/README.md).
+  // Other methods are not repeated: their body is kept with tee() (still encoded when we decode
+  // it ourselves; already decoded by the runtime otherwise, which then re-encodes it).
+  let raw = body;
+  let original: (failedReading?: boolean) => Promise<Original | null>;
+  let discardCopy = () => {};
+  if (input.refetch) {
+    const refetch = input.refetch;
+    original = async () => {
+      const again = await refetch();
+      return {
+        body: again.body,
+        contentEncoding: again.headers.get("Content-Encoding"),
+        contentLength: again.headers.get("Content-Length"),
+      };
+    };
+  } else {
+    const [first, copy] = body.tee();
+    raw = first;
+    const decodedCopy = plan.kind === "runtime";
+    original = (failedReading = false) =>
+      // A copy the runtime decodes fails where the page failed: there is no original to serve.
+      Promise.resolve(
+        failedReading && plan.kind !== "stream"
+          ? null
+          : {
+              body: copy,
+              contentEncoding: headers.get("Content-Encoding"),
+              contentLength: decodedCopy ? null : headers.get("Content-Length"),
+            },
+      );
+    discardCopy = () => void copy.cancel().catch(() => {});
+  }
+
+  // The first bytes of the text: for a type browsers sniff, what they will make of it; for every
+  // page, a UTF-16 byte order mark (which overrides the charset). Reading them fails at once for
+  // a body that is not in the coding its header claims.
+  const sniffing = kind === "unknown";
+  const watch = watchAmbiguity();
+  let source: ReadableStream<Uint8Array>;
+  let head: Uint8Array;
+  let complete: boolean;
+  try {
+    let text = raw;
+    if (plan.kind === "stream") {
+      const coded = await peekBody(raw, (bytes) => bytes.byteLength >= 2, 2);
+      text = decodeBody(coded.body, plan.coding, coded.head);
+    }
+    const peeked = sniffing
+      ? await peekBody(text, (bytes) => sniffUnknownType(bytes, false) !== "more", SNIFF_BYTES, watch.scan)
+      : await peekBody(text, (bytes) => bytes.byteLength >= 2, 2, watch.scan);
+    ({ head, complete, body: source } = peeked);
+  } catch {
+    return fallback(() => original(true), headers, input, report, "undecodable body");
+  }
+  const decodedHere = plan.kind === "stream";
+  if (sniffing) {
+    const sniffed = sniffUnknownType(head, complete);
+    if (sniffed !== "html") {
+      discardCopy();
+      if (decodedHere) headers.delete("Content-Encoding");
+      headers.delete("Content-Length");
+      if (sniffed === "xml") return strictOnly(source, headers, input, report, "not rewritable: sniffed xml");
+      report.html = "not html (sniffed)";
+      return source;
+    }
+  }
+  if (startsWithUtf16Bom(head)) {
+    void source.cancel().catch(() => {});
+    return fallback(original, headers, input, report, "charset (UTF-16 byte order mark)");
+  }
+  // The browser and the rewriter read one and the same label: a sniffed page is labelled HTML, and
+  // several Content-Type values become the one Fetch extracts.
+  const contentType = htmlContentType(headers);
+  headers.set("Content-Type", contentType);
 
   const script = runtimeText(runtimeConfig(input.site, input.granted));
   const nonce = cspNonce(headers);
@@ -84,138 +207,168 @@ export async function enforceHtml(
       !input.doNotTrack && input.site.categories.every((category) => input.granted.has(category)),
     neutralised: report.neutralised,
   });
+  // Where lol-html's ambiguity error can arise (see the top of this file): a `<select>` is open
+  // from the moment its bytes are on their way in (ambiguity-watch.ts) until the rewriter read its
+  // end tag; `<frameset>` never closes.
+  let closedSelects = 0;
+  rewriter.on("select", {
+    element(element) {
+      element.onEndTag(() => {
+        closedSelects += 1;
+      });
+    },
+  });
+  const ambiguous = () => watch.frameset || watch.selects > closedSelects;
 
-  // A page the rewriter rejects early (an unsupported charset, the strict parser's ambiguity error)
-  // is still served, as the origin sent it. For a GET the origin is simply asked again in that rare
-  // case; keeping a copy of every page with tee() just in case cost a third of the throughput
-  // (bench/README.md). Other methods are not repeated: their body is kept with tee().
-  let toRewrite = source;
-  let original: () => Promise<ReadableStream | null>;
-  if (input.refetch) {
-    const refetch = input.refetch;
-    original = async () => decoded((await refetch()).body, encoding);
-  } else {
-    const [first, copy] = source.tee();
-    toRewrite = first;
-    original = () => Promise.resolve(copy);
-  }
-  let rewritten: ReadableStream | null;
+  let rewritten: ReadableStream<Uint8Array> | null;
   try {
     rewritten = rewriter.transform(
-      new Response(toRewrite, { headers: { "Content-Type": headers.get("Content-Type") ?? "text/html" } }),
-    ).body;
+      new Response(nativeStream(source), { headers: { "Content-Type": contentType } }),
+    ).body as ReadableStream<Uint8Array> | null;
   } catch (error) {
     // An unsupported charset is refused here, before a byte is read.
+    void source.cancel().catch(() => {});
     return fallback(original, headers, input, report, describe(error));
   }
   if (!rewritten) return fallback(original, headers, input, report, "no output");
-  // Look ahead: hold the first LOOKAHEAD_BYTES of output (all of it when buffering for debug). A
-  // failure inside that window still falls back to the original page; past it, the page streams.
-  // Read with a BYOB reader, 64 KiB at a time: pumping lol-html's many small output chunks through
-  // JavaScript one by one cost more than the rewriting itself (bench/README.md).
-  const reader = (rewritten as ReadableStream<Uint8Array>).getReader({ mode: "byob" });
-  let held: Uint8Array[];
-  let done: boolean;
+
+  // Hold output only while an ambiguity error could still arise (or, for debug, all of it); the
+  // first chunk the rewriter produces outside a <select>/<frameset> goes out as it is.
+  const reader = rewritten.getReader();
+  const held: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
   try {
-    ({ held, done } = await readAhead(reader, input.buffer ? Number.POSITIVE_INFINITY : LOOKAHEAD_BYTES));
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      held.push(next.value);
+      total += next.value.byteLength;
+      if (!input.buffer && (total >= LOOKAHEAD_BYTES || !ambiguous())) break;
+    }
   } catch (error) {
     return fallback(original, headers, input, report, describe(error));
   }
-  if (!input.refetch) void (await original())?.cancel();
+  reader.releaseLock();
+  discardCopy();
 
-  report.html = "rewritten";
+  report.html = sniffing ? "rewritten (sniffed as html)" : "rewritten";
   if (!nonce) {
     await allowInlineScript(headers, script);
     if (banner) await allowInlineScript(headers, BANNER_SCRIPT);
   }
   // The body changed: its length is unknown and the origin's validator is no longer exact.
+  if (decodedHere) headers.delete("Content-Encoding");
   headers.delete("Content-Length");
   const etag = headers.get("ETag");
   if (etag && !etag.startsWith("W/")) headers.set("ETag", `W/${etag}`);
   headers.append("Vary", "Cookie");
 
-  if (done) {
-    reader.releaseLock();
-    return new Blob(held).stream();
-  }
-  const siteId = input.site.id;
-  return new ReadableStream<Uint8Array>({
+  if (done) return new Blob(held).stream();
+  return streamRest(concat(held), rewritten, input.site.id);
+}
+
+/**
+ * `first`, then the rest of the rewriter's output, piped natively (no JavaScript per chunk). A
+ * failure part-way ends the page cleanly at that point: too late to change the headers, and what
+ * was sent had been enforced.
+ */
+function streamRest(first: Uint8Array, rest: ReadableStream<Uint8Array>, siteId: string): ReadableStream {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({
     start(controller) {
-      for (const chunk of held) controller.enqueue(chunk);
-    },
-    async pull(controller) {
-      try {
-        const { value, done: end } = await reader.readAtLeast(READ_SIZE, new Uint8Array(READ_SIZE));
-        if (value && value.byteLength > 0) controller.enqueue(value);
-        if (end) controller.close();
-      } catch (error) {
-        // Too late to change the headers: end the page here rather than send unenforced markup.
-        console.error(
-          `consent-edge: site ${siteId}: HTML rewriting failed mid-page, truncated: ${describe(error)}`,
-        );
-        controller.close();
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
+      controller.enqueue(first);
     },
   });
-}
-
-const READ_SIZE = 64 * 1024;
-
-/** Reads until `limit` bytes or the end, in large reads. Throws what the rewriter throws. */
-async function readAhead(
-  reader: ReadableStreamBYOBReader,
-  limit: number,
-): Promise<{ held: Uint8Array[]; done: boolean }> {
-  const held: Uint8Array[] = [];
-  let total = 0;
-  while (total < limit) {
-    const { value, done } = await reader.readAtLeast(READ_SIZE, new Uint8Array(READ_SIZE));
-    if (value && value.byteLength > 0) {
-      held.push(value);
-      total += value.byteLength;
+  void rest.pipeTo(writable, { preventAbort: true }).catch(async (error: unknown) => {
+    try {
+      await writable.close();
+    } catch {
+      return; // the visitor went away: nothing to report
     }
-    if (done) return { held, done: true };
-  }
-  return { held, done: false };
+    console.error(
+      `consent-edge: site ${siteId}: HTML rewriting failed mid-page, truncated: ${describe(error)}`,
+    );
+  });
+  return readable;
 }
 
+/**
+ * The rewriter's input as a stream of the runtime's own: fed a JavaScript stream, HTMLRewriter pipes
+ * it itself and reports that pipe's failure (the page's own error, already handled here) as an
+ * uncaught rejection.
+ */
+function nativeStream(source: ReadableStream<Uint8Array>): ReadableStream {
+  const { readable, writable } = new IdentityTransformStream();
+  void source.pipeTo(writable).catch(() => {});
+  return readable;
+}
+
+/** A document lol-html cannot rewrite, served unchanged: under the strict CSP when a category is refused. */
+function strictOnly(
+  body: ReadableStream,
+  headers: Headers,
+  input: HtmlInput,
+  report: EnforcementReport,
+  outcome: string,
+): ReadableStream {
+  const refusedSome = input.site.categories.some((category) => !input.granted.has(category));
+  report.html = `${outcome}${refusedSome ? "; strict CSP" : ""}`;
+  if (refusedSome) headers.append("Content-Security-Policy", FALLBACK_CSP);
+  headers.append("Vary", "Cookie");
+  return body;
+}
+
+/**
+ * The original page under the strict CSP (when a category is refused): `direct` when its body was
+ * never read, else `original()` (asked again, or the tee() copy), with that body's own
+ * Content-Encoding and Content-Length. When neither exists, a page that says so.
+ */
 async function fallback(
-  original: ReadableStream | (() => Promise<ReadableStream | null>),
+  original: () => Promise<Original | null>,
   headers: Headers,
   input: HtmlInput,
   report: EnforcementReport,
   reason: string,
+  direct?: ReadableStream,
 ): Promise<ReadableStream | null> {
-  const refusedSome = input.site.categories.some((category) => !input.granted.has(category));
-  report.html = `fallback: ${reason}${refusedSome ? "; strict CSP" : ""}`;
-  if (refusedSome) headers.append("Content-Security-Policy", FALLBACK_CSP);
-  if (!(typeof original === "function")) return original;
-  headers.delete("Content-Length");
+  strictOnly(direct ?? new ReadableStream(), headers, input, report, `fallback: ${reason}`);
+  if (direct) return direct;
+  let again: Original | null;
   try {
-    return await original();
+    again = await original();
   } catch (error) {
     console.error(`consent-edge: site ${input.site.id}: fallback fetch failed: ${String(error)}`);
+    again = null;
+  }
+  if (!again) {
     report.html = `${report.html}; origin unavailable`;
+    headers.delete("Content-Encoding");
+    headers.delete("Content-Length");
+    headers.set("Content-Type", "text/html; charset=utf-8");
     return new Response(UNAVAILABLE_PAGE).body;
   }
+  setOrDelete(headers, "Content-Encoding", again.contentEncoding);
+  setOrDelete(headers, "Content-Length", again.contentLength);
+  return again.body;
+}
+
+function setOrDelete(headers: Headers, name: string, value: string | null): void {
+  if (value === null) headers.delete(name);
+  else headers.set(name, value);
 }
 
 /** What a visitor sees if the page could not be rewritten and the origin could not be asked again. */
 const UNAVAILABLE_PAGE =
   "<!doctype html><title>Temporarily unavailable</title><p>This page could not be shown safely just now. Please reload it.</p>";
 
-/** The runtime decodes gzip and br itself; deflate is decoded here (see `enforceHtml`). */
-function decoded(body: ReadableStream | null, encoding: string): ReadableStream | null {
-  return body && encoding === "deflate" ? body.pipeThrough(new DecompressionStream("deflate")) : body;
-}
-
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/ASCII-compatible|character encoding/i.test(message)) return "charset";
   if (/text content tag|ambiguous/i.test(message)) return "ambiguous markup";
   if (/memory/i.test(message)) return "memory limit";
+  if (/decompression/i.test(message)) return "undecodable body";
   return "rewriter error";
 }
