@@ -3,10 +3,15 @@
  * fetch lands on the fixture origin (vitest.config.ts `outboundService`), which reports the URL and
  * Host it was asked for: a request that tried to leave would show another host there.
  */
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app";
 import { compileConfig } from "../src/config/compile";
 import { originUrlFor } from "../src/proxy/origin-request";
-import { appFor, consent, send, testSite } from "./helpers";
+import { fuzzParameters } from "./fuzz/settings";
+import { appFor, consent, FIXED_NOW_MS, send, testSite } from "./helpers";
 
 const ORIGIN = "https://origin.example.com";
 const app = appFor(testSite({ origin: ORIGIN }));
@@ -56,6 +61,30 @@ describe("originUrlFor: only the path and query are the visitor's", () => {
     expect(url?.host).toBe("origin.example.com");
     expect(url?.username).toBe("");
     expect(`${url?.pathname}${url?.search}`).toBe(expected);
+  });
+
+  it("any path and query a visitor can send stays on the origin (property)", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("/", "\\", "//", "@", ":", "..", ".", "%2e", "%2f", "%5c", "?", "#", "\t", "\n", " "),
+      fc.constantFrom("evil.example", "127.0.0.1", "[::1]", "user:pw@", "http:", "https://"),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        let incoming: URL;
+        try {
+          incoming = new URL(`https://www.example.com/${pieces.join("")}`);
+        } catch {
+          return; // not a URL workerd could hand us
+        }
+        const url = originUrlFor(incoming, site);
+        expect(url?.origin).toBe(ORIGIN);
+        expect(url?.username).toBe("");
+        expect(url?.pathname).toBe(incoming.pathname);
+        expect(url?.search).toBe(incoming.search);
+      }),
+      fuzzParameters(),
+    );
   });
 
   it.each([
@@ -124,6 +153,24 @@ describe("through the worker: the fixture origin is asked for the path, on the c
     const res = await send(bound, `https://www.example.com${path}`);
     const received = new URL(res.headers.get("X-Fixture-Received-Url") ?? "about:blank");
     expect(received.origin).toBe("https://www.example.com");
+  });
+
+  it("an origin URL the check rejects is a 400 and nothing is fetched (the last line of defence)", async () => {
+    const compiled = compileConfig({ sites: [testSite({ origin: ORIGIN })] });
+    if (!compiled.ok) throw new Error("config");
+    const broken = compiled.config.sites[0];
+    if (!broken) throw new Error("site");
+    // Validation never lets userinfo into an origin; if a bug ever did, the request must not go out.
+    broken.origin = { kind: "url", url: "https://user:pw@origin.example.com" };
+    const refusing = createApp(compiled.config, { clock: () => FIXED_NOW_MS });
+    const res = await refusing.fetch(
+      new Request("https://www.example.com/x", { headers: { Cookie: "session=s1" } }),
+      env,
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers.has("X-Fixture-Received-Url")).toBe(false);
+    expect(res.headers.getSetCookie()).toEqual([]);
   });
 
   it("the visitor's kept cookies reach only the configured origin", async () => {
