@@ -11,7 +11,11 @@
  *
  * Only cookie-octet characters (RFC 6265 §4.1.1), so it needs no quoting or percent-encoding.
  * It is not signed: forging it only changes what the forger consents to. Proof of consent is
- * the receipt, kept server-side.
+ * the receipt, kept server-side. A copy written by someone else (a sibling subdomain's `Domain=`
+ * cookie) cannot widen the visitor's choice: see the rule for several copies in
+ * `sources/own-cookie.ts`. A site can rule such copies out altogether with the name
+ * `"__Host-ce_consent"` (RFC 6265bis §4.1.3.2: Secure, `Path=/`, no `Domain`, so only its own host
+ * can set it); the consent API then always sends it `Secure`.
  */
 import { NECESSARY } from "../config/types";
 
