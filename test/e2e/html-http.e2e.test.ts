@@ -1,0 +1,258 @@
+/**
+ * The HTML stage over real HTTP, as production runs it: the built worker in workerd (Miniflare, no
+ * dev proxy) in front of a Node origin that writes the bytes itself: content codings the origin was
+ * not asked for (raw and zlib deflate, x-gzip, stacked, lying labels, a body damaged part-way),
+ * pages the rewriter rejects, untyped pages, and when the first byte reaches the visitor.
+ */
+import type { ServerResponse } from "node:http";
+import {
+  brotliDecompressSync,
+  deflateRawSync,
+  deflateSync,
+  gunzipSync,
+  gzipSync,
+  inflateRawSync,
+  inflateSync,
+} from "node:zlib";
+import { parse } from "parse5";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FALLBACK_CSP } from "../../src/html/csp";
+import {
+  DEBUG_SECRET,
+  request,
+  site,
+  startBuiltEdge,
+  startOrigin,
+  type BuiltEdge,
+  type RawResponse,
+  type TestOrigin,
+} from "./edge-http";
+
+const GA_SRC = "https://www.googletagmanager.com/gtag/js?id=G-1";
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body><p>Content</p><script async src="${GA_SRC}"></script></body></html>`;
+const SELECT_PAGE = PAGE.replace(
+  "<p>Content</p>",
+  "<p>Content</p><select><option>a<noscript>x</noscript></select>",
+);
+const HEAD = '<!doctype html><html><head><meta charset="utf-8"><title>slow</title></head><body><p>first</p>';
+const SLOW_MS = 1_500;
+/** What browsers send. */
+const BROWSER = { "Accept-Encoding": "gzip, deflate, br" };
+const IDENTITY = { "Accept-Encoding": "identity" };
+
+type Route = (res: ServerResponse) => void | Promise<void>;
+
+function send(res: ServerResponse, body: Buffer, headers: Record<string, string>): void {
+  res.writeHead(200, { ...headers, "Content-Length": String(body.length) });
+  res.end(body);
+}
+
+const html = { "Content-Type": "text/html; charset=utf-8" };
+const filler = "<p>filler paragraph, long enough to stream before the damage</p>\n".repeat(3_000);
+const damaged = (() => {
+  const coded = deflateSync(
+    Buffer.from(
+      PAGE.replace("<p>Content</p>", `<p>Content</p>${filler}`).replace("</body>", "<p>tail</p></body>"),
+    ),
+  );
+  for (let i = Math.floor(coded.length * 0.6); i < coded.length; i += 1) coded[i] = 0xff;
+  return coded;
+})();
+const STACKED = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 7) % 256));
+const UTF16 = Buffer.from(PAGE, "utf16le");
+const UTF16_BOM = Buffer.from(`\uFEFF${PAGE}`, "utf16le");
+const ISO2022 = Buffer.from(PAGE.replace("<p>Content</p>", "<p>\x1b$B$3$s$K$A$O\x1b(B</p>"), "latin1");
+
+const routes: Record<string, Route> = {
+  "/raw-deflate": (res) => send(res, deflateRawSync(PAGE), { ...html, "Content-Encoding": "deflate" }),
+  "/zlib-deflate": (res) => send(res, deflateSync(PAGE), { ...html, "Content-Encoding": "deflate" }),
+  "/gzip": (res) => send(res, gzipSync(PAGE), { ...html, "Content-Encoding": "gzip" }),
+  "/x-gzip": (res) => send(res, gzipSync(PAGE), { ...html, "Content-Encoding": "x-gzip" }),
+  "/upper-gzip": (res) => send(res, gzipSync(PAGE), { ...html, "Content-Encoding": "GZIP" }),
+  "/stacked": (res) => send(res, STACKED, { ...html, "Content-Encoding": "gzip, br" }),
+  "/lying-gzip": (res) => send(res, Buffer.from(PAGE), { ...html, "Content-Encoding": "gzip" }),
+  "/lying-deflate": (res) => send(res, Buffer.from(PAGE), { ...html, "Content-Encoding": "deflate" }),
+  "/damaged-deflate": (res) => send(res, damaged, { ...html, "Content-Encoding": "deflate" }),
+  "/select": (res) => send(res, Buffer.from(SELECT_PAGE), html),
+  "/utf-16": (res) => send(res, UTF16, { "Content-Type": "text/html; charset=utf-16" }),
+  "/utf-16-bom": (res) => send(res, UTF16_BOM, html),
+  "/iso-2022-jp": (res) => send(res, ISO2022, { "Content-Type": "text/html; charset=iso-2022-jp" }),
+  "/untyped": (res) => send(res, Buffer.from(`\n${PAGE}`), {}),
+  "/untyped-nosniff": (res) => send(res, Buffer.from(PAGE), { "X-Content-Type-Options": "nosniff" }),
+  "/svg": (res) =>
+    send(res, Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><script href="${GA_SRC}"/></svg>`), {
+      "Content-Type": "image/svg+xml",
+    }),
+  "/slow": async (res) => {
+    res.writeHead(200, html);
+    res.write(HEAD);
+    await new Promise((resolve) => setTimeout(resolve, SLOW_MS));
+    res.end(`<script async src="${GA_SRC}"></script><p>rest</p></body></html>`);
+  },
+};
+
+let origin: TestOrigin;
+let edge: BuiltEdge;
+
+beforeAll(async () => {
+  origin = await startOrigin(async (req, res) => {
+    const route = routes[new URL(req.url ?? "/", "http://x").pathname];
+    if (route) await route(res);
+    else send(res, Buffer.from("not found"), { "Content-Type": "text/plain" });
+  });
+  edge = await startBuiltEdge({ sites: [site({ origin: origin.url })] });
+});
+
+afterAll(async () => {
+  await edge.stop();
+  await origin.stop();
+});
+
+/** The body as the browser gets it, decoded by its own Content-Encoding (deflate either way). */
+function decoded(res: RawResponse): Buffer {
+  const coding = String(res.headers["content-encoding"] ?? "").toLowerCase();
+  if (coding === "gzip") return gunzipSync(res.body);
+  if (coding === "br") return brotliDecompressSync(res.body);
+  if (coding === "deflate") {
+    try {
+      return inflateSync(res.body);
+    } catch {
+      return inflateRawSync(res.body);
+    }
+  }
+  return res.body;
+}
+
+type Node = { nodeName: string; attrs?: Array<{ name: string; value: string }>; childNodes?: Node[] };
+
+/** Scripts a browser would fetch from the tracker, as parse5 reads the page. */
+function trackerScripts(page: string): string[] {
+  const found: string[] = [];
+  const visit = (node: Node) => {
+    const attrs = new Map((node.attrs ?? []).map((attr) => [attr.name, attr.value]));
+    const type = (attrs.get("type") ?? "").toLowerCase();
+    if (
+      node.nodeName === "script" &&
+      attrs.get("src")?.includes("googletagmanager") &&
+      (type === "" || type === "text/javascript")
+    ) {
+      found.push(attrs.get("src") ?? "");
+    }
+    for (const child of node.childNodes ?? []) visit(child);
+  };
+  visit(parse(page));
+  return found;
+}
+
+const get = (path: string, headers: Record<string, string> = BROWSER) =>
+  request(edge.url, { path, headers: { ...headers, "X-Consent-Debug": DEBUG_SECRET } });
+
+describe("codings the origin was not asked for", () => {
+  it.each(["/raw-deflate", "/zlib-deflate", "/gzip", "/x-gzip", "/upper-gzip"])(
+    "%s: decoded, enforced, labelled as what it now is",
+    async (path) => {
+      for (const headers of [BROWSER, IDENTITY]) {
+        const res = await get(path, headers);
+        expect(res.status).toBe(200);
+        expect(res.headers["x-consent-html"]).toBe("rewritten");
+        const page = decoded(res).toString("utf8");
+        expect(page).toContain("<p>Content</p>");
+        expect(page).toContain(`data-ce-src="${GA_SRC.replace("?", "?")}"`);
+        expect(trackerScripts(page)).toEqual([]);
+      }
+    },
+  );
+
+  it.each([
+    ["/stacked", STACKED, "gzip, br", "fallback: encoding gzip, br; strict CSP"],
+    ["/lying-gzip", Buffer.from(PAGE), "gzip", "fallback: undecodable body; strict CSP"],
+    ["/lying-deflate", Buffer.from(PAGE), "deflate", "fallback: undecodable body; strict CSP"],
+  ])(
+    "%s: the origin's own bytes with their own Content-Encoding, under the strict CSP",
+    async (path, bytes, coding, outcome) => {
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers["x-consent-html"]).toBe(outcome);
+      expect(res.headers["content-encoding"]).toBe(coding);
+      expect(res.body.equals(bytes)).toBe(true);
+      expect(res.headers["content-length"]).toBe(String(bytes.length));
+      expect(res.headers["content-security-policy"]).toBe(FALLBACK_CSP);
+    },
+  );
+
+  it("a body that fails to decode part-way ends the page there: a 200, never the rest", async () => {
+    const res = await request(edge.url, { path: "/damaged-deflate", headers: IDENTITY });
+    expect(res.status).toBe(200);
+    const page = res.text();
+    expect(page).toContain("<p>filler paragraph");
+    expect(page).not.toContain("<p>tail</p>");
+    expect(trackerScripts(page)).toEqual([]);
+  });
+});
+
+describe("pages the rewriter rejects arrive as the original page under the strict CSP", () => {
+  it.each([
+    ["/select", Buffer.from(SELECT_PAGE), "fallback: ambiguous markup; strict CSP"],
+    ["/utf-16", UTF16, "fallback: charset; strict CSP"],
+    ["/utf-16-bom", UTF16_BOM, "fallback: charset (UTF-16 byte order mark); strict CSP"],
+    ["/iso-2022-jp", ISO2022, "fallback: charset; strict CSP"],
+  ])("%s", async (path, bytes, outcome) => {
+    const plain = await get(path, IDENTITY);
+    expect(plain.status).toBe(200);
+    expect(plain.headers["x-consent-html"]).toBe(outcome);
+    expect(plain.headers["content-security-policy"]).toBe(FALLBACK_CSP);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers["content-length"]).toBe(String(bytes.length));
+    expect(plain.body.equals(bytes)).toBe(true);
+
+    const compressed = await get(path, BROWSER);
+    expect(compressed.headers["content-security-policy"]).toBe(FALLBACK_CSP);
+    expect(decoded(compressed).equals(bytes)).toBe(true);
+
+    const visitor = await request(edge.url, { path, headers: BROWSER });
+    expect(decoded(visitor).equals(bytes)).toBe(true);
+    expect(visitor.headers["cache-control"]).toContain("private");
+  });
+});
+
+describe("pages without a usable Content-Type", () => {
+  it("an untyped HTML page is enforced and labelled text/html", async () => {
+    const res = await get("/untyped");
+    expect(res.headers["content-type"]).toBe("text/html");
+    expect(res.headers["x-consent-html"]).toBe("rewritten (sniffed as html)");
+    const page = decoded(res).toString("utf8");
+    expect(page).toContain("<p>Content</p>");
+    expect(trackerScripts(page)).toEqual([]);
+  });
+
+  it.each([
+    ["/untyped-nosniff", "unknown type, nosniff: unchanged; strict CSP"],
+    ["/svg", "not rewritable: image/svg+xml; strict CSP"],
+  ])("%s: unchanged, under the strict CSP", async (path, outcome) => {
+    const res = await get(path, IDENTITY);
+    expect(res.headers["x-consent-html"]).toBe(outcome);
+    expect(res.headers["content-security-policy"]).toBe(FALLBACK_CSP);
+    expect(res.text()).toContain(GA_SRC.split("?")[0]);
+  });
+});
+
+describe("the first byte of a page the origin sends slowly", () => {
+  it.each([
+    ["identity", IDENTITY],
+    ["gzip", { "Accept-Encoding": "gzip" }],
+  ])("reaches the visitor before the origin finished (%s)", async (_, headers) => {
+    const res = await request(edge.url, { path: "/slow", headers });
+    const page = decoded(res).toString("utf8");
+    console.log(`time to first byte, ${SLOW_MS} ms origin pause, ${_}: ${Math.round(res.firstByteMs)} ms`);
+    expect(res.firstByteMs).toBeLessThan(SLOW_MS / 2);
+    expect(page).toContain("<p>first</p>");
+    expect(page).toContain("<p>rest</p>");
+    expect(trackerScripts(page)).toEqual([]);
+  });
+
+  it("with the debug secret the page is buffered to its end, so that the headers can count it", async () => {
+    const res = await get("/slow", IDENTITY);
+    expect(res.firstByteMs).toBeGreaterThanOrEqual(SLOW_MS - 50);
+    expect(res.headers["x-consent-elements-neutralised"]).toMatch(/^1: script/);
+  });
+});
