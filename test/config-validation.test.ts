@@ -243,3 +243,44 @@ describe("validateConfig: problems say what they mean", () => {
     );
   });
 });
+
+// Fields that were read only when well typed, and otherwise dropped without a word.
+describe("validateConfig: a mistyped optional field is reported, not ignored", () => {
+  it.each<[string, unknown, string]>([
+    [
+      "a cookie rule's purpose",
+      { cookies: [{ name: "_ga", category: "analytics", purpose: 5 }] },
+      "sites[0].cookies[0].purpose",
+    ],
+    [
+      "a cookie rule's provider",
+      { cookies: [{ name: "_ga", category: "analytics", provider: ["G"] }] },
+      "sites[0].cookies[0].provider",
+    ],
+    [
+      "a tracker rule's vendor",
+      { trackers: { rules: [{ host: "hotjar.com", category: "analytics", vendor: {} }] } },
+      "sites[0].trackers.rules[0].vendor",
+    ],
+    [
+      "a writing direction",
+      { banner: { languages: { ar: { dir: "right" } } } },
+      "sites[0].banner.languages.ar.dir",
+    ],
+    [
+      "category texts that are not an object",
+      { banner: { languages: { en: { categories: "x" } } } },
+      "sites[0].banner.languages.en.categories",
+    ],
+  ])("%s", (_, overrides, path) => {
+    const result = validateConfig({ sites: [testSite(overrides as never)] });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.map((problem) => problem.path)).toContain(path);
+  });
+
+  it.each(["ltr", "rtl"])("a writing direction %j is accepted", (dir) => {
+    expect(
+      validateConfig({ sites: [testSite({ banner: { languages: { ar: { dir } } } } as never)] }).ok,
+    ).toBe(true);
+  });
+});

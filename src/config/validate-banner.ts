@@ -78,6 +78,20 @@ export function validateBanner(raw: unknown, categories: string[], at: string, r
           continue;
         }
         checkUnknownFields(texts, TEXT_FIELDS, where, report);
+        if (texts.dir !== undefined && texts.dir !== "ltr" && texts.dir !== "rtl") {
+          report(
+            `${where}.dir`,
+            `${describeValue(texts.dir)} is not a writing direction`,
+            'write "ltr" or "rtl"',
+          );
+        }
+        if (texts.categories !== undefined && !isObject(texts.categories)) {
+          report(
+            `${where}.categories`,
+            "categories must map each category to its texts",
+            'write { "analytics": { "label": "...", "description": "..." } }',
+          );
+        }
         const merged = {
           ...ENGLISH_TEXTS,
           ...texts,

@@ -128,6 +128,9 @@ export function validateTrackers(
     if (!valid || typeof match !== "string") return;
     const rule: TrackerRule = { kind, match, category };
     if (typeof entry.vendor === "string") rule.vendor = entry.vendor;
+    else if (entry.vendor !== undefined) {
+      report(`${where}.vendor`, "vendor must be text", 'write the vendor\'s name, e.g. "vendor": "Hotjar"');
+    }
     if (entry.doNotTrack === true) rule.doNotTrack = true;
     else if (entry.doNotTrack !== undefined && entry.doNotTrack !== false) {
       report(`${where}.doNotTrack`, "doNotTrack must be true or false", 'write "doNotTrack": true');

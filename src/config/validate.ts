@@ -462,8 +462,12 @@ function validateRules(
     }
 
     const rule: CookieRule = { pattern: name, category, order };
-    if (typeof entry.purpose === "string") rule.purpose = entry.purpose;
-    if (typeof entry.provider === "string") rule.provider = entry.provider;
+    for (const text of ["purpose", "provider"] as const) {
+      const value = entry[text];
+      if (typeof value === "string") rule[text] = value;
+      else if (value !== undefined)
+        fail(text, `${text} must be text`, `write "${text}": "..." or leave it out`);
+    }
     if (entry.maxAge !== undefined) {
       const seconds = checkLifetime(entry.maxAge, `${where}.maxAge`, report);
       if (seconds === undefined) valid = false;
