@@ -124,6 +124,7 @@ if (!executablePath && process.env.CI) throw new Error("CI must install Debian's
 describe.skipIf(!executablePath)("the runtime under the page's CSP, in Chromium", () => {
   let origin: TestOrigin | undefined;
   let edge: BuiltEdge | undefined;
+  let bannerEdge: BuiltEdge | undefined;
   let browser: Browser | undefined;
   let page: Page;
 
@@ -139,6 +140,10 @@ describe.skipIf(!executablePath)("the runtime under the page's CSP, in Chromium"
       serve(response, variant);
     });
     edge = await startBuiltEdge({ sites: [site({ origin: origin.url })] }, { d1: false });
+    bannerEdge = await startBuiltEdge(
+      { sites: [site({ origin: origin.url, banner: { enabled: true } })] },
+      { d1: false },
+    );
     browser = await chromium.launch({
       executablePath: executablePath ?? "/usr/bin/chromium",
       args: [
@@ -159,6 +164,7 @@ describe.skipIf(!executablePath)("the runtime under the page's CSP, in Chromium"
   afterAll(async () => {
     await browser?.close();
     await edge?.stop();
+    await bannerEdge?.stop();
     await origin?.stop();
   });
 
@@ -195,6 +201,50 @@ describe.skipIf(!executablePath)("the runtime under the page's CSP, in Chromium"
       await page.goto(`${origin.url}/?v=${index}`, { waitUntil: "load" });
       const ran = await page.evaluate(() => (globalThis as unknown as { __page?: boolean }).__page === true);
       expect(ran).toBe(variant.pageRuns);
+    },
+  );
+
+  // The banner's <style> is governed by style-src-elem, style-src, default-src, not by the script
+  // directives: it needs the style nonce, or its own hash. Known bug where marked (reported in
+  // issue 7): enforce-request.ts hands the banner the script nonce for both, and no hash is added
+  // for the style (the fix: cspNonce(headers, "style") and allowInlineStyle from src/html/csp.ts).
+  const STYLE_NONCE_BUG = new Set([
+    "style nonce before the script nonce",
+    "script nonce before the style nonce",
+    "default-src and script-src nonces",
+    "a hash-based default-src",
+    "a nonce policy and a hash policy",
+  ]);
+  describe.each(VARIANTS.map((variant, index) => [variant.name, index] as const))(
+    "with the banner, %s",
+    (name, index) => {
+      const open = async () => {
+        if (!bannerEdge) throw new Error("no edge");
+        await page.goto(`${bannerEdge.url}/?v=${index}`, { waitUntil: "load" });
+      };
+      it("the banner's script runs (it moves the settings link to the end of the page)", async () => {
+        await open();
+        const last = await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { body: { lastElementChild: { id: string } | null } } })
+              .document.body.lastElementChild?.id,
+        );
+        expect(last).toBe("ce-banner-settings");
+      });
+      (STYLE_NONCE_BUG.has(name) ? it.fails : it)(
+        "the banner's style applies (it is fixed to the bottom)",
+        async () => {
+          await open();
+          const position = await page.evaluate(() => {
+            const g = globalThis as unknown as {
+              document: { getElementById: (id: string) => unknown };
+              getComputedStyle: (e: unknown) => { position: string };
+            };
+            return g.getComputedStyle(g.document.getElementById("ce-banner")).position;
+          });
+          expect(position).toBe("fixed");
+        },
+      );
     },
   );
 });
