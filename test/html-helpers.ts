@@ -1,10 +1,15 @@
 /** Run the real HTML stage (HTMLRewriter in workerd) over a page delivered in chunks of a given size. */
+import { parse } from "parse5";
+import type { DefaultTreeAdapterMap } from "parse5";
 import { compileConfig, type Site } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { enforceHtml } from "../src/html/rewrite-html";
 import { runtimeConfig, runtimeElement, runtimeText } from "../src/html/runtime";
 import type { EnforcementReport } from "../src/report";
 import { testSite } from "./helpers";
+
+type Element = DefaultTreeAdapterMap["element"];
+type ParentNode = DefaultTreeAdapterMap["parentNode"];
 
 export const RUNTIME_MARK = "<!-- consent-edge runtime -->";
 
@@ -72,6 +77,8 @@ export async function rewrite(
     contentType?: string;
     headers?: Record<string, string>;
     doNotTrack?: boolean;
+    /** Leave the injected runtime in the text instead of replacing it with RUNTIME_MARK. */
+    keepRuntime?: boolean;
   } = {},
 ): Promise<Rewritten> {
   const site = options.site ?? htmlSite();
@@ -97,9 +104,144 @@ export async function rewrite(
   );
   const raw = await new Response(body).text();
   const runtime = runtimeElement(runtimeText(runtimeConfig(site, grantedSet)), undefined);
-  return { text: raw.replace(runtime, RUNTIME_MARK), report, headers };
+  return { text: options.keepRuntime ? raw : raw.replace(runtime, RUNTIME_MARK), report, headers };
 }
 
 export function page(fragment: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Fixture</title></head>\n<body><main><p>Content</p>\n${fragment}</main></body></html>\n`;
+}
+
+/**
+ * The judge of what a browser would load: the page parsed by a real HTML parser (parse5, which
+ * decodes character references and builds the tree as browsers do), every URL an element fetches
+ * or navigates to by its attributes resolved against the document base URL (the first <base> with
+ * an href, HTML §4.2.3), and those `refused` says a visitor must not reach. An `iframe srcdoc` is
+ * judged as the document it is. `scripting: false` reads <noscript> content as markup (JavaScript
+ * off); with scripting on it is text, as the browser reads it.
+ */
+export function liveUrls(
+  html: string,
+  refused: (url: URL) => boolean,
+  options: { page?: URL; scripting?: boolean; restore?: boolean } = {},
+): string[] {
+  const page = options.page ?? new URL("https://www.example.com/page");
+  const document = parse(html, { scriptingEnabled: options.scripting ?? true });
+  const elements: Element[] = [];
+  const walk = (node: ParentNode) => {
+    for (const child of node.childNodes) {
+      if ("tagName" in child) {
+        elements.push(child);
+        walk(child.nodeName === "template" ? (child as unknown as { content: ParentNode }).content : child);
+      }
+    }
+  };
+  walk(document);
+  const attribute = (element: Element, name: string): string | undefined =>
+    element.attrs.find((a) => (a.prefix ? `${a.prefix}:${a.name}` : a.name) === name)?.value;
+  if (options.restore) {
+    // What the runtime does on grant: every data-ce- twin moves back to its attribute.
+    for (const element of elements) {
+      if (attribute(element, "data-ce-category") === undefined) continue;
+      for (const a of [...element.attrs]) {
+        if (!a.name.startsWith("data-ce-") || ["data-ce-category", "data-ce-unhide"].includes(a.name))
+          continue;
+        const name = a.name.slice("data-ce-".length);
+        element.attrs = element.attrs.filter((other) => other.name !== name);
+        element.attrs.push({ name, value: a.value });
+      }
+    }
+  }
+  const baseElement = elements.find((e) => e.tagName === "base" && attribute(e, "href") !== undefined);
+  let base = page;
+  try {
+    if (baseElement) base = new URL(attribute(baseElement, "href") ?? "", page);
+  } catch {
+    base = page;
+  }
+  const found: string[] = [];
+  const check = (value: string | undefined, list = false) => {
+    if (value === undefined) return;
+    const candidates = list
+      ? value
+          .split(/,(?=\s*\S)|\s+/)
+          .map((part) => part.trim())
+          .filter((part) => part !== "" && !/^\d+(\.\d+)?[wx]$/.test(part))
+      : [value];
+    for (const candidate of candidates) {
+      try {
+        const url = new URL(candidate, base);
+        if (refused(url)) found.push(url.href);
+      } catch {
+        // Not a URL: nothing is fetched.
+      }
+    }
+  };
+  for (const element of elements) {
+    const get = (name: string) => attribute(element, name);
+    switch (element.tagName) {
+      case "script":
+      case "image":
+      case "feImage":
+        check(get("src"));
+        // SVG 2 §16.1.6: xlink:href only counts without href.
+        check(get("href") ?? get("xlink:href"));
+        break;
+      case "img":
+      case "source":
+        check(get("src"));
+        check(get("srcset"), true);
+        break;
+      case "video":
+        check(get("src"));
+        check(get("poster"));
+        break;
+      case "audio":
+      case "track":
+      case "embed":
+      case "frame":
+        check(get("src"));
+        break;
+      case "input":
+        if (get("type")?.toLowerCase() === "image") check(get("src"));
+        break;
+      case "object":
+        check(get("data"));
+        break;
+      case "link":
+        check(get("href"));
+        check(get("imagesrcset"), true);
+        break;
+      case "a":
+      case "area":
+        check(get("ping"), true);
+        break;
+      case "meta":
+        if (get("http-equiv")?.toLowerCase() === "refresh")
+          check(/(?:url\s*=\s*)?['"]?((?:[a-z]+:)?\/\/[^'"\s]+)/i.exec(get("content") ?? "")?.[1]);
+        break;
+      case "iframe": {
+        check(get("src"));
+        const srcdoc = get("srcdoc");
+        if (srcdoc !== undefined) found.push(...liveUrls(srcdoc, refused, { ...options, page: base }));
+        break;
+      }
+      case "base":
+        check(get("href"));
+        break;
+    }
+  }
+  return found;
+}
+
+/** The tracker hosts the detection tests use: each is refused with nothing granted. */
+export function refusedTracker(url: URL): boolean {
+  const host = url.hostname;
+  const onHost = (suffix: string) => host === suffix || host.endsWith(`.${suffix}`);
+  return (
+    ["googletagmanager.com", "google-analytics.com", "doubleclick.net", "clarity.ms", "youtube.com"].some(
+      onHost,
+    ) ||
+    onHost("connect.facebook.net") ||
+    (host === "www.facebook.com" && url.pathname.startsWith("/tr"))
+  );
 }

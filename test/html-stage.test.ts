@@ -1,9 +1,9 @@
 /** The HTML stage through the whole worker: encodings, fallbacks, headers, runtime, debug. */
 import { describe, expect, inject, it } from "vitest";
-import { RUNTIME_SOURCE } from "../src/html/runtime";
+import { GUARD_SOURCE_TEXT, RUNTIME_SOURCE } from "../src/html/runtime";
 import { FALLBACK_CSP } from "../src/html/csp";
 import { appFor, consent, send, testSite } from "./helpers";
-import { page, rewrite } from "./html-helpers";
+import { htmlSite, page, rewrite } from "./html-helpers";
 
 const app = appFor(testSite());
 const WWW = "https://www.example.com/";
@@ -179,7 +179,7 @@ describe("response headers of a rewritten page", () => {
     expect(csp).toMatch(expected);
     const hash = /'sha256-([^']+)'$/.exec(csp.split(";")[0] ?? "")?.[1];
     if (hash && hash !== "AAAA") {
-      const runtime = /<script>(\(function\(C\)[\s\S]*?)<\/script>/.exec(text)?.[1] ?? "";
+      const runtime = /<script>(\(function\(C,G\)[\s\S]*?)<\/script>/.exec(text)?.[1] ?? "";
       const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(runtime));
       expect(btoa(String.fromCharCode(...new Uint8Array(digest)))).toBe(hash);
     }
@@ -206,11 +206,24 @@ describe("response headers of a rewritten page", () => {
 });
 
 describe("the runtime", () => {
+  const gzippedSize = async (text: string) =>
+    (await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer())
+      .byteLength;
+
   it("is at most 2 KB gzipped", async () => {
-    const gzipped = await new Response(
-      new Blob([RUNTIME_SOURCE]).stream().pipeThrough(new CompressionStream("gzip")),
-    ).arrayBuffer();
-    expect(gzipped.byteLength).toBeLessThanOrEqual(2_048);
+    expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_048);
+  });
+
+  it("with the document.cookie guard (only for sites that enable it) is at most 2.25 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE + GUARD_SOURCE_TEXT)).toBeLessThanOrEqual(2_304);
+  });
+
+  it("ships the guard only to sites that enable it", async () => {
+    const { text: without } = await rewrite(page(GA), []);
+    const guarded = htmlSite({ trackers: { cookieGuard: true } });
+    const { text: withGuard } = await rewrite(page(GA), [], { site: guarded, keepRuntime: true });
+    expect(without).not.toContain(GUARD_SOURCE_TEXT);
+    expect(withGuard).toContain(GUARD_SOURCE_TEXT);
   });
 
   it("is injected once even without <head>, before the first script", async () => {
@@ -251,8 +264,21 @@ describe("preconnects", () => {
     expect(text).not.toMatch(/ href="(https:)?\/\/www\.(googletagmanager|clarity)/);
   });
 
-  it("a stylesheet from a tracker host is left alone (it is not a preconnect)", async () => {
+  // This used to leave the stylesheet alone: but a stylesheet is a request to the tracker host,
+  // with its cookies, before any script runs (issue 7, item 4).
+  it("a stylesheet from a tracker host is neutralised like a preconnect", async () => {
     const tag = '<link rel="stylesheet" href="https://www.googletagmanager.com/x.css">';
+    const { text } = await rewrite(page(tag), []);
+    expect(text).toContain(
+      '<link rel="stylesheet" data-ce-href="https://www.googletagmanager.com/x.css" data-ce-category="analytics">',
+    );
+  });
+
+  it.each([
+    '<link rel="stylesheet" href="/site.css">',
+    '<link rel="canonical" href="https://www.googletagmanager.com/">',
+    '<link rel="alternate" hreflang="de" href="https://www.googletagmanager.com/de">',
+  ])("%s is left alone (first-party, or a link that loads nothing)", async (tag) => {
     const { text } = await rewrite(page(tag), []);
     expect(text).toContain(tag);
   });

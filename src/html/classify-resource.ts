@@ -22,6 +22,11 @@ export interface ResourceClassifier {
   classifyUrl(raw: string, page: URL): ResourceMatch | undefined;
   /** Every rule an inline script matches: by signature, and by each URL it mentions. */
   classifyInline(text: string, page: URL): ResourceMatch[];
+  /**
+   * Every rule that could match some URL on `url`'s host (its host rule and each URL glob of that
+   * exact host): what a relative URL resolved against a `<base href>` there may need.
+   */
+  classifyHost(url: URL): ResourceMatch[];
 }
 
 interface UrlGlob {
@@ -98,7 +103,72 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
     return [...found.values()];
   }
 
-  return { classifyUrl, classifyInline };
+  function classifyHost(url: URL): ResourceMatch[] {
+    if (url.protocol !== "https:" && url.protocol !== "http:") return [];
+    const host = url.hostname.toLowerCase();
+    const found = (urlGlobs.get(host) ?? []).map((glob) => glob.match);
+    const byItsHost = byHost(host);
+    if (byItsHost) found.push(byItsHost);
+    return found;
+  }
+
+  return { classifyUrl, classifyInline, classifyHost };
+}
+
+const ASCII_WHITESPACE = /[\t\n\f\r ]/;
+
+/**
+ * The URLs of a `srcset` (or `imagesrcset`), as HTML §4.8.4.3.10 splits it: candidates are
+ * separated by commas, a URL runs to the next whitespace (trailing commas end the candidate),
+ * descriptors run to the next comma outside parentheses. Never throws.
+ */
+export function srcsetUrls(srcset: string): string[] {
+  const urls: string[] = [];
+  const n = srcset.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && (ASCII_WHITESPACE.test(srcset.charAt(i)) || srcset.charAt(i) === ",")) i++;
+    const start = i;
+    while (i < n && !ASCII_WHITESPACE.test(srcset.charAt(i))) i++;
+    let url = srcset.slice(start, i);
+    if (url.endsWith(",")) url = url.replace(/,+$/, "");
+    else {
+      let inParens = false;
+      for (; i < n; i++) {
+        const c = srcset.charAt(i);
+        if (c === "(") inParens = true;
+        else if (c === ")") inParens = false;
+        else if (c === "," && !inParens) break;
+      }
+    }
+    if (url !== "") urls.push(url);
+  }
+  return urls;
+}
+
+/** `<a ping>`: a set of space-separated URLs (HTML §4.6.5), each pinged on a click. */
+export function pingUrls(ping: string): string[] {
+  return ping.split(/[\t\n\f\r ]+/).filter((url) => url !== "");
+}
+
+/**
+ * The URL of a `<meta http-equiv="refresh" content="5; url='...'">`, as the shared declarative
+ * refresh steps read it (HTML §4.2.5.3): a time, a `;` or `,` or whitespace, then an optional
+ * `url=` and optional quotes. Undefined when it refreshes the page itself or is not a refresh.
+ */
+export function refreshUrl(content: string): string | undefined {
+  const match = /^[\t\n\f\r ]*[0-9]*(?:\.[0-9.]*)?(?:[\t\n\f\r ;,]+([\s\S]*))?$/.exec(content);
+  let rest = match?.[1];
+  if (rest === undefined || rest === "") return undefined;
+  const named = /^url[\t\n\f\r ]*=[\t\n\f\r ]*/i.exec(rest);
+  if (named) rest = rest.slice(named[0].length);
+  const quote = rest.charAt(0);
+  if (quote === "'" || quote === '"') {
+    rest = rest.slice(1);
+    const end = rest.indexOf(quote);
+    if (end !== -1) rest = rest.slice(0, end);
+  }
+  return rest === "" ? undefined : rest;
 }
 
 /** `*` is any run of characters; the scheme may be written as `https:`, `http:` or left off (`//host`). */

@@ -1,8 +1,11 @@
 /**
  * The inert form of a neutralised element, shared by the rewriter (which writes it) and the
  * runtime (which restores it). An element is inert when it carries `data-ce-category`; its
- * original `src`/`href`/`srcset`/`type` wait in `data-ce-*` attributes until consent arrives.
+ * original URL attributes (INERT_URL_ATTRIBUTES) and script `type` wait in `data-ce-*` twins
+ * until consent arrives.
  */
+import { decodeHTMLAttribute } from "entities/decode";
+
 export const INERT = {
   category: "data-ce-category",
   src: "data-ce-src",
@@ -14,6 +17,30 @@ export const INERT = {
   placeholder: "data-ce-placeholder",
   grant: "data-ce-grant",
 } as const;
+
+/**
+ * Every attribute the rewriter may move to its `data-ce-` twin, and the runtime moves back: the
+ * attributes through which an element fetches or navigates (HTML's URL-bearing content attributes
+ * of the elements that load). SVG's legacy `xlink:href` moves to `data-ce-href` and comes back as
+ * `href`, which SVG 2 gives precedence anyway (SVG 2 §16.1.6).
+ */
+export const INERT_URL_ATTRIBUTES = [
+  "src",
+  "srcset",
+  "href",
+  "poster",
+  "data",
+  "ping",
+  "srcdoc",
+  "content",
+  "imagesrcset",
+] as const;
+export type InertUrlAttribute = (typeof INERT_URL_ATTRIBUTES)[number];
+
+/** The `data-ce-` twin an attribute's value waits in. */
+export function inertTwin(attribute: InertUrlAttribute): `data-ce-${InertUrlAttribute}` {
+  return `data-ce-${attribute}`;
+}
 
 /** Page authors mark their own elements with the category they need. */
 export const AUTHOR_CATEGORY = "data-consent-category";
@@ -44,14 +71,14 @@ const JAVASCRIPT_TYPES = new Set([
   "text/x-javascript",
 ]);
 
-/** Attribute values from lol-html are raw HTML: decode the entities URLs commonly carry. */
+/**
+ * lol-html hands attribute values over raw, as written in the page (`https&#58;//`), while the
+ * browser decodes character references before it ever sees a URL (HTML §13.2.5.38 and following,
+ * the attribute value states; in an attribute, a legacy reference without `;` followed by `=` or an
+ * alphanumeric stays literal, §13.2.5.73). Decode exactly that way before classifying anything.
+ */
 export function decodeAttribute(value: string): string {
-  return value.includes("&")
-    ? value
-        .replace(/&amp;/g, "&")
-        .replace(/&#38;/g, "&")
-        .replace(/&quot;/g, '"')
-    : value;
+  return value.includes("&") ? decodeHTMLAttribute(value) : value;
 }
 
 export function escapeHtml(text: string): string {

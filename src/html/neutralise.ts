@@ -5,14 +5,87 @@
  * with the number of selectors, so there are a handful of narrow selectors (never one per host, never
  * one that fires on every element) and the host decision is a Map lookup in JS.
  */
-import type { ResourceClassifier, ResourceMatch } from "./classify-resource";
-import { AUTHOR_CATEGORY, decodeAttribute, escapeHtml, INERT, isExecutableScriptType } from "./inert";
+import {
+  pingUrls,
+  refreshUrl,
+  srcsetUrls,
+  type ResourceClassifier,
+  type ResourceMatch,
+} from "./classify-resource";
+import {
+  AUTHOR_CATEGORY,
+  decodeAttribute,
+  escapeHtml,
+  INERT,
+  inertTwin,
+  type InertUrlAttribute,
+  isExecutableScriptType,
+} from "./inert";
 
 export interface Neutralised {
-  element: "script" | "inline-script" | "iframe" | "img" | "link" | "noscript";
+  /** The element's tag name (`img`, `video`, `link`...), or `inline-script` and `noscript`. */
+  element: string;
   rule: string;
   category: string;
 }
+
+/** How an attribute holds its URLs. */
+type UrlSyntax = "url" | "srcset" | "ping" | "refresh" | "srcdoc";
+
+/** A URL-bearing attribute, and the twin its value waits in while the element is inert. */
+interface UrlAttribute {
+  name: string;
+  syntax: UrlSyntax;
+  twin: InertUrlAttribute;
+}
+
+const attribute = (name: InertUrlAttribute, syntax: UrlSyntax = "url"): UrlAttribute => ({
+  name,
+  syntax,
+  twin: name,
+});
+/** SVG's legacy `xlink:href` (SVG 2 §16.1.6: `href` wins when both are present). */
+const XLINK_HREF: UrlAttribute = { name: "xlink:href", syntax: "url", twin: "href" };
+const SRC = attribute("src");
+const SRCSET = attribute("srcset", "srcset");
+const HREF = attribute("href");
+
+/**
+ * The elements that fetch or navigate by an attribute (HTML's fetching elements, SVG's `image`,
+ * `feImage` and `script`), with the attributes each loads from. lol-html does no tree building,
+ * so `<image src>` arrives as `image`, though the browser builds an `<img>` from it (HTML §13.2.6.4.7).
+ */
+const LOADERS: Record<string, readonly UrlAttribute[]> = {
+  img: [SRC, SRCSET],
+  image: [SRC, HREF, XLINK_HREF],
+  feimage: [HREF, XLINK_HREF],
+  source: [SRC, SRCSET],
+  video: [SRC, attribute("poster")],
+  audio: [SRC],
+  track: [SRC],
+  input: [SRC],
+  object: [attribute("data")],
+  embed: [SRC],
+  frame: [SRC],
+  link: [HREF, attribute("imagesrcset", "srcset")],
+  a: [attribute("ping", "ping")],
+  meta: [attribute("content", "refresh")],
+  iframe: [SRC, attribute("srcdoc", "srcdoc")],
+  script: [SRC],
+  "svg-script": [HREF, XLINK_HREF],
+};
+
+/**
+ * The raw attribute values (lol-html matches selectors against what the page wrote) from which a
+ * URL can leave the document's base host: a scheme (`:`), a protocol-relative start (`//`, or `\`
+ * which the URL parser reads as `/` for http(s), WHATWG URL §4.4), a character reference that may
+ * decode to any of these (`&`), and tab, LF or CR, which the URL parser removes from anywhere
+ * (`/\t/host` is `//host`). Anything else is a path on the base's host. CSS escapes: `\\` is `\`,
+ * `\9 ` tab, `\a ` LF, `\d ` CR.
+ */
+const LEAVES_BASE_HOST = [":", "//", "\\\\", "&", "\\9 ", "\\a ", "\\d "];
+const leavingBaseHost = (tag: string, name: string) =>
+  LEAVES_BASE_HOST.map((shape) => `${tag}[${name}*="${shape}"]`);
 
 export interface NeutraliseContext {
   classifier: ResourceClassifier;
@@ -33,12 +106,28 @@ export interface NeutraliseContext {
   neutralised: Neutralised[];
 }
 
-const PRELOAD_RELS = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"];
-/** Only links that open a connection or fetch early: stylesheets and icons never reach a handler. */
-const PRELOAD_LINK_SELECTOR = PRELOAD_RELS.map((rel) => `link[rel~="${rel}" i][href]`).join(", ");
-// In <noscript> text: a whole <iframe>...</iframe>, or an <img>; and the src inside its attributes.
-const NOSCRIPT_LOADER = /<iframe\b([^>]*)>[\s\S]*?<\/iframe\s*>|<img\b([^>]*)>/gi;
-const SRC_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
+/**
+ * Links that fetch or connect by themselves (HTML §4.6.7): a preconnect leaks the visitor's IP
+ * before any script runs; a stylesheet or icon on a tracker host is a request with its cookies.
+ * Canonical, alternate and other links that only describe never reach a handler.
+ */
+const LOADING_RELS = [
+  "preconnect",
+  "dns-prefetch",
+  "preload",
+  "prefetch",
+  "modulepreload",
+  "prerender",
+  "stylesheet",
+  "icon",
+  "manifest",
+];
+const LOADING_LINK_SELECTORS = LOADING_RELS.map((rel) => `link[rel~="${rel}" i]`);
+// In <noscript> text: a whole <iframe>...</iframe>, or the start tag of another element that loads.
+const NOSCRIPT_LOADER =
+  /<iframe\b([^>]*)>[\s\S]*?<\/iframe\s*>|<(?:img|image|video|audio|source|track|embed|object|input|link|frame)\b([^>]*)>/gi;
+const NOSCRIPT_URL_ATTRIBUTE =
+  /\s(src|srcset|href|poster|data|imagesrcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
 
 /**
  * A pseudo-category nobody can grant: an element that needs it (a `doNotTrack` rule, for a visitor
@@ -52,22 +141,69 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
   /** What an element needs: the author's own marking wins over the rules. */
   const requirement = (
     authorCategories: string | null,
-    match: () => ResourceMatch | undefined,
-  ): { categories: string[]; rule: string } | undefined => {
+    matches: () => ResourceMatch[],
+  ): { categories: string[]; rule: string; vendor: string | undefined } | undefined => {
     if (authorCategories !== null) {
       const categories = authorCategories.split(/\s+/).filter((category) => category !== "");
-      return categories.length > 0 ? { categories, rule: `attribute:${categories.join(" ")}` } : undefined;
+      return categories.length > 0
+        ? { categories, rule: `attribute:${categories.join(" ")}`, vendor: undefined }
+        : undefined;
     }
-    const found = match();
-    return found ? needsOf([found]) : undefined;
+    return needsOf(matches());
   };
-  const needsOf = (matches: ResourceMatch[]): { categories: string[]; rule: string } | undefined => {
+  const needsOf = (
+    matches: ResourceMatch[],
+  ): { categories: string[]; rule: string; vendor: string | undefined } | undefined => {
     if (matches.length === 0) return undefined;
     const categories = new Set(matches.map((match) => match.category));
     if (context.doNotTrack && matches.some((match) => match.doNotTrack)) categories.add(DO_NOT_TRACK);
-    return { categories: [...categories], rule: matches.map((match) => match.rule).join(" + ") };
+    const rules = [...new Set(matches.map((match) => match.rule))];
+    return {
+      categories: [...categories],
+      rule: rules.join(" + "),
+      vendor: matches.find((match) => match.vendor !== undefined)?.vendor,
+    };
   };
   const refused = (categories: string[]) => categories.filter((category) => !granted.has(category));
+
+  // The document base URL (HTML §4.2.3): the first <base> with an href governs every relative URL
+  // after it. When that base is itself made inert (its host could serve a refused tracker), the
+  // browser resolves against the page instead until it is restored: a URL is judged against both.
+  let bases: URL[] = [page];
+  let baseSeen = false;
+  const classifyUrls = (urls: string[]): ResourceMatch[] => {
+    const found: ResourceMatch[] = [];
+    for (const url of urls)
+      for (const base of bases) {
+        const match = classifier.classifyUrl(url, base);
+        if (match) found.push(match);
+      }
+    return found;
+  };
+  /** Every rule an attribute's value matches, decoded as the browser decodes it first. */
+  const classifyAttribute = (syntax: UrlSyntax, raw: string): ResourceMatch[] => {
+    const value = decodeAttribute(raw);
+    switch (syntax) {
+      case "url":
+        return classifyUrls([value]);
+      case "srcset":
+        return classifyUrls(srcsetUrls(value));
+      case "ping":
+        return classifyUrls(pingUrls(value));
+      case "refresh": {
+        const url = refreshUrl(value);
+        return url === undefined ? [] : classifyUrls([url]);
+      }
+      case "srcdoc": {
+        // A document of its own, whose markup decodes once more; the URL parser would drop tabs
+        // and newlines from its URLs and read `\` as `/`, so the scan does too.
+        const text = decodeAttribute(value)
+          .replace(/[\t\n\r]/g, "")
+          .replace(/\\/g, "/");
+        return bases.flatMap((base) => classifier.classifyInline(text, base));
+      }
+    }
+  };
 
   let injected = false;
   const injectBefore = (element: Element) => {
@@ -75,27 +211,58 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     injected = true;
     element.before(context.runtime, { html: true });
   };
-  const report = (element: Neutralised["element"], rule: string, categories: string[]) => {
+  const report = (element: string, rule: string, categories: string[]) => {
     for (const category of categories) context.neutralised.push({ element, rule, category });
   };
 
-  const externalScript = (element: Element) => {
-    injectBefore(element);
-    if (element.hasAttribute(INERT.category)) return;
-    const type = element.getAttribute("type");
-    if (!isExecutableScriptType(type)) return;
-    const src = element.getAttribute("src") ?? "";
+  /**
+   * Makes an element inert when its URLs need a category that is not granted: each URL attribute
+   * moves to its `data-ce-` twin (the runtime moves it back on grant) and the categories are
+   * recorded. Undefined when it stays live.
+   */
+  const makeInert = (
+    element: Element,
+    attributes: readonly UrlAttribute[],
+    beforeCategory?: () => void,
+  ): { rule: string; blocked: string[]; vendor: string | undefined } | undefined => {
+    if (element.hasAttribute(INERT.category)) return undefined;
+    const present: Array<[UrlAttribute, string]> = [];
+    for (const url of attributes) {
+      const value = element.getAttribute(url.name);
+      if (value !== null) present.push([url, value]);
+    }
     const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
-      classifier.classifyUrl(decodeAttribute(src), page),
+      present.flatMap(([url, value]) => classifyAttribute(url.syntax, value)),
     );
     const blocked = need ? refused(need.categories) : [];
-    if (!need || blocked.length === 0) return;
-    element.removeAttribute("src");
-    element.setAttribute(INERT.src, src);
-    if (type !== null) element.setAttribute(INERT.type, type);
-    element.setAttribute("type", "text/plain");
+    if (!need || blocked.length === 0) return undefined;
+    for (const [url, value] of present) {
+      element.removeAttribute(url.name);
+      // `href` beside `xlink:href`: the first listed (href) is the one SVG 2 uses, and it stays.
+      if (!element.hasAttribute(inertTwin(url.twin))) element.setAttribute(inertTwin(url.twin), value);
+    }
+    beforeCategory?.();
     element.setAttribute(INERT.category, need.categories.join(" "));
-    report("script", need.rule, blocked);
+    return { rule: need.rule, blocked, vendor: need.vendor };
+  };
+
+  /** An element that loads by its attributes only, restored by setting them back. */
+  const loader = (kind: keyof typeof LOADERS) => (element: Element) => {
+    // A refresh or a base executes nothing: the runtime need not precede them (nor <meta charset>).
+    if (kind !== "meta") injectBefore(element);
+    const inert = makeInert(element, LOADERS[kind] ?? []);
+    if (inert) report(element.tagName, inert.rule, inert.blocked);
+  };
+
+  const externalScript = (element: Element, attributes: readonly UrlAttribute[]) => {
+    injectBefore(element);
+    const type = element.getAttribute("type");
+    if (!isExecutableScriptType(type)) return;
+    const inert = makeInert(element, attributes, () => {
+      if (type !== null) element.setAttribute(INERT.type, type);
+      element.setAttribute("type", "text/plain");
+    });
+    if (inert) report("script", inert.rule, inert.blocked);
   };
 
   // Inline scripts are decided by their text, which arrives in chunks after the start tag has
@@ -104,6 +271,12 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
   let inline: { author: string | null; nonce: string | null; type: string | null; text: string } | undefined;
   const inlineScript: HTMLRewriterElementContentHandlers = {
     element(element) {
+      inline = undefined;
+      // An SVG <script> loads from href (or xlink:href), not src (SVG 2 §15.2).
+      if (element.hasAttribute("href") || element.hasAttribute("xlink:href")) {
+        externalScript(element, LOADERS["svg-script"] ?? []);
+        return;
+      }
       injectBefore(element);
       const type = element.getAttribute("type");
       inline = isExecutableScriptType(type)
@@ -124,8 +297,8 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       inline = undefined;
       const need =
         script.author !== null
-          ? requirement(script.author, () => undefined)
-          : needsOf(classifier.classifyInline(script.text, page));
+          ? requirement(script.author, () => [])
+          : needsOf(bases.flatMap((base) => classifier.classifyInline(script.text, base)));
       const blocked = need ? refused(need.categories) : [];
       if (!need || blocked.length === 0) {
         chunk.before(script.text, { html: true });
@@ -142,57 +315,47 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     },
   };
 
-  /**
-   * Makes an element inert by its URL attribute when its categories are not all granted: the URL
-   * moves to its `data-ce-` twin and the categories are recorded. Undefined when it stays live.
-   */
-  const makeInert = (
-    element: Element,
-    attribute: "src" | "href",
-  ): { rule: string; blocked: string[]; url: string } | undefined => {
-    injectBefore(element);
-    if (element.hasAttribute(INERT.category)) return undefined;
-    const url = element.getAttribute(attribute);
-    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
-      url ? classifier.classifyUrl(decodeAttribute(url), page) : undefined,
-    );
-    const blocked = need ? refused(need.categories) : [];
-    if (!need || blocked.length === 0 || url === null) return undefined;
-    element.removeAttribute(attribute);
-    element.setAttribute(attribute === "src" ? INERT.src : INERT.href, url);
-    element.setAttribute(INERT.category, need.categories.join(" "));
-    return { rule: need.rule, blocked, url };
-  };
-
   const iframe = (element: Element) => {
-    const inert = makeInert(element, "src");
+    injectBefore(element);
+    const inert = makeInert(element, LOADERS.iframe ?? []);
     if (!inert) return;
     if (!element.hasAttribute("hidden")) {
       element.setAttribute("hidden", "");
       element.setAttribute(INERT.unhide, "");
     }
-    const vendor =
-      classifier.classifyUrl(decodeAttribute(inert.url), page)?.vendor ?? "This embedded content";
-    element.after(placeholder(vendor, inert.blocked), { html: true });
+    element.after(placeholder(inert.vendor ?? "This embedded content", inert.blocked), { html: true });
     report("iframe", inert.rule, inert.blocked);
   };
 
-  const image = (element: Element) => {
-    const inert = makeInert(element, "src");
-    if (!inert) return;
-    const srcset = element.getAttribute("srcset");
-    if (srcset !== null) {
-      element.removeAttribute("srcset");
-      element.setAttribute(INERT.srcset, srcset);
-    }
-    report("img", inert.rule, inert.blocked);
+  const link = (element: Element) => {
+    const rels = (element.getAttribute("rel") ?? "").toLowerCase().split(/[\t\n\f\r ]+/);
+    if (!rels.some((rel) => LOADING_RELS.includes(rel))) return;
+    loader("link")(element);
   };
 
-  const link = (element: Element) => {
-    const rels = (element.getAttribute("rel") ?? "").toLowerCase().split(/\s+/);
-    if (!rels.some((rel) => PRELOAD_RELS.includes(rel))) return;
-    const inert = makeInert(element, "href");
-    if (inert) report("link", inert.rule, inert.blocked);
+  const baseHandler = (element: Element) => {
+    if (baseSeen) return;
+    baseSeen = true;
+    const raw = element.getAttribute("href") ?? "";
+    let base: URL;
+    try {
+      base = new URL(decodeAttribute(raw), page);
+    } catch {
+      return; // An href that does not parse leaves the page's own URL as the base (HTML §4.2.3).
+    }
+    if (base.protocol === "data:" || base.protocol === "javascript:") return;
+    bases = [base];
+    // A base on a host whose URLs could need a refused category is made inert: otherwise every
+    // relative URL after it (most never reach a handler) would load from that host. Until it is
+    // restored the page's relative URLs resolve against the page itself, a first-party request.
+    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () => classifier.classifyHost(base));
+    const blocked = need ? refused(need.categories) : [];
+    if (!need || blocked.length === 0) return;
+    element.removeAttribute("href");
+    element.setAttribute(INERT.href, raw);
+    element.setAttribute(INERT.category, need.categories.join(" "));
+    bases = [base, page];
+    report("base", need.rule, blocked);
   };
 
   // The charset declaration must stay within the first 1024 bytes (HTML §4.2.5.4): inject after it.
@@ -222,8 +385,8 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     },
   };
 
-  // lol-html reads <noscript> content as text (scripting enabled), so pixels in it are found by
-  // scanning that text. They only ever load with JavaScript off, so they are removed, not made restorable.
+  // lol-html reads <noscript> content as text (scripting enabled), so what loads in it is found by
+  // scanning that text. It only ever loads with JavaScript off, so it is removed, not made restorable.
   let noscript = "";
   const noscriptText: HTMLRewriterElementContentHandlers = {
     text(chunk) {
@@ -234,13 +397,21 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       noscript = "";
       const cleaned = text.replace(
         NOSCRIPT_LOADER,
-        (tag: string, iframeAttributes?: string, imgAttributes?: string) => {
-          const src = SRC_ATTRIBUTE.exec(` ${iframeAttributes ?? imgAttributes ?? ""}`);
-          const url = src?.[1] ?? src?.[2] ?? src?.[3];
-          if (url === undefined) return tag;
-          const match = classifier.classifyUrl(decodeAttribute(url), page);
-          if (!match || granted.has(match.category)) return tag;
-          report("noscript", match.rule, [match.category]);
+        (tag: string, iframeAttributes?: string, otherAttributes?: string) => {
+          const matches: ResourceMatch[] = [];
+          for (const [, name, ...values] of ` ${iframeAttributes ?? otherAttributes ?? ""}`.matchAll(
+            NOSCRIPT_URL_ATTRIBUTE,
+          )) {
+            // One of the three value groups matched (quoted "", quoted '', unquoted); the others are undefined.
+            const raw = values.join("");
+            const syntax = (name ?? "").toLowerCase().endsWith("srcset") ? "srcset" : "url";
+            matches.push(...classifyAttribute(syntax, raw));
+          }
+          // DNT: 1 refuses a `doNotTrack` rule's pixel whatever was granted (needsOf adds DO_NOT_TRACK).
+          const need = needsOf(matches);
+          const blocked = need ? refused(need.categories) : [];
+          if (!need || blocked.length === 0) return tag;
+          report("noscript", need.rule, blocked);
           return "";
         },
       );
@@ -255,13 +426,40 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       .on("head", headHandler);
   }
 
+  // Narrow selectors only (see the cost model above): every <script> and <iframe>, the rare
+  // loading elements whatever their URL, and <img> only when its URL could leave the base host.
+  const tags = (list: string[]) => list.join(", ");
   return new HTMLRewriter()
     .on("meta[charset]", metaCharsetHandler)
-    .on("script[src]", { element: externalScript })
+    .on("base[href]", { element: baseHandler })
+    .on("script[src]", {
+      element: (element) => {
+        externalScript(element, LOADERS.script ?? []);
+      },
+    })
     .on("script:not([src])", inlineScript)
     .on("iframe", { element: iframe })
-    .on('img[src^="http"], img[src^="//"], img[data-consent-category]', { element: image })
-    .on(PRELOAD_LINK_SELECTOR, { element: link })
+    .on(
+      tags([
+        ...leavingBaseHost("img", "src"),
+        ...leavingBaseHost("img", "srcset"),
+        `img[${AUTHOR_CATEGORY}]`,
+      ]),
+      { element: loader("img") },
+    )
+    .on("image", { element: loader("image") })
+    .on("feimage", { element: loader("feimage") })
+    .on("source", { element: loader("source") })
+    .on("video", { element: loader("video") })
+    .on("audio[src]", { element: loader("audio") })
+    .on("track[src]", { element: loader("track") })
+    .on('input[type="image" i]', { element: loader("input") })
+    .on("object[data]", { element: loader("object") })
+    .on("embed[src]", { element: loader("embed") })
+    .on("frame[src]", { element: loader("frame") })
+    .on(tags(LOADING_LINK_SELECTORS), { element: link })
+    .on("a[ping], area[ping]", { element: loader("a") })
+    .on('meta[http-equiv="refresh" i]', { element: loader("meta") })
     .on("noscript", noscriptText)
     .on("body", bodyHandler)
     .on("head", headHandler);
