@@ -63,26 +63,32 @@ const UTF16 = Buffer.from(PAGE, "utf16le");
 const UTF16_BOM = Buffer.from(`\uFEFF${PAGE}`, "utf16le");
 const ISO2022 = Buffer.from(PAGE.replace("<p>Content</p>", "<p>\x1b$B$3$s$K$A$O\x1b(B</p>"), "latin1");
 
-const routes: Record<string, Route> = {
-  "/raw-deflate": (res) => send(res, deflateRawSync(PAGE), { ...html, "Content-Encoding": "deflate" }),
-  "/zlib-deflate": (res) => send(res, deflateSync(PAGE), { ...html, "Content-Encoding": "deflate" }),
-  "/gzip": (res) => send(res, gzipSync(PAGE), { ...html, "Content-Encoding": "gzip" }),
-  "/x-gzip": (res) => send(res, gzipSync(PAGE), { ...html, "Content-Encoding": "x-gzip" }),
-  "/upper-gzip": (res) => send(res, gzipSync(PAGE), { ...html, "Content-Encoding": "GZIP" }),
-  "/stacked": (res) => send(res, STACKED, { ...html, "Content-Encoding": "gzip, br" }),
-  "/lying-gzip": (res) => send(res, Buffer.from(PAGE), { ...html, "Content-Encoding": "gzip" }),
-  "/lying-deflate": (res) => send(res, Buffer.from(PAGE), { ...html, "Content-Encoding": "deflate" }),
-  "/damaged-deflate": (res) => send(res, damaged, { ...html, "Content-Encoding": "deflate" }),
-  "/select": (res) => send(res, Buffer.from(SELECT_PAGE), html),
-  "/utf-16": (res) => send(res, UTF16, { "Content-Type": "text/html; charset=utf-16" }),
-  "/utf-16-bom": (res) => send(res, UTF16_BOM, html),
-  "/iso-2022-jp": (res) => send(res, ISO2022, { "Content-Type": "text/html; charset=iso-2022-jp" }),
-  "/untyped": (res) => send(res, Buffer.from(`\n${PAGE}`), {}),
-  "/untyped-nosniff": (res) => send(res, Buffer.from(PAGE), { "X-Content-Type-Options": "nosniff" }),
-  "/svg": (res) =>
-    send(res, Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><script href="${GA_SRC}"/></svg>`), {
+/** Pages served whole, with a correct Content-Length: [body, headers]. */
+const fixed: Record<string, [Buffer, Record<string, string>]> = {
+  "/raw-deflate": [deflateRawSync(PAGE), { ...html, "Content-Encoding": "deflate" }],
+  "/zlib-deflate": [deflateSync(PAGE), { ...html, "Content-Encoding": "deflate" }],
+  "/gzip": [gzipSync(PAGE), { ...html, "Content-Encoding": "gzip" }],
+  "/x-gzip": [gzipSync(PAGE), { ...html, "Content-Encoding": "x-gzip" }],
+  "/upper-gzip": [gzipSync(PAGE), { ...html, "Content-Encoding": "GZIP" }],
+  "/stacked": [STACKED, { ...html, "Content-Encoding": "gzip, br" }],
+  "/lying-gzip": [Buffer.from(PAGE), { ...html, "Content-Encoding": "gzip" }],
+  "/lying-deflate": [Buffer.from(PAGE), { ...html, "Content-Encoding": "deflate" }],
+  "/damaged-deflate": [damaged, { ...html, "Content-Encoding": "deflate" }],
+  "/select": [Buffer.from(SELECT_PAGE), html],
+  "/utf-16": [UTF16, { "Content-Type": "text/html; charset=utf-16" }],
+  "/utf-16-bom": [UTF16_BOM, html],
+  "/iso-2022-jp": [ISO2022, { "Content-Type": "text/html; charset=iso-2022-jp" }],
+  "/untyped": [Buffer.from(`\n${PAGE}`), {}],
+  "/untyped-nosniff": [Buffer.from(PAGE), { "X-Content-Type-Options": "nosniff" }],
+  "/svg": [
+    Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><script href="${GA_SRC}"/></svg>`),
+    {
       "Content-Type": "image/svg+xml",
-    }),
+    },
+  ],
+};
+
+const routes: Record<string, Route> = {
   "/slow": async (res) => {
     res.writeHead(200, html);
     res.write(HEAD);
@@ -96,8 +102,11 @@ let edge: BuiltEdge;
 
 beforeAll(async () => {
   origin = await startOrigin(async (req, res) => {
-    const route = routes[new URL(req.url ?? "/", "http://x").pathname];
-    if (route) await route(res);
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const page = fixed[path];
+    const route = routes[path];
+    if (page) send(res, ...page);
+    else if (route) await route(res);
     else send(res, Buffer.from("not found"), { "Content-Type": "text/plain" });
   });
   edge = await startBuiltEdge({ sites: [site({ origin: origin.url })] });
@@ -110,7 +119,7 @@ afterAll(async () => {
 
 /** The body as the browser gets it, decoded by its own Content-Encoding (deflate either way). */
 function decoded(res: RawResponse): Buffer {
-  const coding = String(res.headers["content-encoding"] ?? "").toLowerCase();
+  const coding = (res.headers["content-encoding"] ?? "").toLowerCase();
   if (coding === "gzip") return gunzipSync(res.body);
   if (coding === "br") return brotliDecompressSync(res.body);
   if (coding === "deflate") {
