@@ -11,7 +11,9 @@ let edge: BuiltEdge;
 const API = "/.consent-edge/consent";
 
 beforeAll(async () => {
-  origin = await startOrigin((_, res) => res.end("origin"));
+  origin = await startOrigin((_, res) => {
+    res.end("origin");
+  });
   edge = await startBuiltEdge({ sites: [site({ origin: origin.url, consent: { receipts: true } })] });
 });
 
