@@ -184,11 +184,12 @@ async function applyDecision(context: ApiContext, decision: Decision): Promise<R
   let receiptId: string | undefined;
   const db = env.CONSENT_DB as D1Database | undefined;
   const grants = decision.granted.length > 0;
-  if (site.consent.receipts && (await isThrottled(context))) {
+  const retryAfter = site.consent.receipts ? await throttledFor(context) : undefined;
+  if (retryAfter !== undefined) {
     // A refusal never needs proof, so it is never blocked: applied, without a receipt.
     if (grants) {
-      return json({ error: "too many consent decisions; try again later", retryAfter: RETRY_AFTER }, 429, {
-        "Retry-After": String(RETRY_AFTER),
+      return json({ error: "too many consent decisions; try again later", retryAfter }, 429, {
+        "Retry-After": String(retryAfter),
       });
     }
     console.error(`consent-edge: site ${site.id}: throttled; refusal applied without a receipt`);
@@ -260,20 +261,22 @@ async function existingPreviousId(
   return null;
 }
 
-/** Seconds a throttled client is told to wait: the window of the budgets. */
-const RETRY_AFTER = 60;
+/** The binding reports no window: a throttled client waits out the longest one it may have (60 s). */
+const BINDING_RETRY_AFTER = 60;
 
-async function isThrottled({ request, site, env, now, throttle }: ApiContext): Promise<boolean> {
+/** Seconds to wait when this decision is over a budget (RFC 9110 §10.2.3 Retry-After), else undefined. */
+async function throttledFor({ request, site, env, now, throttle }: ApiContext): Promise<number | undefined> {
   const client = await clientKey(request, site.id);
-  if (!throttle.take(site.id, client, now).ok) return true;
+  const verdict = throttle.take(site.id, client, now);
+  if (!verdict.ok) return verdict.retryAfter;
   const binding = rateLimitBinding(env.CONSENT_RATE_LIMIT);
-  if (!binding || client === undefined) return false;
+  if (!binding || client === undefined) return undefined;
   try {
-    return !(await binding.limit({ key: client })).success;
+    return (await binding.limit({ key: client })).success ? undefined : BINDING_RETRY_AFTER;
   } catch (error) {
     // The binding is a second budget; this isolate's own still applied.
     console.error(`consent-edge: site ${site.id}: rate limit binding failed: ${String(error)}`);
-    return false;
+    return undefined;
   }
 }
 
