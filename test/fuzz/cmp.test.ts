@@ -801,16 +801,48 @@ function encodeTc(spec: TcSpec): string {
 }
 
 describe("tcf decoder against @iabtechlabtcf/core", () => {
-  it("reads the purposes the library encoded, for generated TC models", () => {
+  it("reads every core field as the library reads it, for generated TC models", () => {
     fc.assert(
       fc.property(tcModel, (spec) => {
         const value = encodeTc(spec);
         const decoded = decodeTcString(value);
         expect(decoded.ok).toBe(true);
         if (!decoded.ok) return;
-        expect(decoded.tc.purposeConsents).toEqual(libraryConsents(value));
+        const model = TCString.decode(value);
+        const ids = (vector: { forEach: (f: (on: boolean, id: number) => void) => void }) => {
+          const out: number[] = [];
+          vector.forEach((on, id) => {
+            if (on) out.push(id);
+          });
+          return out;
+        };
+        expect(decoded.tc).toEqual({
+          version: 2,
+          createdMs: model.created.getTime(),
+          lastUpdatedMs: model.lastUpdated.getTime(),
+          cmpId: Number(model.cmpId),
+          cmpVersion: Number(model.cmpVersion),
+          consentScreen: Number(model.consentScreen),
+          consentLanguage: model.consentLanguage,
+          vendorListVersion: Number(model.vendorListVersion),
+          policyVersion: Number(model.policyVersion),
+          isServiceSpecific: model.isServiceSpecific,
+          useNonStandardTexts: model.useNonStandardTexts,
+          specialFeatureOptIns: ids(model.specialFeatureOptins),
+          purposeConsents: ids(model.purposeConsents),
+          purposeLegitimateInterests: ids(model.purposeLegitimateInterests),
+          purposeOneTreatment: model.purposeOneTreatment,
+          publisherCountryCode: model.publisherCountryCode,
+        });
         expect(decoded.tc.purposeConsents).toEqual([...spec.consents].sort((a, b) => a - b));
         expect(decoded.tc.policyVersion).toBe(spec.policyVersion);
+        // And what tcf.read reports: purposes 1..11, dated by LastUpdated.
+        const reading = CMP_DECODERS.tcf.read([{ name: "euconsent-v2", value }]);
+        expect(reading).toEqual({
+          status: "decided",
+          groups: Object.fromEntries(PURPOSES.map((id) => [String(id), spec.consents.includes(id)])),
+          givenAt: Math.floor(model.lastUpdated.getTime() / 1000),
+        });
       }),
       fuzzParameters({ scale: 0.25 }),
     );

@@ -274,6 +274,53 @@ describe("resolveConsent over random sites, cookies, signals and regions", () =>
     );
   });
 
+  it("garbage in every source's cookies grants nothing where consent is opt-in", () => {
+    const names = [
+      "ce_consent",
+      "OptanonConsent",
+      "OptanonAlertBoxClosed",
+      "CookieConsent",
+      "cc_cookie",
+      "klaro",
+    ];
+    const more = [
+      "cookieyes-consent",
+      "cmplz_banner-status",
+      "cmplz_marketing",
+      "didomi_token",
+      "euconsent-v2",
+    ];
+    const garbage = fc.array(
+      fc.record({
+        name: fc.constantFrom(...names, ...more),
+        value: fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.string({ unit: "binary", maxLength: 60 }),
+          fc.base64String(),
+        ),
+      }),
+      { maxLength: 8 },
+    );
+    fc.assert(
+      fc.property(
+        siteInput,
+        garbage,
+        headers,
+        fc.constantFrom("DE", "XX", undefined),
+        (input, cookies, h, country) => {
+          const site = compile({ ...input, regions: { default: "opt-in" } });
+          const state = resolveConsent(
+            { cookies, headers: h, now: FIXED_NOW, country },
+            site,
+            site.consentSources,
+          );
+          expect([...state.granted]).toEqual(["necessary"]);
+        },
+      ),
+      fuzzParameters(),
+    );
+  });
+
   it("is deterministic: the same input resolves to the same state", () => {
     fc.assert(
       fc.property(scenario, (s) => {
