@@ -32,6 +32,18 @@ const ALL_GRANTED = ["functional", "analytics", "marketing"];
 
 const site = htmlSite();
 
+/** A site whose Matomo, Hotjar and Clarity rules are marked `doNotTrack`, as aktok's Matomo is. */
+const dntSite = htmlSite({
+  trackers: {
+    rules: [
+      { host: "matomo.cloud", category: "analytics", vendor: "Matomo", doNotTrack: true },
+      { inline: "_paq.push", category: "analytics", vendor: "Matomo", doNotTrack: true },
+      { host: "hotjar.com", category: "analytics", vendor: "Hotjar", doNotTrack: true },
+      { host: "clarity.ms", category: "analytics", vendor: "Microsoft Clarity", doNotTrack: true },
+    ],
+  },
+});
+
 interface StageResult {
   text: string;
   html: string | undefined;
@@ -41,7 +53,14 @@ interface StageResult {
 }
 
 /** The page cut at byte offsets `cuts` (UTF-8 sequences may be split), through the real HTML stage. */
-async function runStage(html: string, granted: string[], cuts: number[], stageSite: Site = site) {
+interface StageOptions {
+  site?: Site;
+  /** The visitor sent DNT: 1. */
+  doNotTrack?: boolean;
+}
+
+async function runStage(html: string, granted: string[], cuts: number[], options: StageOptions = {}) {
+  const stageSite = options.site ?? site;
   const bytes = new TextEncoder().encode(html);
   const bounds = [0, ...cuts.filter((cut) => cut < bytes.length), bytes.length];
   const stream = new ReadableStream<Uint8Array>({
@@ -60,7 +79,7 @@ async function runStage(html: string, granted: string[], cuts: number[], stageSi
     {
       site: stageSite,
       granted: grantedSet,
-      doNotTrack: false,
+      doNotTrack: options.doNotTrack ?? false,
       page: PAGE_URL,
       method: "GET",
       buffer: false,
@@ -206,11 +225,18 @@ function loadsOf(root: ParentNode, scripting: boolean): Load[] {
   return loads;
 }
 
-/** Loads the visitor refused, as the site's classifier defines them, in the page parse5 builds. */
-function refusedLoads(html: string, granted: string[]): string[] {
+/**
+ * Loads the visitor refused, as the site's classifier defines them, in the page parse5 builds; with
+ * DNT, every load a `doNotTrack` rule names too (README, "Consent in", 4).
+ */
+function refusedLoads(html: string, granted: string[], options: StageOptions = {}): string[] {
+  const judgeSite = options.site ?? site;
   const grantedSet = new Set(["necessary", ...granted]);
   const document = parse(html, { scriptingEnabled: true });
-  const base = [...elementsOf(document)].find((element) => element.tagName === "base");
+  // HTML §4.2.3: the first base element with an href attribute sets the document base URL.
+  const base = [...elementsOf(document)].find(
+    (element) => element.tagName === "base" && attribute(element, "href") !== null,
+  );
   const baseHref = base ? attribute(base, "href") : null;
   let pageUrl = PAGE_URL;
   try {
@@ -220,13 +246,19 @@ function refusedLoads(html: string, granted: string[]): string[] {
   }
   const found: string[] = [];
   for (const load of loadsOf(document, true)) {
+    const classifier = judgeSite.classifyResource;
+    const matches =
+      load.author !== null
+        ? []
+        : load.url !== undefined
+          ? [classifier.classifyUrl(load.url, pageUrl)].filter((match) => match !== undefined)
+          : classifier.classifyInline(load.inline ?? "", pageUrl);
     const categories =
       load.author !== null
         ? load.author.split(/\s+/).filter((category) => category !== "")
-        : load.url !== undefined
-          ? [site.classifyResource.classifyUrl(load.url, pageUrl)?.category].filter((c) => c !== undefined)
-          : site.classifyResource.classifyInline(load.inline ?? "", pageUrl).map((match) => match.category);
+        : matches.map((match) => match.category);
     const refused = categories.filter((category) => !grantedSet.has(category));
+    if (options.doNotTrack && matches.some((match) => match.doNotTrack)) refused.push("do-not-track");
     if (refused.length > 0)
       found.push(`${load.element} ${load.url ?? load.inline ?? ""} (${refused.join(" ")})`);
   }
@@ -251,6 +283,11 @@ describe("the HTML stage, on random pages in random chunkings (property)", () =>
       "iframe //www.youtube.com/embed/x (marketing)",
     ]);
     expect(refusedLoads(html, ALL_GRANTED)).toEqual([]);
+    const matomo = `<noscript><img src="https://x.matomo.cloud/matomo.php?idsite=1"></noscript>`;
+    expect(refusedLoads(matomo, ALL_GRANTED, { site: dntSite, doNotTrack: true })).toEqual([
+      "img https://x.matomo.cloud/matomo.php?idsite=1 (do-not-track)",
+    ]);
+    expect(refusedLoads(matomo, ALL_GRANTED, { site: dntSite })).toEqual([]);
   });
 
   it(
@@ -300,6 +337,27 @@ describe("the HTML stage, on random pages in random chunkings (property)", () =>
           expect(parts.join("")).toBe(html);
         }),
         fuzzParameters({ scale: 0.5 }),
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("with DNT: 1, on random pages (property)", () => {
+  it(
+    "no tracker of a doNotTrack rule stays live, whatever the consent (issue 7, item 8)",
+    async () => {
+      const pages = documentArbitrary().chain((html) =>
+        fc.tuple(fc.constant(html), grantedArbitrary, cutsArbitrary(new TextEncoder().encode(html).length)),
+      );
+      await fc.assert(
+        fc.asyncProperty(pages, async ([html, granted, cuts]) => {
+          const options = { site: dntSite, doNotTrack: true };
+          const result = await runStage(html, granted, cuts, options);
+          if (result.html?.startsWith("fallback")) return;
+          expect(refusedLoads(result.text, granted, options)).toEqual([]);
+        }),
+        fuzzParameters({ scale: 0.25 }),
       );
     },
     TIMEOUT,
