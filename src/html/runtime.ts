@@ -52,7 +52,8 @@ w.cookieStore&&cookieStore.addEventListener?cookieStore.addEventListener("change
  * The document.cookie guard (trackers.cookieGuard), shipped only to sites that enable it. A write
  * passes when the browser would read it as a deletion, or when its cookie's category is granted.
  * The string is read as the browser's cookie parser reads it (RFC 6265bis §5.6): the name is the
- * first pair's (a nameless pair `=_ga=1` is sent as `_ga=1`, so its value's name counts too);
+ * first pair's (a nameless pair `=_ga=1` is sent as `_ga=1`, so its value's name counts too;
+ * trimmed of any whitespace, not only SP and HTAB, as lenient parsers trim it);
  * attributes split on `;`, names matched without case; the last Max-Age wins over any Expires and
  * deletes only as a whole `-?DIGIT+` at most 0 (§5.6.2: `Max-Age=0600` is ten minutes; a value a
  * browser might read otherwise, like `+0`, is not trusted to delete); else the last Expires, read
@@ -62,7 +63,7 @@ w.cookieStore&&cookieStore.addEventListener?cookieStore.addEventListener("change
  * taken before any page script could replace it.
  */
 const GUARD_SOURCE = String.raw`(function(C,has){var d=document,now=Date.now;
-function names(v){v=v.split(";")[0];var n=/^[ \t]*([^=]*?)[ \t]*=/.exec(v);return n&&n[1]||/^[ \t]*=?[ \t]*([^=]*?)[ \t]*(=|$)/.exec(v)[1]}
+function names(v){v=v.split(";")[0];var n=/^\s*([^=]*?)\s*=/.exec(v);return n&&n[1]||/^\s*=?\s*([^=]*?)\s*(=|$)/.exec(v)[1]}
 function date(v){var t,D,M,Y,x;v.split(/[\t -\/;-@[-\`{-~]/).forEach(function(k){if(!t&&(x=/^(\d\d?):(\d\d?):(\d\d?)(\D|$)/.exec(k)))t=x;else if(D==null&&/^\d\d?(\D|$)/.test(k))D=parseInt(k);else if(!M&&k[2]&&(x="janfebmaraprmayjunjulaugsepoctnovdec".indexOf(k.slice(0,3).toLowerCase()))%3==0)M=x/3+1;else if(Y==null&&/^\d{2,4}(\D|$)/.test(k))Y=parseInt(k)});Y+=Y<70?2e3:Y<100?1900:0;return t&&M&&D>0&&D<32&&Y>1600&&t[1]<24&&t[2]<60&&t[3]<60&&(x=new Date(Date.UTC(Y,M-1,D,t[1],t[2],t[3]))).getUTCDate()==D?+x:NaN}
 function gone(v){var m,e;if(/[\0-\b\n-\x1f\x7f]/.test(v))return!1;v.split(";").slice(1).forEach(function(a){a=/^[ \t]*(?:(max-age)|expires)[ \t]*(?:=[ \t]*(.*?))?[ \t]*$/i.exec(a);if(a)a[1]?m=a[2]||"":e=a[2]||""});return m!=null?/^-?\d+$/.test(m)&&m<=0:e!=null&&date(e)<=now()}
 var D=Object.getOwnPropertyDescriptor(Document.prototype,"cookie");Object.defineProperty(d,"cookie",{configurable:true,get:()=>D.get.call(d),set:function(v){v=String(v);var n=names(v);if(!gone(v)&&C.guard.some(function(r){return!has(r[1])&&new RegExp(r[0]).test(n)}))return;D.set.call(d,v)}})
