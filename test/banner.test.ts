@@ -323,7 +323,8 @@ describe("escaping", () => {
     [`/${"a".repeat(2048)}`, "/"],
     ["/", "/"],
     ["/shop?q=1&r=2", "/shop?q=1&r=2"],
-    ['/x?"><script>', '/x?"><script>'],
+    ['/x?"><script>', "/x?%22%3E%3Cscript%3E"],
+    ["/..//evil.example", "/"],
   ])("returnTo %j becomes %j", (input, expected) => {
     expect(safeReturnPath(input)).toBe(expected);
   });
@@ -340,8 +341,8 @@ describe("escaping", () => {
   );
 
   it("escapes a valid returnTo in attributes", async () => {
-    const all = await elements(render({ returnTo: '/x?"><script>' }));
-    expect(all.find((e) => e.attrs.name === "return")?.attrs.value).toBe("/x?&quot;&gt;&lt;script&gt;");
+    const all = await elements(render({ returnTo: "/x?a=1&b='" }));
+    expect(all.find((e) => e.attrs.name === "return")?.attrs.value).toBe("/x?a=1&amp;b=%27");
     expect(all.filter((e) => e.tag === "script")).toHaveLength(1);
   });
 
