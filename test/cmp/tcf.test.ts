@@ -480,6 +480,29 @@ describe("malformed TC strings are refused, never thrown on", () => {
     expect(decodeTcString(value)).toEqual({ ok: false, reason });
   });
 
+  // Found by test/fuzz/cmp.test.ts: a range entry for vendor 0, which no vendor list assigns.
+  it.each([
+    ["a single vendor 0", "CQujIwAOsdsoAACABAENBmCgAAAAAAAAAAYgFeQAwAAGAMAV4AAAAAAA"],
+    [
+      "a range starting at vendor 0",
+      // MaxVendorId 10, IsRangeEncoding, 1 entry: IsARange, 0 to 5; then the rest of VALID's bits.
+      [
+        [213, 16, 10],
+        [229, 1, 1],
+        [230, 12, 1],
+        [242, 1, 1],
+        [243, 16, 0],
+        [259, 16, 5],
+      ].reduce(
+        (value, [offset = 0, width = 0, bits = 0]) => withBits(value, offset, width, bits),
+        coreOf(VALID),
+      ),
+    ],
+  ])("a vendor range entry with %s is refused, as the IAB library refuses it", (_name, value) => {
+    expect(libraryDecode(value)).toBeNull();
+    expect(decodeTcString(value)).toEqual({ ok: false, reason: "invalid-range" });
+  });
+
   it("accepts a policy version above 5, since the core layout is fixed by Version", () => {
     const decoded = decodeTcString(withBits(VALID, 132, 6, 6));
     expect(decoded.ok && decoded.tc.policyVersion).toBe(6);

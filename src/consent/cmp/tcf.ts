@@ -153,7 +153,9 @@ function readLetters(cursor: BitCursor): string | null {
 
 /**
  * Range entries: NumEntries(12), then IsARange(1) StartOrOnlyVendorId(16) [EndVendorId(16)].
- * Each entry consumes at least 17 bits, so the loop ends with the input.
+ * Each entry consumes at least 17 bits, so the loop ends with the input. Vendor ids start at 1
+ * (the Global Vendor List never assigns 0, and the IAB library refuses it), and a range never ends
+ * before it starts.
  */
 function skipRangeEntries(cursor: BitCursor): TcDecodeFailure | null {
   if (!hasBits(cursor, 12)) return "truncated";
@@ -162,6 +164,7 @@ function skipRangeEntries(cursor: BitCursor): TcDecodeFailure | null {
     if (!hasBits(cursor, 1 + VENDOR_ID_BITS)) return "truncated";
     const isRange = readInt(cursor, 1) === 1;
     const start = readInt(cursor, VENDOR_ID_BITS);
+    if (start === 0) return "invalid-range";
     if (isRange) {
       if (!hasBits(cursor, VENDOR_ID_BITS)) return "truncated";
       if (readInt(cursor, VENDOR_ID_BITS) < start) return "invalid-range";
