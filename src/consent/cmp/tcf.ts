@@ -8,7 +8,8 @@
  * A TC string is segments joined by "."; each is base64url without padding, read as one big-endian
  * bit string (six bits a character, the encoder pads the end with zero bits). Only the first one,
  * the core segment, holds the visitor's purpose choices; the others (disclosed vendors, publisher
- * TC) are checked for their shape and not read. The core is, in order, with its offset in bits:
+ * TC) are walked to check they are whole, and not kept. The core is, in order, with its offset in
+ * bits:
  *
  *     0 Version 6             108 ConsentLanguage 12     152 PurposesConsent 24
  *     6 Created 36            120 VendorListVersion 12   176 PurposesLITransparency 24
@@ -201,20 +202,35 @@ function unquote(value: string): string {
   return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
+/** The sextets of a base64url segment, or null when a character is not base64url. */
+function sextetsOf(segment: string): Uint8Array | null {
+  const sextets = new Uint8Array(segment.length);
+  for (let i = 0; i < segment.length; i++) {
+    const digit = BASE64URL[segment.charCodeAt(i)] ?? -1;
+    if (digit < 0) return null;
+    sextets[i] = digit;
+  }
+  return sextets;
+}
+
 /**
- * The segments after the core are not read, but each must be one: non-empty base64url whose first
- * 3 bits, SegmentType, are 1 (disclosed vendors), 2 (allowed vendors, TCF v2.0) or 3 (publisher
- * TC). A second core (type 0) or an unknown type makes the string malformed, as the IAB library
- * has it too, and a malformed string is refused whole rather than half read.
+ * The segments after the core hold no consent, so they are walked, not kept, but each must be
+ * whole, as the IAB library requires: SegmentType(3) is 1 (disclosed vendors) or 2 (allowed
+ * vendors, TCF v2.0), followed by a vendor section, or 3 (publisher TC): PubPurposesConsent(24),
+ * PubPurposesLITransparency(24), NumCustomPurposes(6) and two bits per custom purpose. A second
+ * core (type 0), another type, or a segment cut short makes the string malformed, and a malformed
+ * string is refused whole rather than half read.
  */
 function checkSegments(segments: readonly string[]): boolean {
   return segments.every((segment) => {
-    if (segment.length === 0) return false;
-    for (let i = 0; i < segment.length; i++) {
-      if ((BASE64URL[segment.charCodeAt(i)] ?? -1) < 0) return false;
-    }
-    const type = (BASE64URL[segment.charCodeAt(0)] ?? 0) >> 3;
-    return type >= 1 && type <= 3;
+    const sextets = sextetsOf(segment);
+    if (sextets === null || sextets.length === 0) return false;
+    const cursor: BitCursor = { sextets, length: sextets.length * 6, position: 0 };
+    const type = readInt(cursor, 3);
+    if (type === 1 || type === 2) return skipVendorSection(cursor) === null;
+    if (type !== 3 || !hasBits(cursor, 54)) return false;
+    cursor.position += 48;
+    return hasBits(cursor, 2 * readInt(cursor, 6));
   });
 }
 
