@@ -105,9 +105,28 @@ export const trackerFragment: fc.Arbitrary<string> = fc.oneof(
   fc
     .tuple(
       fc.constantFrom(...TRACKER_SNIPPETS),
-      fc.constantFrom("", ' type="text/javascript"', ' nonce="n1"'),
+      fc.constantFrom(
+        "",
+        ' type="text/javascript"',
+        ' nonce="n1"',
+        " LANGUAGE=javascript",
+        ' type=" Text/JavaScript "',
+      ),
+      // The script data escaped states (HTML §13.2.5.20 on): old pages still wrap snippets in <!-- -->.
+      fc.constantFrom<(snippet: string) => string>(
+        (snippet) => snippet,
+        (snippet) => `<!--\n${snippet}\n//-->`,
+        (snippet) => `<!--<script>${snippet}</script>-->`,
+        (snippet) => `${snippet}\nvar s="</scr"+"ipt>";`,
+      ),
     )
-    .map(([snippet, attributes]) => `<script${attributes}>${snippet}</script>`),
+    .map(([snippet, attributes, wrap]) => `<script${attributes}>${wrap(snippet)}</script>`),
+  fc
+    .tuple(trackerUrl, fc.constantFrom("SCRIPT", "Script"))
+    .map(([url, tag]) => `<${tag} SRC="${url}"></${tag}>`),
+  trackerUrl.map((url) => `<IFRAME SRC="${url}"></IFRAME>`),
+  trackerUrl.map((url) => `<script src="${url}" src="/app.js"></script>`),
+  trackerUrl.map((url) => `<script\nsrc="${url}"\n></script\n>`),
   fc
     .tuple(trackerUrl, quote, extraAttribute)
     .map(([url, q, extra]) => `<iframe${extra} src=${q(url)} width="560"></iframe>`),
@@ -147,6 +166,31 @@ const benignFragment: fc.Arbitrary<string> = fc.oneof(
   text.map((t) => `<!-- ${t} <script src="https://connect.facebook.net/x.js"></script> -->`),
   text.map((t) => `<textarea>${t}<script src="https://www.google-analytics.com/a.js"></script></textarea>`),
   text.map((t) => `<title>${t}<img src="https://www.facebook.com/tr?x"></title>`),
+  // Raw text and RCDATA elements (HTML §13.1.2): markup in them is text, and never loads.
+  fc
+    .tuple(fc.constantFrom("style", "xmp", "noembed", "noframes", "NOEMBED"), text)
+    .map(([tag, t]) => `<${tag}>${t}<script src="https://connect.facebook.net/x.js"></script></${tag}>`),
+  // Comments as the tokenizer ends them (HTML §13.2.5.43 on): `<!-->`, `--!>`, and `-- >` that does not.
+  fc.constantFrom(
+    "<!-->",
+    "<!--->",
+    "<!-- a --!>",
+    '<!-- a -- ><script src="https://connect.facebook.net/x.js"></script> -->',
+    "<?php echo 1 ?><!---->",
+    '<![CDATA[ <script src="https://connect.facebook.net/x.js"></script> ]]>',
+    "<svg><![CDATA[ <img src=https://www.facebook.com/tr?id=9> ]]></svg>",
+  ),
+  // The first of two duplicate attributes counts (HTML §13.2.5.33).
+  fc.constantFrom(
+    '<script src="/app.js" src="https://connect.facebook.net/x.js"></script>',
+    '<img src="/a.png" src="https://www.facebook.com/tr?id=1">',
+  ),
+  // End tags with attributes or a slash, and a select closed before anything ambiguous.
+  fc.constantFrom(
+    '<script>var a = 1</script foo="bar">',
+    "<script>var b = 2</script/>",
+    "<select><option>a</option><option selected>b</select>",
+  ),
   fc.constantFrom(
     "</p>",
     "</div>",
@@ -180,6 +224,11 @@ const wrapper: fc.Arbitrary<Wrap> = fc.constantFrom<Wrap>(
   (inner) => `<math><mi>x</mi>${inner}</math>`,
   (inner) => `<table><tbody><tr><td>${inner}</td></tr></tbody></table>`,
   (inner) => `<span>${inner}`,
+  // MathML and SVG integration points: HTML again inside them (HTML §13.2.6.5).
+  (inner) => `<math><mi>${inner}</mi></math>`,
+  (inner) => `<svg><desc>${inner}</desc></svg>`,
+  (inner) => `<NOSCRIPT>${inner}</NOSCRIPT>`,
+  (inner) => `<p>${inner}`,
 );
 
 const anyTrackerUrl = fc.constantFrom(...TRACKER_URLS);
@@ -263,6 +312,22 @@ export const HOSTILE_FRAGMENTS = {
       ),
     )
     .map(([url, write]) => write(url)),
+  // HTML §13.2.6.4.7: the parser renames an `image` start tag to `img`.
+  "an image tag, which the parser makes an img": anyTrackerUrl.map((url) => `<image src="${url}">`),
+  "a legacy background attribute": fc
+    .tuple(anyTrackerUrl, fc.constantFrom("table", "td"))
+    .map(([url, tag]) =>
+      tag === "td"
+        ? `<table><tr><td background="${url}">x</td></tr></table>`
+        : `<table background="${url}"><tr><td>x</td></tr></table>`,
+    ),
+  "a CSS url() in a style attribute or element": fc
+    .tuple(anyTrackerUrl, fc.boolean())
+    .map(([url, element]) =>
+      element
+        ? `<style>@import url("${url}");</style>`
+        : `<div style="background-image:url('${url}')">x</div>`,
+    ),
   "an element the origin marked inert itself": anyTrackerUrl.map(
     (url) => `<script data-ce-category="necessary" src="${url}"></script>`,
   ),
@@ -335,4 +400,31 @@ export function cutsArbitrary(length: number): fc.Arbitrary<number[]> {
   return fc
     .uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 24 })
     .map((cuts) => cuts.sort((a, b) => a - b));
+}
+
+/**
+ * What lol-html's strict parser refuses (ParsingAmbiguityError): a text-type element (`style`,
+ * `textarea`, `title`, `iframe`, `noscript`, ...) inside an open `<select>`. The stage falls back
+ * to the original page under the strict CSP; where it happens must not depend on the chunking.
+ */
+export const ambiguousFragment: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom("<select>", "<select><option>a", "<select name=s><optgroup><option>b"),
+    fc.constantFrom(
+      "<style>x</style>",
+      "<textarea>t</textarea>",
+      "<noscript>n</noscript>",
+      '<iframe src="https://www.youtube.com/embed/x"></iframe>',
+      "<title>t</title>",
+    ),
+  )
+  .map(([select, inner]) => `${select}${inner}</select>`);
+
+/** A page with an ambiguity somewhere after ordinary markup. */
+export function ambiguousDocumentArbitrary(): fc.Arbitrary<string> {
+  return fc
+    .tuple(bodyArbitrary(), ambiguousFragment, bodyArbitrary())
+    .map(([before, ambiguous, after]) =>
+      documentOf('<meta charset="utf-8">', "", `${before}\n${ambiguous}\n${after}`),
+    );
 }

@@ -13,6 +13,7 @@ import { enforceHtml } from "../../src/html/rewrite-html";
 import { runtimeConfig, runtimeElement, runtimeText } from "../../src/html/runtime";
 import { emptyReport, htmlSite } from "../html-helpers";
 import {
+  ambiguousDocumentArbitrary,
   cutsArbitrary,
   documentArbitrary,
   grantedArbitrary,
@@ -31,6 +32,29 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 const ALL_GRANTED = ["functional", "analytics", "marketing"];
 
 const site = htmlSite();
+
+describe("pages lol-html's strict parser refuses (property)", () => {
+  const pages = ambiguousDocumentArbitrary().chain((html) =>
+    fc.tuple(fc.constant(html), grantedArbitrary, cutsArbitrary(new TextEncoder().encode(html).length)),
+  );
+  it.fails(
+    `fall back to the original page under the strict CSP, however chunked (known bug: ${TRUNCATED})`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(pages, async ([html, granted, cuts]) => {
+          const whole = await runStage(html, granted, []);
+          const chunked = await runStage(html, granted, cuts);
+          expect(chunked.html).toBe(whole.html);
+          expect(chunked.text).toBe(whole.text);
+          if (whole.html?.startsWith("fallback")) expect(whole.text).toBe(html);
+          else expect(refusedLoads(whole.text, granted)).toEqual([]);
+        }),
+        fuzzParameters({ scale: 0.25 }),
+      );
+    },
+    TIMEOUT,
+  );
+});
 
 /** A site whose Matomo, Hotjar and Clarity rules are marked `doNotTrack`, as aktok's Matomo is. */
 const dntSite = htmlSite({
@@ -135,6 +159,9 @@ function isExecutable(element: Element): boolean {
   return JAVASCRIPT_MIME_TYPES.has(essence) || essence === "module";
 }
 
+/** `url(...)` and `@import "..."` in CSS, quoted or not. */
+const CSS_URL = /(?:url\(\s*|@import\s+)['"]?([^'")\s]+)/gi;
+
 function xlinkHref(element: Element): string | null {
   return element.attrs.find((attr) => attr.name === "href" && attr.prefix === "xlink")?.value ?? null;
 }
@@ -180,6 +207,10 @@ function loadsOf(root: ParentNode, scripting: boolean): Load[] {
     if (ns === SVG_NS && element.tagName === "image") add(attribute(element, "href") ?? xlinkHref(element));
     if (ns !== HTML_NS) continue;
     const tag = element.tagName;
+    // Chromium still fetches the legacy background attribute (HTML §15.3.4 rendering), and CSS url()s.
+    if (["body", "table", "td", "th"].includes(tag)) add(attribute(element, "background"));
+    for (const [, url] of (attribute(element, "style") ?? "").matchAll(CSS_URL)) add(url ?? null);
+    if (tag === "style") for (const [, url] of textOf(element).matchAll(CSS_URL)) add(url ?? null);
     if (tag === "iframe" || tag === "frame" || tag === "embed" || tag === "audio" || tag === "source") {
       add(attribute(element, "src"));
     }
@@ -367,6 +398,9 @@ describe("with DNT: 1, on random pages (property)", () => {
 // Diagnoses of the known bugs (src/html/neutralise.ts), as reported in issue 7.
 const SRCDOC_BY_HOST = "srcdoc is scanned with classifyInline, which matches hosts only, so URL rules miss";
 const NOSCRIPT_REGEX = "noscript text is scanned with a regex, not tokenized as HTML with scripting off";
+const UNSEEN = "no handler looks at background attributes or CSS url()s";
+const TRUNCATED =
+  "output streams before a <select> is seen, so an ambiguity error after it truncates the page instead of falling back (rewrite-html.ts)";
 const PREMARKED = "an element already carrying data-ce-category is taken as ours and skipped";
 
 /**
@@ -382,6 +416,9 @@ describe.each<[HostileClass | "base href", { knownBug?: string }]>([
   ["elements nobody looked at", {}],
   ["an iframe srcdoc", { knownBug: SRCDOC_BY_HOST }],
   ["markup in noscript that a regex misreads", { knownBug: NOSCRIPT_REGEX }],
+  ["an image tag, which the parser makes an img", {}],
+  ["a legacy background attribute", { knownBug: UNSEEN }],
+  ["a CSS url() in a style attribute or element", { knownBug: UNSEEN }],
   ["an element the origin marked inert itself", { knownBug: PREMARKED }],
   ["base href", {}],
 ])("a page with %s (property)", (hostile, { knownBug }) => {
@@ -395,7 +432,8 @@ describe.each<[HostileClass | "base href", { knownBug?: string }]>([
         fc.asyncProperty(pages, async ([html, granted, cuts]) => {
           const result = await runStage(html, granted, cuts);
           if (result.html?.startsWith("fallback")) {
-            expect(result.csp).toBe(FALLBACK_CSP);
+            // The original page: the strict CSP keeps its trackers out, unless nothing was refused.
+            expect(result.csp).toBe(granted.length === ALL_GRANTED.length ? null : FALLBACK_CSP);
             return;
           }
           expect(refusedLoads(result.text, granted)).toEqual([]);
@@ -449,6 +487,10 @@ describe("regressions the properties found", () => {
       `<img data-ce-category="necessary" src="${FB}">`,
       PREMARKED,
     ],
+    ["a table background", `<table background="${FB}"><tr><td>x</td></tr></table>`, UNSEEN],
+    ["a CSS url() in a style attribute", `<div style="background:url(${FB})">x</div>`, UNSEEN],
+    ["a CSS @import", `<style>@import "https://connect.facebook.net/x.css";</style>`, UNSEEN],
+    ["an image tag", `<image src="${FB}">`],
   ];
   const check = async (fragment: string) => {
     const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${fragment}</body></html>`;
@@ -457,6 +499,14 @@ describe("regressions the properties found", () => {
     expect(result.html).toBe("rewritten");
     expect(refusedLoads(result.text, [])).toEqual([]);
   };
+  it.fails(`a select holding a style, after the first bytes (known bug: ${TRUNCATED})`, async () => {
+    const html = `<!doctype html><html><head><meta charset="utf-8"></head><body><p>x</p><select><style>s</style></select><p>end</p></body></html>`;
+    for (const cuts of [[], [html.indexOf("<select>")]]) {
+      const result = await runStage(html, [], cuts);
+      // The whole page: the original under the strict CSP, or rewritten to its end; never cut short.
+      expect(result.text).toContain("<p>end</p></body></html>");
+    }
+  });
   it.each(cases.filter(([, , bug]) => bug === undefined))("%s", (_, fragment) => check(fragment));
   // Known bugs: these pass once the neutraliser is fixed; then move them to the list above.
   it.fails.each(cases.filter(([, , bug]) => bug !== undefined))("%s (known bug: %s)", (_, fragment) =>
