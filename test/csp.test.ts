@@ -280,3 +280,48 @@ describe("cspNonce and allowInlineScript agree (property)", () => {
     );
   });
 });
+
+describe("hostile policies (property)", () => {
+  // Any header value an origin can send (the Headers API refuses NUL, CR and LF, and trims spaces).
+  const headerValue = fc
+    .array(
+      fc.oneof(
+        fc.string({ unit: "grapheme", maxLength: 12 }),
+        fc.constantFrom(
+          ";",
+          ",",
+          " ",
+          "\t",
+          "'",
+          "'nonce-",
+          "'sha256-",
+          "script-src",
+          "default-src",
+          "'unsafe-inline'",
+        ),
+      ),
+      { maxLength: 16 },
+    )
+    .map((parts) =>
+      parts
+        .join("")
+        .replace(/[\0\r\n]/g, "")
+        .trim(),
+    )
+    .filter((value) => value !== "");
+
+  it("never throw, and only ever insert the runtime's hash", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(headerValue, { minLength: 1, maxLength: 3 }), async (list) => {
+        const headers = cspHeaders(list);
+        const before = headers.get("Content-Security-Policy") ?? "";
+        const nonce = cspNonce(headers);
+        if (nonce !== undefined) expect(before).toContain(`-${nonce}'`);
+        await allowInlineScript(headers, TEXT, nonce);
+        const after = headers.get("Content-Security-Policy") ?? "";
+        expect(after.split(` ${HASH}`).join("")).toBe(before);
+      }),
+      fuzzParameters(),
+    );
+  });
+});
