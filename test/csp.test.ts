@@ -282,11 +282,14 @@ describe("cspNonce and allowInlineScript agree (property)", () => {
 });
 
 describe("hostile policies (property)", () => {
-  // Any header value an origin can send (the Headers API refuses NUL, CR and LF, and trims spaces).
+  // Any ASCII header value an origin can send (the Headers API refuses NUL, CR and LF, and trims spaces).
   const headerValue = fc
     .array(
       fc.oneof(
-        fc.string({ unit: "grapheme", maxLength: 12 }),
+        fc.string({
+          unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+          maxLength: 12,
+        }),
         fc.constantFrom(
           ";",
           ",",
