@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { pingUrls, refreshUrl, srcsetUrls } from "../src/html/classify-resource";
 import { decodeAttribute } from "../src/html/inert";
-import { htmlSite, liveUrls, page, refusedTracker, rewrite } from "./html-helpers";
+import { htmlSite, liveScripts, liveUrls, page, refusedTracker, rewrite } from "./html-helpers";
 
 const GTM = "www.googletagmanager.com";
 const CHUNKS = [1, 7, 64, 0];
@@ -260,6 +260,20 @@ describe("elements that load", () => {
     const fragment = ELEMENTS.map(([, markup]) => markup).join("\n");
     const { text } = await rewrite(page(fragment), ["functional", "analytics", "marketing"]);
     expect(text).toContain(fragment);
+  });
+});
+
+describe("an HTML <script href> (href only loads in SVG)", () => {
+  it.each([
+    ["a first-party href", `<script href="/x.js">fbq('init', '123');</script>`],
+    ["no URL at all", `<script href="">fbq('init', '123');</script>`],
+  ])("with %s: its inline text is still judged", async (_, fragment) => {
+    const { text, report } = await judge(page(fragment));
+    expect(report.neutralised).toContainEqual(
+      expect.objectContaining({ element: "inline-script", category: "marketing" }),
+    );
+    const scripts = liveScripts(text).filter((script) => script.includes("fbq("));
+    expect(scripts).toEqual([]);
   });
 });
 

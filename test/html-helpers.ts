@@ -245,3 +245,24 @@ export function refusedTracker(url: URL): boolean {
     (host === "www.facebook.com" && url.pathname.startsWith("/tr"))
   );
 }
+
+/** The text of every script a browser would run, as parse5 reads the page (HTML §4.12.1.1 types). */
+export function liveScripts(html: string): string[] {
+  const scripts: string[] = [];
+  const walk = (node: ParentNode) => {
+    for (const child of node.childNodes) {
+      if (!("tagName" in child)) continue;
+      if (child.tagName === "script") {
+        const type = child.attrs.find((a) => a.name === "type")?.value;
+        const executable =
+          type === undefined ||
+          ["", "module", "text/javascript", "application/javascript"].includes(type.trim().toLowerCase());
+        const text = child.childNodes.map((node) => ("value" in node ? node.value : "")).join("");
+        if (executable) scripts.push(text);
+      }
+      walk(child);
+    }
+  };
+  walk(parse(html));
+  return scripts;
+}

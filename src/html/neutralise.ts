@@ -274,11 +274,11 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
   const inlineScript: HTMLRewriterElementContentHandlers = {
     element(element) {
       inline = undefined;
-      // An SVG <script> loads from href (or xlink:href), not src (SVG 2 §15.2).
-      if (element.hasAttribute("href") || element.hasAttribute("xlink:href")) {
+      // An SVG <script> loads from href (or xlink:href), not src (SVG 2 §15.2). lol-html cannot tell
+      // SVG from HTML, where href means nothing and the text runs: the text is still judged below,
+      // unless the href already made it inert (its type is text/plain by then).
+      if (element.hasAttribute("href") || element.hasAttribute("xlink:href"))
         externalScript(element, LOADERS["svg-script"] ?? []);
-        return;
-      }
       injectBefore(element);
       const type = element.getAttribute("type");
       inline = isExecutableScriptType(type)

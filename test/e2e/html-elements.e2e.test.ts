@@ -55,6 +55,8 @@ const ELEMENTS: Array<[path: string, markup: string]> = [
   ["/e/iframe.html", `<iframe src="${T}/iframe.html"></iframe>`],
   ["/e/srcdoc.gif", `<iframe srcdoc="<img src='${T}/srcdoc.gif'>"></iframe>`],
 ];
+// An HTML <script href> (href means nothing outside SVG) is made inert too; restoring it must not
+// hold up the elements after it, as waiting for a load that never comes would.
 const PING = `<iframe name="pf" src="/blank"></iframe><a id="ping" href="/blank?2" target="pf" ping="${T}/ping">ping</a>`;
 
 function elementsPage(): string {
@@ -62,6 +64,7 @@ function elementsPage(): string {
 <link rel="icon" href="${T}/icon.png">
 <link rel="preload" as="image" imagesrcset="${T}/preload.gif 1x">
 </head><body><p>elements</p>
+<script href="${T}/html-script-href.js"></script>
 ${ELEMENTS.map(([, markup]) => markup).join("\n")}
 ${PING}
 </body></html>`;
