@@ -6,7 +6,7 @@
  * every data-ce- twin back (what the runtime does on grant) gives the page's URLs back.
  */
 import { describe, expect, it } from "vitest";
-import { pingUrls, refreshUrl, srcsetUrls } from "../src/html/classify-resource";
+import { embeddedText, pingUrls, refreshUrl, srcsetUrls } from "../src/html/classify-resource";
 import { decodeAttribute } from "../src/html/inert";
 import { htmlSite, liveScripts, liveUrls, page, refusedTracker, rewrite } from "./html-helpers";
 
@@ -227,6 +227,46 @@ const ELEMENTS: Array<[string, string, string, string]> = [
   ],
 ];
 
+const enc = encodeURIComponent;
+ELEMENTS.push(
+  [
+    "iframe src as a data: document",
+    `<iframe src="data:text/html,${enc(`<script src="https://${GTM}/gtag/js?id=G-1"></script>`)}"></iframe>`,
+    "iframe",
+    "analytics",
+  ],
+  [
+    "iframe src as a base64 data: document",
+    `<iframe src="data:text/html;base64,${btoa(`<img src="https://${GTM}/p">`)}"></iframe>`,
+    "iframe",
+    "analytics",
+  ],
+  [
+    "iframe src as a javascript: URL",
+    `<iframe src="javascript:'<script src=https://${GTM}/gtag/js></script>'"></iframe>`,
+    "iframe",
+    "analytics",
+  ],
+  [
+    "iframe src as a percent-encoded javascript: URL",
+    `<iframe src="JavaScript:${enc(`'<img src=//${GTM}/p>'`)}"></iframe>`,
+    "iframe",
+    "analytics",
+  ],
+  [
+    "object data as a data: document",
+    `<object data="data:text/html,${enc(`<img src="https://${GTM}/p">`)}"></object>`,
+    "object",
+    "analytics",
+  ],
+  [
+    "embed src as a data: SVG document",
+    `<embed src="data:image/svg+xml,${enc(`<svg xmlns="http://www.w3.org/2000/svg"><image href="https://${GTM}/p"/></svg>`)}">`,
+    "embed",
+    "analytics",
+  ],
+);
+
 describe("elements that load", () => {
   it.each(ELEMENTS)("%s", async (_, fragment, element, category) => {
     await expectNeutralised(fragment, element, category);
@@ -249,6 +289,10 @@ describe("elements that load", () => {
     ["a refresh to the page itself", '<meta http-equiv="refresh" content="30">'],
     ["an iframe srcdoc without trackers", '<iframe srcdoc="<p>hello &amp; welcome</p>"></iframe>'],
     ["an SVG sprite", '<svg><use href="#icon"/><image href="/i.png"/></svg>'],
+    [
+      "a data: document without trackers",
+      `<iframe src="data:text/html,${encodeURIComponent("<p>hi</p>")}"></iframe>`,
+    ],
   ])("%s passes byte for byte", async (_, fragment) => {
     const html = page(fragment);
     const { text, report } = await judge(html);
@@ -368,6 +412,21 @@ describe("the URLs an attribute holds", () => {
     ["", undefined],
   ])("refresh %j", (content, url) => {
     expect(refreshUrl(content)).toBe(url);
+  });
+
+  it.each([
+    ["data:text/html,%3Cp%3Ehi%3C/p%3E", "<p>hi</p>"],
+    ["  DATA:text/html;charset=utf-8;base64,PHA+aGk8L3A+", "<p>hi</p>"],
+    ["data:text/html;base64,PHA+a\nGk8L3A+", "<p>hi</p>"],
+    ["da\tta:,x%2", "x%2"],
+    ["javascript:alert(%27x%27)", "alert('x')"],
+    ["\u0001JAVASCRIPT:1", "1"],
+    ["data:text/html;base64,!!!", undefined],
+    ["data:text/html", undefined],
+    ["https://x.test/", undefined],
+    ["/data:x,y", undefined],
+  ])("the document in %j", (url, text) => {
+    expect(embeddedText(url)).toBe(text);
   });
 
   it("ping", () => {

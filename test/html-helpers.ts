@@ -176,6 +176,26 @@ export function liveUrls(
       }
     }
   };
+  /** A URL loaded as a document: a data: URL's markup is judged as a page, a javascript: URL's text by the URLs in it. */
+  const checkDocument = (value: string | undefined) => {
+    const url = value?.trim();
+    const decode = (text: string) => {
+      try {
+        return decodeURIComponent(text);
+      } catch {
+        return text;
+      }
+    };
+    const data = url === undefined ? null : /^data:([^,]*),(.*)$/is.exec(url);
+    const script = url === undefined ? null : /^javascript:(.*)$/is.exec(url);
+    if (data) {
+      const body = /;base64$/i.test(data[1] ?? "") ? atob(decode(data[2] ?? "")) : decode(data[2] ?? "");
+      found.push(...liveUrls(body, refused, { ...options, page: base }));
+    } else if (script) {
+      for (const [mentioned] of decode(script[1] ?? "").matchAll(/(?:https?:)?\/\/[^\s'"<>]+/gi))
+        check(mentioned);
+    } else check(value);
+  };
   for (const element of elements) {
     const get = (name: string) => attribute(element, name);
     switch (element.tagName) {
@@ -197,15 +217,17 @@ export function liveUrls(
         break;
       case "audio":
       case "track":
+        check(get("src"));
+        break;
       case "embed":
       case "frame":
-        check(get("src"));
+        checkDocument(get("src"));
         break;
       case "input":
         if (get("type")?.toLowerCase() === "image") check(get("src"));
         break;
       case "object":
-        check(get("data"));
+        checkDocument(get("data"));
         break;
       case "link":
         check(get("href"));
@@ -220,7 +242,7 @@ export function liveUrls(
           check(/(?:url\s*=\s*)?['"]?((?:[a-z]+:)?\/\/[^'"\s]+)/i.exec(get("content") ?? "")?.[1]);
         break;
       case "iframe": {
-        check(get("src"));
+        checkDocument(get("src"));
         const srcdoc = get("srcdoc");
         if (srcdoc !== undefined) found.push(...liveUrls(srcdoc, refused, { ...options, page: base }));
         break;

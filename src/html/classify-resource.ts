@@ -176,3 +176,29 @@ function globToRegExp(glob: string): RegExp {
   const withoutScheme = glob.replace(/^(?:https?:)?\/\//, "");
   return new RegExp(`^https?://${globSource(withoutScheme)}$`);
 }
+
+/**
+ * The markup or script a `data:` or `javascript:` URL carries, for the elements that load it as a
+ * document (iframe, frame, object, embed): a data: URL's payload after its first `,` (base64 when
+ * its type says so, RFC 2397), a javascript: URL's text, percent-decoded as the browser decodes it
+ * before running it (HTML §7.4.4.3). Undefined for any other URL, or a payload that does not decode.
+ */
+export function embeddedText(url: string): string | undefined {
+  // The URL parser strips leading/trailing C0 controls and spaces, and tabs and newlines anywhere.
+  const normalised = url.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "").replace(/[\t\n\r]/g, "");
+  const scheme = /^(data|javascript):/i.exec(normalised)?.[1]?.toLowerCase();
+  if (scheme === undefined) return undefined;
+  const rest = normalised.slice(scheme.length + 1);
+  const percentDecoded = (text: string) =>
+    text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  if (scheme === "javascript") return percentDecoded(rest);
+  const comma = rest.indexOf(",");
+  if (comma === -1) return undefined;
+  const payload = percentDecoded(rest.slice(comma + 1));
+  if (!/;\s*base64\s*$/i.test(rest.slice(0, comma))) return payload;
+  try {
+    return atob(payload.replace(/[\t\n\f\r ]/g, ""));
+  } catch {
+    return undefined;
+  }
+}

@@ -6,6 +6,7 @@
  * one that fires on every element) and the host decision is a Map lookup in JS.
  */
 import {
+  embeddedText,
   pingUrls,
   refreshUrl,
   srcsetUrls,
@@ -29,8 +30,8 @@ export interface Neutralised {
   category: string;
 }
 
-/** How an attribute holds its URLs. */
-type UrlSyntax = "url" | "srcset" | "ping" | "refresh" | "srcdoc";
+/** How an attribute holds its URLs (`document`: a URL loaded as a document, data: and javascript: too). */
+type UrlSyntax = "url" | "document" | "srcset" | "ping" | "refresh" | "srcdoc";
 
 /** A URL-bearing attribute, and the twin its value waits in while the element is inert. */
 interface UrlAttribute {
@@ -64,13 +65,13 @@ const LOADERS: Record<string, readonly UrlAttribute[]> = {
   audio: [SRC],
   track: [SRC],
   input: [SRC],
-  object: [attribute("data")],
-  embed: [SRC],
-  frame: [SRC],
+  object: [attribute("data", "document")],
+  embed: [attribute("src", "document")],
+  frame: [attribute("src", "document")],
   link: [HREF, attribute("imagesrcset", "srcset")],
   a: [attribute("ping", "ping")],
   meta: [attribute("content", "refresh")],
-  iframe: [SRC, attribute("srcdoc", "srcdoc")],
+  iframe: [attribute("src", "document"), attribute("srcdoc", "srcdoc")],
   script: [SRC],
   "svg-script": [HREF, XLINK_HREF],
 };
@@ -196,17 +197,25 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
         const url = refreshUrl(value);
         return url === undefined ? [] : classifyUrls([url]);
       }
-      case "srcdoc": {
-        // A document of its own, whose markup decodes once more; the URL parser would drop tabs
-        // and newlines from its URLs and read `\` as `/`, so the scan does too.
-        const text = decodeAttribute(value)
-          .replace(/[\t\n\r]/g, "")
-          .replace(/\\/g, "/");
-        return bases.flatMap((base) => classifier.classifyInline(text, base));
+      case "document": {
+        // A data: or javascript: URL carries the document (or script) itself.
+        const embedded = embeddedText(value);
+        return embedded === undefined
+          ? classifyUrls([value])
+          : bases.flatMap((base) => classifier.classifyInline(scannable(embedded), base));
       }
+      case "srcdoc":
+        return bases.flatMap((base) => classifier.classifyInline(scannable(value), base));
     }
   };
-
+  /**
+   * Markup of a document of its own, ready to scan for URLs: its character references decode once
+   * more, and the URL parser would drop tabs and newlines from its URLs and read `\` as `/`.
+   */
+  const scannable = (markup: string): string =>
+    decodeAttribute(markup)
+      .replace(/[\t\n\r]/g, "")
+      .replace(/\\/g, "/");
   let injected = false;
   const injectBefore = (element: Element) => {
     if (injected) return;
