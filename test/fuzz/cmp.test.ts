@@ -893,7 +893,11 @@ describe("tcf decoder against @iabtechlabtcf/core", () => {
 // ---------------------------------------------------------------------------------------------
 // Bounded work: the worst 4 KB values each decoder can be handed.
 
-/** The fixed core of a real string, then MaxVendorId=1, IsRangeEncoding=1, 4095 entries, to 4 KB. */
+/**
+ * The fixed core of a real string, then MaxVendorId=1, IsRangeEncoding=1, 4095 entries announced
+ * and as many written as 4 KB holds (about 1,440): the decoder walks them all, then finds the rest
+ * missing.
+ */
 function rangeWalk(): string {
   const real = "CP3MC8AP3MC8APoABABGAfEAAAAAAAAAAAAAAAAAAAAA";
   let bits = Array.from(real)
@@ -901,6 +905,8 @@ function rangeWalk(): string {
     .join("")
     .slice(0, 213);
   bits += "0000000000000001" + "1" + "111111111111";
+  // Each entry a single vendor, 1 (vendor ids start at 1): 17 bits, as many as 4 KB holds.
+  while (bits.length + 17 <= MAX_VALUE_LENGTH * 6) bits += "0" + "0000000000000001";
   bits = bits.padEnd(MAX_VALUE_LENGTH * 6, "0");
   let value = "";
   for (let i = 0; i < bits.length; i += 6) value += BASE64URL_CHARS[parseInt(bits.slice(i, i + 6), 2)] ?? "";
@@ -968,7 +974,7 @@ const WORST: Record<CmpId, CookiePair[]> = {
 };
 
 describe.each(IDS)("%s decoder: bounded work", (id) => {
-  it("decodes its worst 4 KB cookie in well under a millisecond", () => {
+  it("decodes its worst 4 KB cookie in under a millisecond", () => {
     const decoder = CMP_DECODERS[id];
     const cookies = WORST[id];
     for (const cookie of cookies) expect(cookie.value.length).toBeLessThanOrEqual(MAX_VALUE_LENGTH);
@@ -981,6 +987,7 @@ describe.each(IDS)("%s decoder: bounded work", (id) => {
     });
     const perRead = Math.min(...batches);
     console.log(`${id}: worst 4 KB cookie read in ${(perRead * 1000).toFixed(1)} µs`);
-    expect(perRead).toBeLessThan(0.5);
+    // Measured at 20-300 µs in workerd on a shared machine; a bound of 1 ms catches a quadratic walk.
+    expect(perRead).toBeLessThan(1);
   });
 });
