@@ -15,8 +15,11 @@ import {
   inflateSync,
 } from "node:zlib";
 import { parse } from "parse5";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { classifyDocument, sniffUnknownType } from "../../src/html/content-type";
 import { FALLBACK_CSP } from "../../src/html/csp";
+import { chromiumPath } from "./servers";
 import {
   DEBUG_SECRET,
   request,
@@ -89,6 +92,13 @@ const fixed: Record<string, [Buffer, Record<string, string>]> = {
 };
 
 const routes: Record<string, Route> = {
+  "/damaged-deflate-slowly": async (res) => {
+    res.writeHead(200, { ...html, "Content-Encoding": "deflate" });
+    const cut = Math.floor(damaged.length * 0.6);
+    res.write(damaged.subarray(0, cut));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    res.end(damaged.subarray(cut));
+  },
   "/slow": async (res) => {
     res.writeHead(200, html);
     res.write(HEAD);
@@ -189,9 +199,18 @@ describe("codings the origin was not asked for", () => {
     },
   );
 
-  it("a body that fails to decode part-way ends the page there: a 200, never the rest", async () => {
-    const res = await request(edge.url, { path: "/damaged-deflate", headers: IDENTITY });
+  it("a body that fails to decode part-way, all at once: the origin's bytes under the strict CSP", async () => {
+    const res = await get("/damaged-deflate", IDENTITY);
     expect(res.status).toBe(200);
+    expect(res.headers["x-consent-html"]).toBe("fallback: undecodable body; strict CSP");
+    expect(res.headers["content-encoding"]).toBe("deflate");
+    expect(res.body.equals(damaged)).toBe(true);
+  });
+
+  it("a body that fails to decode after the first bytes went out ends the page there: a 200, never the rest", async () => {
+    const res = await request(edge.url, { path: "/damaged-deflate-slowly", headers: IDENTITY });
+    expect(res.status).toBe(200);
+    expect(res.headers["content-encoding"]).toBeUndefined();
     const page = res.text();
     expect(page).toContain("<p>filler paragraph");
     expect(page).not.toContain("<p>tail</p>");
@@ -264,4 +283,79 @@ describe("the first byte of a page the origin sends slowly", () => {
     expect(res.firstByteMs).toBeGreaterThanOrEqual(SLOW_MS - 50);
     expect(res.headers["x-consent-elements-neutralised"]).toMatch(/^1: script/);
   });
+});
+
+/**
+ * The judge of what counts as a page: Chromium, straight from the origin (no worker). Whatever
+ * runs a script there must be what the HTML stage rewrites (`html`, or sniffed as html) or puts
+ * under the strict CSP (`xml`, `unknown` with nosniff); whatever does not run may pass untouched.
+ */
+const executablePath = chromiumPath();
+describe.skipIf(!executablePath)("what Chromium runs, and what the HTML stage decides", () => {
+  const SCRIPT_PAGE = "<!doctype html><p>page</p><script>window.ran = true</script>";
+  const XML_PAGE =
+    '<?xml version="1.0"?><root><script xmlns="http://www.w3.org/1999/xhtml">window.ran = true</script></root>';
+  const SVG_PAGE = '<svg xmlns="http://www.w3.org/2000/svg"><script>window.ran = true</script></svg>';
+  const cases: Array<[string, string[], string, string]> = [
+    ["no Content-Type", [], SCRIPT_PAGE, "html"],
+    ["no Content-Type, leading whitespace", [], `\n\t ${SCRIPT_PAGE}`, "html"],
+    ["no Content-Type, nosniff", ["X-Content-Type-Options", "nosniff"], SCRIPT_PAGE, "nosniff"],
+    ["unknown/unknown", ["Content-Type", "unknown/unknown"], SCRIPT_PAGE, "html"],
+    ["TEXT/HTML ; charset=utf-8", ["Content-Type", "TEXT/HTML ; charset=utf-8"], SCRIPT_PAGE, "html"],
+    ["text/plain, text/html", ["Content-Type", "text/plain, text/html"], SCRIPT_PAGE, "html"],
+    ["text/html, text/plain", ["Content-Type", "text/html, text/plain"], SCRIPT_PAGE, "other"],
+    ["text/plain", ["Content-Type", "text/plain"], SCRIPT_PAGE, "other"],
+    ["text/xml", ["Content-Type", "text/xml"], XML_PAGE, "xml"],
+    ["image/svg+xml", ["Content-Type", "image/svg+xml"], SVG_PAGE, "xml"],
+    [
+      "application/xhtml+xml",
+      ["Content-Type", "application/xhtml+xml"],
+      `<html xmlns="http://www.w3.org/1999/xhtml"><body><script>window.ran = true</script></body></html>`,
+      "xml",
+    ],
+  ];
+  let server: TestOrigin;
+  beforeAll(async () => {
+    server = await startOrigin((req, res) => {
+      const index = Number(new URL(req.url ?? "/", "http://x").searchParams.get("case"));
+      const [, header, body] = cases[index] ?? ["", [], "", ""];
+      const bytes = Buffer.from(body);
+      res.writeHead(200, [...header, "Content-Length", String(bytes.length)]);
+      res.end(bytes);
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it.each(cases.map((entry, index) => [entry[0], index, entry[3]] as const))(
+    "%s",
+    async (_, index, expected) => {
+      const [, header, body] = cases[index] ?? ["", [], "", ""];
+      const headers = new Headers();
+      for (let i = 0; i < header.length; i += 2) headers.append(header[i] ?? "", header[i + 1] ?? "");
+      const kind = classifyDocument(headers);
+      const decided =
+        kind === "unknown"
+          ? headers.has("X-Content-Type-Options")
+            ? "nosniff"
+            : sniffUnknownType(Buffer.from(body), true)
+          : kind;
+      expect(decided).toBe(expected);
+
+      const browser = await chromium.launch({
+        executablePath: executablePath ?? "/usr/bin/chromium",
+        args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${server.url}/?case=${index}`);
+        const ran = await page.evaluate(() => (globalThis as { ran?: boolean }).ran === true);
+        // Scripts run exactly where the stage rewrites or adds the strict CSP.
+        expect(ran).toBe(decided === "html" || decided === "xml");
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
