@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allowInlineScript, allowInlineStyle, cspNonce } from "../src/html/csp";
+import { allowInlineScript, allowInlineStyle, allowTrustedTypesPolicy, cspNonce } from "../src/html/csp";
 import { fuzzParameters } from "./fuzz/settings";
 
 const TEXT = "(function(){window.consentEdge={}})()";
@@ -212,6 +212,36 @@ describe("allowInlineScript: the runtime's hash, in exactly the directives that 
     const headers = cspHeaders(["script-src 'self'; style-src 'self'"]);
     await allowInlineStyle(headers, TEXT);
     expect(headers.get("Content-Security-Policy")).toBe(`script-src 'self'; style-src 'self' ${HASH}`);
+  });
+});
+
+describe("allowTrustedTypesPolicy: the runtime's policy name, where a trusted-types directive would refuse it", () => {
+  it.each<[string, string[], string[]]>([
+    [
+      "no trusted-types directive",
+      ["require-trusted-types-for 'script'"],
+      ["require-trusted-types-for 'script'"],
+    ],
+    ["a list of names", ["trusted-types a b; img-src *"], ["trusted-types a b consent-edge; img-src *"]],
+    ["any name", ["trusted-types *"], ["trusted-types *"]],
+    ["the name already", ["trusted-types consent-edge"], ["trusted-types consent-edge"]],
+    ["'none' (void beside a name)", ["trusted-types 'none'"], ["trusted-types 'none' consent-edge"]],
+    [
+      "an empty list",
+      ["trusted-types; script-src 'self'"],
+      ["trusted-types consent-edge; script-src 'self'"],
+    ],
+    ["capitals", ["TRUSTED-TYPES a"], ["TRUSTED-TYPES a consent-edge"]],
+    [
+      "two policies",
+      ["trusted-types a", "img-src *", "trusted-types *"],
+      ["trusted-types a consent-edge", "img-src *", "trusted-types *"],
+    ],
+  ])("%s", (_, policies, expected) => {
+    const headers = cspHeaders(policies, ["trusted-types x"]);
+    allowTrustedTypesPolicy(headers, "consent-edge");
+    expect(headers.get("Content-Security-Policy")).toBe(expected.join(", "));
+    expect(headers.get("Content-Security-Policy-Report-Only")).toBe("trusted-types x");
   });
 });
 

@@ -177,6 +177,28 @@ export function allowInlineStyle(headers: Headers, styleText: string, nonce?: st
   return allowInline(headers, "style", styleText, nonce);
 }
 
+/**
+ * Lets the runtime create its Trusted Types policy `name` (Trusted Types §4 "trusted-types"
+ * directive): every enforced policy whose `trusted-types` directive would refuse the name gets it
+ * added. Policies without the directive, or with `*`, allow any name and are left alone. Only the
+ * first `createPolicy(name)` succeeds without `'allow-duplicates'`, and the runtime runs before any
+ * page script, so a page script cannot take the name over.
+ */
+export function allowTrustedTypesPolicy(headers: Headers, name: string): void {
+  const list = headers.get("Content-Security-Policy");
+  if (!list) return;
+  const refusing = parsePolicies(list)
+    .map((policy) => policy.get("trusted-types"))
+    .filter((directive): directive is Directive => directive !== undefined)
+    .filter((directive) => !directive.values.includes("*") && !directive.values.includes(name));
+  let rewritten = list;
+  for (const directive of refusing.sort((a, b) => b.end - a.end)) {
+    // 'none' forbids every policy only when it stands alone.
+    rewritten = `${rewritten.slice(0, directive.end)} ${name}${rewritten.slice(directive.end)}`;
+  }
+  if (refusing.length > 0) headers.set("Content-Security-Policy", rewritten);
+}
+
 /** ` nonce="..."` for an injected element: only what a nonce may contain (base64, base64url) is kept. */
 export function nonceAttribute(nonce: string | undefined): string {
   const clean = nonce?.replace(/[^A-Za-z0-9+/=_-]/g, "");

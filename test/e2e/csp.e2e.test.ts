@@ -7,6 +7,7 @@
 import type { ServerResponse } from "node:http";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allowTrustedTypesPolicy } from "../../src/html/csp";
 import { type BuiltEdge, site, startBuiltEdge, startOrigin, type TestOrigin } from "./edge-http";
 import { chromiumPath } from "./servers";
 
@@ -278,6 +279,46 @@ describe.skipIf(!executablePath)("the runtime under the page's CSP, in Chromium"
       await page.waitForTimeout(300);
       await page.context().clearCookies();
       expect(await present('script[src^="https://www.googletagmanager.com/"]'), failure).toBe(true);
+    },
+  );
+
+  // What allowTrustedTypesPolicy writes, judged by Chromium: a page script (standing in for the
+  // runtime) can then create the "consent-edge" policy; without it, createPolicy throws.
+  it.each([
+    ["trusted-types app; require-trusted-types-for 'script'", true],
+    ["trusted-types 'none'; require-trusted-types-for 'script'", true],
+    ["trusted-types app, trusted-types *", true],
+    ["trusted-types *; require-trusted-types-for 'script'", false],
+    ["require-trusted-types-for 'script'", false],
+  ] as const)(
+    "under %j, the runtime's Trusted Types policy can be created (added: %s)",
+    async (policy, adds) => {
+      if (!origin) throw new Error("no origin");
+      const headers = new Headers({ "Content-Security-Policy": policy });
+      allowTrustedTypesPolicy(headers, "consent-edge");
+      const written = headers.get("Content-Security-Policy") ?? "";
+      expect(written !== policy).toBe(adds);
+      const create = `try{trustedTypes.createPolicy("consent-edge",{createScriptURL:function(u){return u}});window.__tt="ok"}catch(e){window.__tt=String(e)}`;
+      const tt = await startOrigin((_, response) => {
+        response.setHeader("Content-Type", "text/html; charset=utf-8");
+        response.setHeader(
+          "Content-Security-Policy",
+          new URL(_.url ?? "/", "http://x").searchParams.has("raw") ? policy : written,
+        );
+        response.end(`<!doctype html><meta charset="utf-8"><script>${create}</script>`);
+      });
+      try {
+        type Tt = { __tt?: string };
+        await page.goto(`${tt.url}/`, { waitUntil: "load" });
+        expect(await page.evaluate(() => (globalThis as unknown as Tt).__tt)).toBe("ok");
+        // The control: as the origin wrote it, only the policies that needed the name refuse it.
+        await page.goto(`${tt.url}/?raw`, { waitUntil: "load" });
+        const raw = await page.evaluate(() => (globalThis as unknown as Tt).__tt);
+        if (adds) expect(raw).not.toBe("ok");
+        else expect(raw).toBe("ok");
+      } finally {
+        await tt.stop();
+      }
     },
   );
 });
