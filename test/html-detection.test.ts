@@ -8,6 +8,9 @@
 import { describe, expect, it } from "vitest";
 import { embeddedText, pingUrls, refreshUrl, srcsetUrls } from "../src/html/classify-resource";
 import { decodeAttribute } from "../src/html/inert";
+import { compileConfig } from "../src/config/compile";
+import { MATOMO_NOSCRIPT } from "../demo/origin/trackers";
+import aktok from "../examples/aktok.json";
 import { htmlSite, liveScripts, liveUrls, page, refusedTracker, rewrite } from "./html-helpers";
 
 const GTM = "www.googletagmanager.com";
@@ -460,6 +463,18 @@ describe("Do Not Track and <noscript> (issue 7, item 8)", () => {
       });
     },
   );
+
+  it("the aktok example as configured: its Matomo noscript pixel is removed for DNT: 1 with analytics granted", async () => {
+    const compiled = compileConfig(aktok);
+    const aktokSite = compiled.ok ? compiled.config.sites[0] : undefined;
+    if (!aktokSite) throw new Error("examples/aktok.json does not compile");
+    const html = page(MATOMO_NOSCRIPT);
+    expect(liveUrls(html, matomo, { scripting: false })).not.toEqual([]);
+    const withDnt = await rewrite(html, ["analytics"], { site: aktokSite, doNotTrack: true });
+    expect(liveUrls(withDnt.text, matomo, { scripting: false })).toEqual([]);
+    const withoutDnt = await rewrite(html, ["analytics"], { site: aktokSite, doNotTrack: false });
+    expect(liveUrls(withoutDnt.text, matomo, { scripting: false })).not.toEqual([]);
+  });
 
   it("without DNT the granted pixel stays", async () => {
     const { text } = await run(MATOMO, ["analytics"], false);
