@@ -259,7 +259,7 @@ export async function enforceHtml(
   }
   // The rewriter passes the page's first bytes through as they are: a UTF-16 byte order mark
   // would be there (it is no markup, so nothing can be injected before it).
-  if (!head && startsWithUtf16Bom(concat(first.chunks))) {
+  if (!head && startsWithUtf16Bom(concat(first.chunks.slice(0, 2)))) {
     void output.cancel("byte order mark").catch(() => {});
     return fallback(original, headers, input, report, BOM_REASON);
   }
@@ -327,6 +327,8 @@ function gatherer(stream: ReadableStream<Uint8Array>): Gatherer {
           return { chunks, done: false };
         }
         if (result === PAUSED) {
+          // Read again by the next call; until then, a failure of it is not unhandled.
+          next.catch(() => {});
           pending = next;
           return { chunks, done: false };
         }
