@@ -259,7 +259,9 @@ export async function enforceHtml(
   }
   // The rewriter passes the page's first bytes through as they are: a UTF-16 byte order mark
   // would be there (it is no markup, so nothing can be injected before it).
-  if (!head && startsWithUtf16Bom(concat(first.chunks.slice(0, 2)))) {
+  const [lead] = first.chunks;
+  const leading = lead && lead.byteLength >= 2 ? lead : concat(first.chunks.slice(0, 2));
+  if (!head && startsWithUtf16Bom(leading)) {
     void output.cancel("byte order mark").catch(() => {});
     return fallback(original, headers, input, report, BOM_REASON);
   }
