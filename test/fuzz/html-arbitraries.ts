@@ -126,6 +126,18 @@ export const trackerFragment: fc.Arbitrary<string> = fc.oneof(
     .map(([url, tag]) => `<${tag} SRC="${url}"></${tag}>`),
   trackerUrl.map((url) => `<IFRAME SRC="${url}"></IFRAME>`),
   trackerUrl.map((url) => `<script src="${url}" src="/app.js"></script>`),
+  // First-party elements the page author marked with the category they need (README, Trackers).
+  fc
+    .tuple(
+      fc.constantFrom("functional", "analytics", "marketing", "analytics marketing", " functional "),
+      fc.constantFrom<(marking: string) => string>(
+        (marking) => `<script data-consent-category="${marking}" src="/widget.js"></script>`,
+        (marking) => `<script data-consent-category="${marking}">loadWidget()</script>`,
+        (marking) => `<iframe data-consent-category="${marking}" src="/map"></iframe>`,
+        (marking) => `<img data-consent-category="${marking}" src="/pixel.gif">`,
+      ),
+    )
+    .map(([marking, write]) => write(marking)),
   trackerUrl.map((url) => `<script\nsrc="${url}"\n></script\n>`),
   fc
     .tuple(trackerUrl, quote, extraAttribute)
@@ -227,7 +239,6 @@ const wrapper: fc.Arbitrary<Wrap> = fc.constantFrom<Wrap>(
   // MathML and SVG integration points: HTML again inside them (HTML §13.2.6.5).
   (inner) => `<math><mi>${inner}</mi></math>`,
   (inner) => `<svg><desc>${inner}</desc></svg>`,
-  (inner) => `<NOSCRIPT>${inner}</NOSCRIPT>`,
   (inner) => `<p>${inner}`,
 );
 
@@ -297,21 +308,27 @@ export const HOSTILE_FRAGMENTS = {
   "an iframe srcdoc": anyTrackerUrl.map(
     (url) => `<iframe srcdoc="<script src=&quot;${url}&quot;></script>"></iframe>`,
   ),
-  "markup in noscript that a regex misreads": fc
-    .tuple(
-      anyTrackerUrl,
-      fc.constantFrom<Encode>(
-        (url) => `<noscript><img alt="a>b" src="${url}"></noscript>`,
-        (url) => `<noscript><img alt=" src=/logo.png" src="${url}"></noscript>`,
-        (url) => `<noscript><img/src="${url}"></noscript>`,
-        (url) => `<noscript><img src="${url.replace(/^https:/, "https&#58;")}"></noscript>`,
-        (url) => `<noscript><iframe src="${url}"></noscript>`,
-        (url) => `<noscript><iframe src="${url}"></iframe ></noscript>`,
-        (url) => `<noscript><!-- x --><IMG SRC='${url}'></noscript>`,
-        (url) => `<noscript><video poster="${url}"></video></noscript>`,
-      ),
-    )
-    .map(([url, write]) => write(url)),
+  "markup in noscript that a regex misreads": fc.oneof(
+    // Any markup in a noscript: with JavaScript off it is parsed and loads like the page itself.
+    fc
+      .array(fc.oneof(trackerFragment, benignFragment), { minLength: 1, maxLength: 3 })
+      .map((inner) => `<NOSCRIPT>${inner.join("")}</NOSCRIPT>`),
+    fc
+      .tuple(
+        anyTrackerUrl,
+        fc.constantFrom<Encode>(
+          (url) => `<noscript><img alt="a>b" src="${url}"></noscript>`,
+          (url) => `<noscript><img alt=" src=/logo.png" src="${url}"></noscript>`,
+          (url) => `<noscript><img/src="${url}"></noscript>`,
+          (url) => `<noscript><img src="${url.replace(/^https:/, "https&#58;")}"></noscript>`,
+          (url) => `<noscript><iframe src="${url}"></noscript>`,
+          (url) => `<noscript><iframe src="${url}"></iframe ></noscript>`,
+          (url) => `<noscript><!-- x --><IMG SRC='${url}'></noscript>`,
+          (url) => `<noscript><video poster="${url}"></video></noscript>`,
+        ),
+      )
+      .map(([url, write]) => write(url)),
+  ),
   // HTML §13.2.6.4.7: the parser renames an `image` start tag to `img`.
   "an image tag, which the parser makes an img": anyTrackerUrl.map((url) => `<image src="${url}">`),
   "a legacy background attribute": fc

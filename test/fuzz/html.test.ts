@@ -213,7 +213,9 @@ function loadsOf(root: ParentNode, scripting: boolean): Load[] {
       const src =
         ns === HTML_NS ? attribute(element, "src") : (attribute(element, "href") ?? xlinkHref(element));
       if (src !== null) add(src);
-      else loads.push({ element: "inline-script", inline: textOf(element), author });
+      // An empty script runs nothing (the neutraliser leaves the emptied original in place).
+      else if (textOf(element).trim() !== "")
+        loads.push({ element: "inline-script", inline: textOf(element), author });
       continue;
     }
     if (ns === SVG_NS && element.tagName === "image") add(attribute(element, "href") ?? xlinkHref(element));
@@ -481,6 +483,11 @@ describe("regressions the properties found", () => {
       `<noscript><img src="https&#58;//www.facebook.com/tr?id=1"></noscript>`,
     ],
     ["noscript video poster", `<noscript><video poster="${FB}"></video></noscript>`],
+    [
+      "noscript iframe the page author marked",
+      `<noscript><iframe data-consent-category="functional" src="/map"></iframe></noscript>`,
+      NOSCRIPT_REGEX,
+    ],
     [
       "iframe srcdoc with a script on a tracker host",
       `<iframe srcdoc="<script src=&quot;https://connect.facebook.net/x.js&quot;></script>"></iframe>`,
