@@ -402,13 +402,13 @@ function nativeStream(source: ReadableStream<Uint8Array>): ReadableStream {
 }
 
 /** A document lol-html cannot rewrite, served unchanged: under the strict CSP when a category is refused. */
-function strictOnly(
-  body: ReadableStream,
+function strictOnly<T>(
+  body: T,
   headers: Headers,
   input: HtmlInput,
   report: EnforcementReport,
   outcome: string,
-): ReadableStream {
+): T {
   const refusedSome = input.site.categories.some((category) => !input.granted.has(category));
   report.html = `${outcome}${refusedSome ? "; strict CSP" : ""}`;
   if (refusedSome) headers.append("Content-Security-Policy", FALLBACK_CSP);
@@ -429,8 +429,8 @@ async function fallback(
   reason: string,
   direct?: ReadableStream,
 ): Promise<ReadableStream | null> {
-  strictOnly(direct ?? new ReadableStream(), headers, input, report, `fallback: ${reason}`);
-  if (direct) return direct;
+  if (direct) return strictOnly(direct, headers, input, report, `fallback: ${reason}`);
+  strictOnly(null, headers, input, report, `fallback: ${reason}`);
   let again: Original | null;
   try {
     again = await original();
