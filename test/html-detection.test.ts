@@ -5,6 +5,7 @@
  * browser parses it, may hold no live URL attribute that resolves to a refused tracker; moving
  * every data-ce- twin back (what the runtime does on grant) gives the page's URLs back.
  */
+import { parse } from "parse5";
 import { describe, expect, it } from "vitest";
 import { embeddedText, pingUrls, refreshUrl, srcsetUrls } from "../src/html/classify-resource";
 import { decodeAttribute } from "../src/html/inert";
@@ -321,6 +322,56 @@ describe("an HTML <script href> (href only loads in SVG)", () => {
     );
     const scripts = liveScripts(text).filter((script) => script.includes("fbq("));
     expect(scripts).toEqual([]);
+  });
+});
+
+describe("the inert form is the edge's alone", () => {
+  /** Every data-ce- attribute in the page as parse5 reads it: `tag name=value`. */
+  const inertAttributes = (html: string) => {
+    const found: string[] = [];
+    const walk = (node: { childNodes?: unknown[] }) => {
+      for (const child of (node.childNodes ?? []) as Array<{
+        tagName?: string;
+        attrs?: Array<{ name: string; value: string }>;
+        childNodes?: unknown[];
+      }>) {
+        for (const a of child.attrs ?? [])
+          if (a.name.startsWith("data-ce-")) found.push(`${child.tagName ?? ""} ${a.name}=${a.value}`);
+        walk(child);
+      }
+    };
+    walk(parse(html));
+    return found;
+  };
+
+  it.each([
+    [
+      "an iframe srcdoc",
+      `<iframe data-ce-category="analytics" data-ce-srcdoc="<script>alert(1)</script>"></iframe>`,
+    ],
+    [
+      "a javascript: iframe src",
+      `<iframe data-ce-category="analytics" data-ce-src="javascript:alert(1)"></iframe>`,
+    ],
+    ["a javascript: link", `<a data-ce-category="analytics" data-ce-href="javascript:alert(1)">x</a>`],
+    ["a base", `<base data-ce-category="analytics" data-ce-href="https://evil.test/">`],
+    ["a script", `<script data-ce-category="analytics" data-ce-src="https://evil.test/x.js"></script>`],
+    ["a div", `<div data-ce-category="analytics" data-ce-srcdoc="x" data-ce-unhide></div>`],
+    ["a grant button", `<button data-ce-grant="marketing">See the cat</button>`],
+    ["an uppercase attribute", `<p DATA-CE-CATEGORY="analytics" Data-Ce-Src="javascript:alert(1)">x</p>`],
+  ])("planted by the page on %s, it is removed", async (_, fragment) => {
+    expect(inertAttributes(page(fragment))).not.toEqual([]);
+    const { text } = await judge(page(fragment));
+    expect(inertAttributes(text)).toEqual([]);
+  });
+
+  it("an element the edge makes inert carries only what the edge wrote", async () => {
+    const fragment = `<img src="https://${GTM}/p" data-ce-category="necessary" data-ce-srcset="javascript:alert(1)">`;
+    const { text } = await judge(page(fragment));
+    expect(inertAttributes(text)).toEqual([
+      `img data-ce-src=https://${GTM}/p`,
+      "img data-ce-category=analytics",
+    ]);
   });
 });
 
