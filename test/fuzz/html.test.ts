@@ -11,6 +11,8 @@ import type { Site } from "../../src/config/compile";
 import { FALLBACK_CSP } from "../../src/html/csp";
 import { enforceHtml } from "../../src/html/rewrite-html";
 import { runtimeConfig, runtimeElement, runtimeText } from "../../src/html/runtime";
+import { compileConfig } from "../../src/config/compile";
+import { appFor, consent, send, testSite } from "../helpers";
 import { emptyReport, htmlSite } from "../html-helpers";
 import {
   ambiguousDocumentArbitrary,
@@ -51,6 +53,54 @@ describe("pages lol-html's strict parser refuses (property)", () => {
         }),
         fuzzParameters({ scale: 0.25 }),
       );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the whole worker in front of the fixture origin, on random pages (property)", () => {
+  const siteInput = testSite({ banner: { enabled: true } });
+  const app = appFor(siteInput);
+  const compiled = compileConfig({ sites: [siteInput] });
+  if (!compiled.ok) throw new Error("invalid test site");
+  const [appSite] = compiled.config.sites;
+  if (!appSite) throw new Error("no site");
+  const toBase64 = (bytes: Uint8Array) =>
+    btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(""));
+
+  it(
+    "answers 200 for any page, consent and coding, with no refused tracker live",
+    async () => {
+      const cases = documentArbitrary().chain((html) =>
+        fc.tuple(
+          fc.constant(html),
+          grantedArbitrary,
+          fc.integer({ min: 0, max: 512 }),
+          fc.constantFrom(undefined, "gzip", "deflate"),
+        ),
+      );
+      let planted = 0;
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(cases, async ([html, granted, chunk, encoding]) => {
+          runs++;
+          if (refusedLoads(html, granted, { site: appSite }).length > 0) planted++;
+          const response = await send(app, "https://www.example.com/page", {
+            headers: {
+              Cookie: consent(granted),
+              "X-Fixture-Body": toBase64(new TextEncoder().encode(html)),
+              "X-Fixture-Header": JSON.stringify({ "Content-Type": "text/html; charset=utf-8" }),
+              ...(chunk > 0 ? { "X-Fixture-Chunk": String(chunk) } : {}),
+              ...(encoding ? { "X-Fixture-Encoding": encoding } : {}),
+            },
+          });
+          const text = await response.text();
+          expect(response.status).toBe(200);
+          expect(refusedLoads(text, granted, { site: appSite })).toEqual([]);
+        }),
+        fuzzParameters({ scale: 0.25 }),
+      );
+      expect(planted).toBeGreaterThan(runs / 2);
     },
     TIMEOUT,
   );
