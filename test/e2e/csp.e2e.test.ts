@@ -20,6 +20,8 @@ interface Variant {
   pageNonce?: string;
   /** Whether the page's own script runs under its own policy (without consent-edge). */
   pageRuns: boolean;
+  /** A `<meta http-equiv="Content-Security-Policy">` at the start of the head. */
+  meta?: string;
 }
 
 const VARIANTS: Variant[] = [
@@ -106,17 +108,17 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-const PAGE = (nonce: string | undefined) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>CSP</title>` +
+const PAGE = (nonce: string | undefined, meta = "") =>
+  `<!doctype html><html><head>${meta}<meta charset="utf-8"><title>CSP</title>` +
   `<script async src="https://www.googletagmanager.com/gtag/js?id=G-CSP"></script></head>` +
   `<body><p>CSP test</p><script${nonce ? ` nonce="${nonce}"` : ""}>window.__page = true;</script></body></html>`;
 
 function serve(response: ServerResponse, variant: Variant): void {
   response.statusCode = 200;
   response.setHeader("Content-Type", "text/html; charset=utf-8");
-  response.setHeader("Content-Security-Policy", variant.policies);
+  if (variant.policies.length > 0) response.setHeader("Content-Security-Policy", variant.policies);
   if (variant.reportOnly) response.setHeader("Content-Security-Policy-Report-Only", variant.reportOnly);
-  response.end(PAGE(variant.pageNonce));
+  response.end(PAGE(variant.pageNonce, variant.meta));
 }
 
 const executablePath = chromiumPath();
@@ -321,4 +323,20 @@ describe.skipIf(!executablePath)("the runtime under the page's CSP, in Chromium"
       }
     },
   );
+
+  // A policy in a <meta> element governs only what follows it (CSP3 §3.3): the runtime must come
+  // before it, or carry its nonce. Known bug (neutralise.ts injects after <meta charset>, which
+  // may follow the policy; reported in issue 7).
+  it.fails.each([
+    [`<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-M'">`],
+    [`<meta http-equiv="content-security-policy" content="default-src 'self'">`],
+  ])("under %s before <meta charset>, window.consentEdge is defined (known bug)", async (meta) => {
+    if (!edge) throw new Error("no edge");
+    VARIANTS.push({ name: meta, policies: [], meta, pageNonce: "M", pageRuns: true });
+    await page.context().clearCookies();
+    await page.goto(`${edge.url}/?v=${VARIANTS.length - 1}`, { waitUntil: "load" });
+    expect(
+      await page.evaluate(() => typeof (globalThis as unknown as { consentEdge?: unknown }).consentEdge),
+    ).toBe("object");
+  });
 });
