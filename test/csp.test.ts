@@ -5,7 +5,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allowInlineScript, allowInlineStyle, allowTrustedTypesPolicy, cspNonce } from "../src/html/csp";
+import {
+  allowInlineInPolicy,
+  allowInlineScript,
+  allowInlineStyle,
+  allowTrustedTypesPolicy,
+  cspNonce,
+  policyNonce,
+  sha256Base64,
+} from "../src/html/csp";
 import { fuzzParameters } from "./fuzz/settings";
 
 const TEXT = "(function(){window.consentEdge={}})()";
@@ -212,6 +220,19 @@ describe("allowInlineScript: the runtime's hash, in exactly the directives that 
     const headers = cspHeaders(["script-src 'self'; style-src 'self'"]);
     await allowInlineStyle(headers, TEXT);
     expect(headers.get("Content-Security-Policy")).toBe(`script-src 'self'; style-src 'self' ${HASH}`);
+  });
+});
+
+describe("a policy as text (a <meta http-equiv> policy's content)", () => {
+  it("gives the same answers as the header functions", async () => {
+    const sha256 = await sha256Base64(TEXT);
+    expect(`'sha256-${sha256}'`).toBe(HASH);
+    expect(policyNonce("style-src 'nonce-A'; script-src 'nonce-B'")).toBe("B");
+    expect(policyNonce("script-src 'nonce-B'; style-src 'nonce-A'", "style")).toBe("A");
+    expect(allowInlineInPolicy("default-src 'self'; img-src *", "script", sha256)).toBe(
+      `default-src 'self' ${HASH}; img-src *`,
+    );
+    expect(allowInlineInPolicy("script-src 'nonce-B'", "script", sha256, "B")).toBe("script-src 'nonce-B'");
   });
 });
 

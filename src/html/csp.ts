@@ -103,10 +103,8 @@ function allowsElement(directive: Directive, kind: InlineKind, nonce: string | u
   });
 }
 
-/** The governing source lists of every enforced policy that restricts inline elements of `kind`. */
-function restrictingDirectives(headers: Headers, kind: InlineKind): Directive[] {
-  const list = headers.get("Content-Security-Policy");
-  if (!list) return [];
+/** The governing source lists of every policy in `list` that restricts inline elements of `kind`. */
+function restrictingDirectives(list: string, kind: InlineKind): Directive[] {
   return parsePolicies(list)
     .map((policy) => governingDirective(policy, kind))
     .filter((directive): directive is Directive => directive !== undefined);
@@ -119,7 +117,15 @@ function restrictingDirectives(headers: Headers, kind: InlineKind): Directive[] 
  * the element runs by its hash instead, which `allowInlineScript` adds to each policy that needs it.
  */
 export function cspNonce(headers: Headers, kind: InlineKind = "script"): string | undefined {
-  const restricting = restrictingDirectives(headers, kind).filter(
+  return policyNonce(headers.get("Content-Security-Policy") ?? "", kind);
+}
+
+/**
+ * `cspNonce` for a policy list as text: a header value, or the `content` of a
+ * `<meta http-equiv="Content-Security-Policy">` (CSP3 §3.3), which is one more enforced policy.
+ */
+export function policyNonce(list: string, kind: InlineKind = "script"): string | undefined {
+  const restricting = restrictingDirectives(list, kind).filter(
     (directive) => !allowsAllInline(directive, kind),
   );
   const [first, ...others] = restricting;
@@ -152,19 +158,31 @@ export async function allowInline(
 ): Promise<void> {
   const list = headers.get("Content-Security-Policy");
   if (!list) return;
+  const rewritten = allowInlineInPolicy(list, kind, await sha256Base64(text), nonce);
+  if (rewritten !== list) headers.set("Content-Security-Policy", rewritten);
+}
+
+/** The SHA-256 of `text` (UTF-8), base64: what a `'sha256-...'` source names (CSP3 §2.3.1). */
+export async function sha256Base64(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const sha256 = btoa(String.fromCharCode(...new Uint8Array(digest)));
-  const blocking = parsePolicies(list)
-    .map((policy) => governingDirective(policy, kind))
-    .filter((directive): directive is Directive => directive !== undefined)
-    .filter((directive) => !allowsElement(directive, kind, nonce, sha256));
-  if (blocking.length === 0) return;
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
+
+/**
+ * `allowInline` for a policy list as text (a header value, or a `<meta>` policy's `content`),
+ * given the element's hash: the list with `'sha256-<sha256>'` added to each governing directive
+ * that would block the element, everything else byte for byte.
+ */
+export function allowInlineInPolicy(list: string, kind: InlineKind, sha256: string, nonce?: string): string {
+  const blocking = restrictingDirectives(list, kind).filter(
+    (directive) => !allowsElement(directive, kind, nonce, sha256),
+  );
   let rewritten = list;
   // From the end, so that the earlier offsets stay valid.
   for (const directive of blocking.sort((a, b) => b.end - a.end)) {
     rewritten = `${rewritten.slice(0, directive.end)} 'sha256-${sha256}'${rewritten.slice(directive.end)}`;
   }
-  headers.set("Content-Security-Policy", rewritten);
+  return rewritten;
 }
 
 /** `allowInline` for the runtime's and the banner's `<script>`. */
