@@ -465,7 +465,6 @@ const NOSCRIPT_REGEX = "noscript text is scanned with a regex, not tokenized as 
 const UNSEEN = "no handler looks at background attributes or CSS url()s";
 const TRUNCATED =
   "output goes out when the origin pauses before a <select>, so an ambiguity error after it truncates the page (rewrite-html.ts)";
-const PREMARKED = "an element already carrying data-ce-category is taken as ours and skipped";
 
 /**
  * Each way around detection, as its own property: a page with one such tracker among ordinary
@@ -483,7 +482,7 @@ describe.each<[HostileClass | "base href", { knownBug?: string }]>([
   ["an image tag, which the parser makes an img", {}],
   ["a legacy background attribute", { knownBug: UNSEEN }],
   ["a CSS url() in a style attribute or element", { knownBug: UNSEEN }],
-  ["an element the origin marked inert itself", { knownBug: PREMARKED }],
+  ["an element the origin marked inert itself", {}],
   ["base href", {}],
 ])("a page with %s (property)", (hostile, { knownBug }) => {
   const pages = hostileDocumentArbitrary(hostile).chain((html) =>
@@ -550,13 +549,8 @@ describe("regressions the properties found", () => {
     [
       "script the origin marked with data-ce-category",
       `<script data-ce-category="necessary" src="https://connect.facebook.net/x.js"></script>`,
-      PREMARKED,
     ],
-    [
-      "img the origin marked with data-ce-category",
-      `<img data-ce-category="necessary" src="${FB}">`,
-      PREMARKED,
-    ],
+    ["img the origin marked with data-ce-category", `<img data-ce-category="necessary" src="${FB}">`],
     ["a table background", `<table background="${FB}"><tr><td>x</td></tr></table>`, UNSEEN],
     ["a CSS url() in a style attribute", `<div style="background:url(${FB})">x</div>`, UNSEEN],
     ["a CSS @import", `<style>@import "https://connect.facebook.net/x.css";</style>`, UNSEEN],
