@@ -95,7 +95,8 @@ function allowsAllInline(directive: Directive, kind: InlineKind): boolean {
 function allowsElement(directive: Directive, kind: InlineKind, nonce: string | undefined, sha256: string) {
   if (allowsAllInline(directive, kind)) return true;
   if (nonce !== undefined && noncesOf(directive).includes(nonce)) return true;
-  // base64url and base64 spell the same digest (CSP3 §6.7.3.3 compares them after normalising).
+  // base64url and base64 spell the same digest: browsers compare them normalised (WPT
+  // content-security-policy/script-src/scripthash-base64url-converts-to-base64).
   const normal = (value: string) => value.replace(/-/g, "+").replace(/_/g, "/");
   return directive.values.some((value) => {
     const hash = HASH_SOURCE.exec(value);
