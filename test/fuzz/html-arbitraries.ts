@@ -345,6 +345,13 @@ export const HOSTILE_FRAGMENTS = {
         ? `<style>@import url("${url}");</style>`
         : `<div style="background-image:url('${url}')">x</div>`,
     ),
+  // Markup inserted into foreign content must not break out of it: an HTML <div> ends the <svg>, and
+  // what followed as SVG (where a script's <!-- --> is a comment) is then parsed as HTML.
+  "an inline snippet after a tracker iframe inside svg": fc
+    .tuple(anyTrackerUrl, fc.constantFrom(...TRACKER_SNIPPETS))
+    .map(
+      ([url, snippet]) => `<svg><iframe src="${url}"></iframe><script><!--\n${snippet}\n--></script></svg>`,
+    ),
   "an element the origin marked inert itself": anyTrackerUrl.map(
     (url) => `<script data-ce-category="necessary" src="${url}"></script>`,
   ),
