@@ -12,7 +12,10 @@
  *   consentEdge.sync()                   apply the consent cookie now (after the consent API has set it)
  *
  * It also follows the consent cookie (a CMP or another tab may write it): through the Cookie Store
- * API where there is one, else by checking once a second. Restored scripts keep their CSP nonce
+ * API where there is one, else by checking once a second. Several copies of the cookie (a sibling
+ * subdomain can add one with `Domain=`) are read by the edge's rule (src/consent/sources/own-cookie.ts):
+ * they grant only what every copy grants, and beside another copy, one that is not a current choice
+ * (another revision, unreadable, dated more than 10 minutes ahead) grants nothing. Restored scripts keep their CSP nonce
  * (read from the `nonce` property: browsers hide the attribute) and their `integrity`,
  * `crossorigin` and `referrerpolicy`; external classic scripts run in order, each after the one
  * before it has loaded.
@@ -28,13 +31,13 @@ const SOURCE = String.raw`(function(C,G){
 var d=document,w=window,A="${INERT.category}",cur=C.g,last,fns=[];
 function has(c){return c=="necessary"||cur.indexOf(c)>-1}
 function all(v){return v.split(" ").every(has)}
-function read(){var best=-1,g=null;d.cookie.split("; ").forEach(function(p){var i=p.indexOf("=");if(p.slice(0,i)!=C.n)return;var f=p.slice(i+1).split(".");if(f[0]!="1"||f[1]!=C.r||!(+f[2]>best))return;best=+f[2];g=f[3]=="-"?[]:f[3].split("~").filter(c=>C.k.indexOf(c)>-1)});return g}
+function read(){var g=null,n=0,bad=0,t=Date.now()/1e3+600;d.cookie.split("; ").forEach(function(p){var i=p.indexOf("=");if(p.slice(0,i)!=C.n)return;n++;var f=p.slice(i+1).split(".");if(f[0]!="1"||f[1]!=C.r||!/^\d+$/.test(f[2])||+f[2]>t||!/^(-|[a-z][a-z0-9_]*(~[a-z][a-z0-9_]*)*)$/.test(f[3]||"")){bad++;return}var c=f[3]=="-"?[]:f[3].split("~").filter(c=>C.k.indexOf(c)>-1);g=g==null?c:g.filter(x=>c.indexOf(x)>-1)});return n>1&&bad?[]:g}
 function gcm(kind){if(!C.gcm)return;var m=c=>has(c)?"granted":"denied";w.dataLayer=w.dataLayer||[];(function(){w.dataLayer.push(arguments)})("consent",kind,{ad_storage:m("marketing"),ad_user_data:m("marketing"),ad_personalization:m("marketing"),analytics_storage:m("analytics"),functionality_storage:m("functional"),personalization_storage:m("functional"),security_storage:"granted"})}
 function swap(o){var n=d.createElementNS(o.namespaceURI,"script");for(var i=0;i<o.attributes.length;i++){var a=o.attributes[i];if(a.name.indexOf("data-ce-")&&a.name!="type")n.setAttribute(a.name,a.value)}var t=o.getAttribute("${INERT.type}");if(t!=null)n.setAttribute("type",t);n.nonce=o.nonce;return n}
 function restore(){var list=[].slice.call(d.querySelectorAll("["+A+"]")).filter(e=>all(e.getAttribute(A)));
 (function next(i){var o=list[i];if(!o)return;var go=function(){next(i+1)},p=o.parentNode,l=o.localName;if(l=="script"){var n=swap(o),s=o.getAttribute("${INERT.src}"),h=o instanceof SVGElement?o.getAttribute("${INERT.href}"):null;if(s!=null||h!=null){n.async=o.hasAttribute("async");s!=null?n.src=s:n.setAttribute("href",h);if(!n.async){n.onload=n.onerror=go;p.replaceChild(n,o);return}}else n.textContent=o.textContent;p.replaceChild(n,o)}else{${JSON.stringify(INERT_URL_ATTRIBUTES)}.forEach(function(a){var v=o.getAttribute("data-ce-"+a);if(v!=null)o.setAttribute(a,v)});if(o.hasAttribute("${INERT.unhide}"))o.removeAttribute("hidden");o.removeAttribute(A);if(l=="source"&&p.load)p.load();if(l=="meta")p.replaceChild(o.cloneNode(),o)}go()})(0);
 [].forEach.call(d.querySelectorAll("[${INERT.placeholder}]"),function(p){if(all(p.getAttribute("${INERT.placeholder}")))p.remove()})}
-function write(g){d.cookie=C.n+"=1."+C.r+"."+Math.floor(Date.now()/1e3)+"."+(g.length?g.join("~"):"-")+"; Path=/; Max-Age="+C.m+"; SameSite=Lax"+(location.protocol=="https:"?"; Secure":"");check()}
+function write(g){d.cookie=C.n+"=1."+C.r+"."+Math.floor(Date.now()/1e3)+"."+(g.length?g.join("~"):"-")+"; Path=/; Max-Age="+C.m+"; SameSite=Lax"+(location.protocol=="https:"||/^__(Host|Secure)-/.test(C.n)?"; Secure":"");check()}
 function check(boot){var v=d.cookie;if(v==last)return;last=v;var before=cur,g=read();if(g==null)return;cur=g;if(!boot&&before.some(function(c){return!has(c)}))return location.reload();if(cur.some(c=>before.indexOf(c)<0)){gcm("update");ready(restore);fns.forEach(function(f){f(api.granted())})}}
 function ready(f){d.readyState=="loading"?d.addEventListener("DOMContentLoaded",f):f()}
 var api=w.consentEdge={categories:C.k,granted:function(){return["necessary"].concat(cur)},

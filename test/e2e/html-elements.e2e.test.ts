@@ -73,6 +73,7 @@ ${PING}
 const BASE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><base href="${T}/base/"><title>base</title></head>
 <body><p>base</p><script src="relative.js"></script><img src="relative.gif" alt=""></body></html>`;
 const REFRESH_PAGE = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=${T}/refresh"><title>refresh</title></head><body><p>stay</p></body></html>`;
+const COPIES_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>copies</title></head><body><script src="${T}/copies.js"></script></body></html>`;
 const COOKIE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>cookies</title></head><body><p>cookies</p></body></html>`;
 
 interface Hit {
@@ -170,7 +171,9 @@ describe.skipIf(!executablePath)("every loading element in Chromium (skipped: no
             ? REFRESH_PAGE
             : path.startsWith("/cookies")
               ? COOKIE_PAGE
-              : "<!doctype html><p>local</p>";
+              : path.startsWith("/copies")
+                ? COPIES_PAGE
+                : "<!doctype html><p>local</p>";
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
       response.end(body);
     });
@@ -286,6 +289,40 @@ describe.skipIf(!executablePath)("every loading element in Chromium (skipped: no
     await expect.poll(() => trackerHits(start), { timeout: 10_000 }).toContain("/e/refresh");
     await context.close();
   });
+
+  it.each([
+    ["a grant dated a day ahead beside a refusal", 86_000],
+    ["a newer grant beside a refusal", 60],
+  ])(
+    "planted consent cookie copies (%s): the page keeps the edge's refusal and restores nothing",
+    async (_, ahead) => {
+      if (!browser || !edge) throw new Error("not started");
+      const start = tracker?.hits.length ?? 0;
+      const context = await browser.newContext();
+      const now = Math.floor(Date.now() / 1000);
+      // Two copies the browser sends together, as a sibling's Domain= cookie and the visitor's own
+      // would be: the visitor refused; the planted copy (on a longer path, so it is sent first) grants.
+      await context.addCookies([
+        { name: "ce_consent", value: `1.2026-12-01.${now}.-`, url: edge.url },
+        {
+          name: "ce_consent",
+          value: `1.2026-12-01.${now + ahead}.analytics~marketing`,
+          domain: "localhost",
+          path: "/copies",
+        },
+      ]);
+      const page = await context.newPage();
+      await page.goto(`${edge.url}/copies`, { waitUntil: "load" });
+      await page.waitForTimeout(1_500);
+      expect(
+        await page.evaluate(() =>
+          (globalThis as unknown as { consentEdge: { granted: () => string[] } }).consentEdge.granted(),
+        ),
+      ).toEqual(["necessary"]);
+      expect(trackerHits(start)).toEqual([]);
+      await context.close();
+    },
+  );
 
   describe("the document.cookie guard, judged by Chromium's jar", () => {
     /** Writes `line` through the guarded document.cookie, or around it (the browser's own setter). */
