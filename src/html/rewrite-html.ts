@@ -317,55 +317,49 @@ function gatherer(stream: ReadableStream<Uint8Array>): Gatherer {
       if (failure) throw failure.error;
       const chunks: Uint8Array[] = [];
       let size = 0;
-      // One timer per batch, not per read: it fires once a whole PAUSE_MS passed without a read
-      // completing (a timer per read cost half the throughput of a busy worker).
-      let reads = 0;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let pause: Promise<typeof PAUSED> | undefined;
-      const paused = () =>
-        (pause ??= new Promise((resolve) => {
-          let seen = -1;
-          const check = () => {
-            if (reads === seen) resolve(PAUSED);
-            else {
-              seen = reads;
-              timer = setTimeout(check, PAUSE_MS);
-            }
-          };
-          check();
-        }));
-      try {
-        for (;;) {
-          const next = pending ?? reader.read(new Uint8Array(READ_SIZE));
-          pending = undefined;
-          let result: ReadableStreamReadResult<Uint8Array> | typeof PAUSED;
-          try {
-            result = size === 0 || hold(size) ? await next : await Promise.race([next, paused()]);
-          } catch (error) {
-            if (size === 0 || !partial) throw error;
-            failure = { error };
-            return { chunks, done: false };
-          }
-          if (result === PAUSED) {
-            // Read again by the next call; until then, a failure of it is not unhandled.
-            next.catch(() => {});
-            pending = next;
-            return { chunks, done: false };
-          }
-          reads += 1;
-          if (result.value && result.value.byteLength > 0) {
-            chunks.push(result.value);
-            size += result.value.byteLength;
-          }
-          if (result.done) return { chunks, done: true };
-          if (size >= limit) return { chunks, done: false };
+      for (;;) {
+        const next = pending ?? reader.read(new Uint8Array(READ_SIZE));
+        pending = undefined;
+        let result: ReadableStreamReadResult<Uint8Array> | typeof PAUSED;
+        try {
+          result = size === 0 || hold(size) ? await next : await raceWithPause(next, PAUSED);
+        } catch (error) {
+          if (size === 0 || !partial) throw error;
+          failure = { error };
+          return { chunks, done: false };
         }
-      } finally {
-        if (timer !== undefined) clearTimeout(timer);
+        if (result === PAUSED) {
+          // Read again by the next call; until then, a failure of it is not unhandled.
+          next.catch(() => {});
+          pending = next;
+          return { chunks, done: false };
+        }
+        if (result.value && result.value.byteLength > 0) {
+          chunks.push(result.value);
+          size += result.value.byteLength;
+        }
+        if (result.done) return { chunks, done: true };
+        if (size >= limit) return { chunks, done: false };
       }
     },
     cancel: (reason) => reader.cancel(reason),
   };
+}
+
+async function raceWithPause<T, P>(next: Promise<T>, paused: P): Promise<T | P> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      next,
+      new Promise<P>((resolve) => {
+        timer = setTimeout(() => {
+          resolve(paused);
+        }, PAUSE_MS);
+      }),
+    ]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
 }
 
 /**
