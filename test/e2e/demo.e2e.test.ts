@@ -104,8 +104,9 @@ export function readmeCurlExamples(readme: string): CurlExample[] {
     const url = /https?:\/\/127\.0\.0\.1:8787(\/\S*)/.exec(line)?.[1];
     if (!url) continue;
     const headers: Record<string, string> = {};
-    for (const match of line.matchAll(/-H '([^:']+):\s*([^']*)'/g)) {
-      const [, name, value] = match;
+    for (const match of line.matchAll(/-H (?:'([^:']+):\s*([^']*)'|"([^:"]+):\s*([^"]*)")/g)) {
+      const name = match[1] ?? match[3];
+      const value = match[2] ?? match[4];
       // `$(date +%s)` in a README example stands for "now", as the shell would expand it.
       if (name && value !== undefined)
         headers[name] = value.replaceAll("$(date +%s)", String(Math.floor(Date.now() / 1000)));
