@@ -108,10 +108,12 @@ function describe({ site, consent }: ApiContext) {
 
 async function lookupReceipt({ site, env }: ApiContext, id: string): Promise<Response> {
   const db = env.CONSENT_DB as D1Database | undefined;
-  if (!site.consent.receipts || !db) return json({ error: "this site keeps no receipts" }, 404);
+  if (!site.consent.receipts) return json({ error: "this site keeps no receipts" }, 404);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return json({ error: "not a receipt id" }, 400);
   let receipt: Receipt | undefined;
   try {
+    // A site that keeps receipts without the binding is a deployment mistake the operator must see.
+    if (!db) throw new Error("no D1 binding CONSENT_DB");
     receipt = await readReceipt(db, site.id, id);
   } catch (error) {
     console.error(`consent-edge: site ${site.id}: receipt lookup failed: ${String(error)}`);
