@@ -14,7 +14,7 @@ import { bannerFor } from "./banner/banner-for";
 import { FALLBACK_CSP } from "./html/csp";
 import { mayRunScripts } from "./html/content-type";
 import { enforceHtml, variesByConsent } from "./html/rewrite-html";
-import { type Env, fetchOrigin } from "./proxy/fetch-origin";
+import { type Env, fetchOrigin, OriginTimeout } from "./proxy/fetch-origin";
 import { buildOriginRequest, CONSENT_HEADER_PREFIX } from "./proxy/origin-request";
 import type { EnforcementReport } from "./report";
 import { markPrivate } from "./response/cache-safety";
@@ -84,9 +84,14 @@ export async function enforceRequest(
   try {
     originResponse = await askOrigin();
   } catch (error) {
-    console.error(`consent-edge: site ${site.id}: origin request failed: ${String(error)}`);
+    const timedOut = error instanceof OriginTimeout;
+    console.error(
+      `consent-edge: site ${site.id}: origin request ${timedOut ? "timed out" : "failed"}: ${String(error)}`,
+    );
     return finish(
-      plainResponse(502, "Bad Gateway: the origin could not be reached.\n"),
+      timedOut
+        ? plainResponse(504, "Gateway Timeout: the origin did not answer in time.\n")
+        : plainResponse(502, "Bad Gateway: the origin could not be reached.\n"),
       report,
       debug,
       clock,

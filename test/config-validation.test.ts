@@ -5,6 +5,19 @@ import { validateConfig } from "../src/config/validate";
 import { testSite } from "./helpers";
 
 describe("validateConfig", () => {
+  it.each<[unknown, number]>([
+    [undefined, 30],
+    [45, 45],
+    ["45s", 45],
+    ["1m", 60],
+    [100, 100],
+  ])("originTimeout %j waits %i s for the origin's headers", (originTimeout, seconds) => {
+    const result = validateConfig({
+      sites: [testSite(originTimeout === undefined ? {} : { originTimeout: originTimeout as string })],
+    });
+    expect(result.ok && result.config.sites[0]?.originTimeoutSeconds).toBe(seconds);
+  });
+
   it("reports every problem at once, each with its path and a fix", () => {
     const result = validateConfig({
       sites: [
@@ -133,6 +146,7 @@ describe("validateConfig", () => {
             undeclared: "block",
             cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
             consentCookie: { name: "ce_consent", maxAgeSeconds: 180 * 86_400 },
+            originTimeoutSeconds: 30,
             trackers: { builtin: true, rules: [], googleConsentMode: false, cookieGuard: false },
             consent: {
               sources: [{ kind: "consent-cookie" }],
@@ -199,6 +213,18 @@ describe("validateConfig: problems say what they mean", () => {
       { sites: [testSite({ cookies: [{ name: { a: 1 }, category: "analytics" } as never] })] },
       "sites[0].cookies[0].name",
       '{"a":1} is not a cookie name or pattern',
+    ],
+    [
+      "an origin timeout of zero",
+      { sites: [testSite({ originTimeout: 0 })] },
+      "sites[0].originTimeout",
+      "0 is not a timeout between 1 and 100 seconds",
+    ],
+    [
+      "an origin timeout past Cloudflare's own 100 s",
+      { sites: [testSite({ originTimeout: "5m" })] },
+      "sites[0].originTimeout",
+      '"5m" is not a timeout between 1 and 100 seconds',
     ],
     [
       "a huge value, cut",

@@ -158,6 +158,8 @@ export interface SiteInput {
   };
   /** Name of the Worker secret (binding) holding the debug secret. Absent: debugging is off. */
   debugSecret?: string;
+  /** How long to wait for the origin's response headers: seconds or "30s", "1m" (default 30 s, at most 100 s). */
+  originTimeout?: number | string;
 }
 
 export interface ConfigInput {

@@ -53,6 +53,8 @@ export interface ValidSite {
   undeclared: UndeclaredPolicy;
   cookies: CookieRule[];
   consentCookie: { name: string; maxAgeSeconds: number };
+  /** Seconds to wait for the origin's response headers before answering 504. */
+  originTimeoutSeconds: number;
   debugSecret?: string;
   trackers: ValidTrackers;
   consent: ValidConsent;
@@ -78,6 +80,7 @@ const SITE_FIELDS = [
   "cookies",
   "consentCookie",
   "debugSecret",
+  "originTimeout",
   "trackers",
   "consent",
   "regions",
@@ -108,6 +111,12 @@ const PATH = /^\/[^\s;,?#*]*$/;
 const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost|.+\.test)$/;
 const DEFAULT_CONSENT_COOKIE = "ce_consent";
 const DEFAULT_CONSENT_MAX_AGE = 180 * 86_400;
+/**
+ * How long the worker waits for the origin's response headers. The body, once it streams, has no
+ * limit. Cloudflare's own proxy gives up after 100 s (error 524), so a longer wait is never reached.
+ */
+const DEFAULT_ORIGIN_TIMEOUT = 30;
+const MAX_ORIGIN_TIMEOUT = 100;
 
 /** Validates and normalises a config. Reports every problem, never only the first. */
 export function validateConfig(input: unknown): ValidationResult {
@@ -201,6 +210,8 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
   const regions = validateRegions(raw.regions, `${at}.regions`, report);
   const banner = validateBanner(raw.banner, categories, `${at}.banner`, report);
 
+  const originTimeoutSeconds = validateOriginTimeout(raw.originTimeout, `${at}.originTimeout`, report);
+
   let debugSecret: string | undefined;
   if (raw.debugSecret !== undefined) {
     if (typeof raw.debugSecret === "string" && BINDING.test(raw.debugSecret)) {
@@ -225,12 +236,27 @@ function validateSite(raw: unknown, at: string, report: Report): ValidSite | und
     undeclared,
     cookies,
     consentCookie,
+    originTimeoutSeconds,
     trackers,
     consent,
     regions,
     banner,
     ...(debugSecret ? { debugSecret } : {}),
   };
+}
+
+function validateOriginTimeout(raw: unknown, at: string, report: Report): number {
+  if (raw === undefined) return DEFAULT_ORIGIN_TIMEOUT;
+  const seconds = parseDuration(raw);
+  if (seconds === undefined || seconds < 1 || seconds > MAX_ORIGIN_TIMEOUT) {
+    report(
+      at,
+      `${describeValue(raw)} is not a timeout between 1 and ${MAX_ORIGIN_TIMEOUT} seconds`,
+      `write seconds (30) or a duration such as "30s" or "1m"; Cloudflare itself stops waiting after 100 s`,
+    );
+    return DEFAULT_ORIGIN_TIMEOUT;
+  }
+  return seconds;
 }
 
 function validateHosts(raw: unknown, at: string, report: Report): string[] {
