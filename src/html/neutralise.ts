@@ -126,11 +126,33 @@ const LOADING_RELS = [
   "manifest",
 ];
 const LOADING_LINK_SELECTORS = LOADING_RELS.map((rel) => `link[rel~="${rel}" i]`);
-// In <noscript> text: a whole <iframe>...</iframe>, or the start tag of another element that loads.
-const NOSCRIPT_LOADER =
-  /<iframe\b([^>]*)>[\s\S]*?<\/iframe\s*>|<(?:img|image|video|audio|source|track|embed|object|input|link|frame)\b([^>]*)>/gi;
-const NOSCRIPT_URL_ATTRIBUTE =
-  /\s(src|srcset|href|poster|data|imagesrcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+/** The namespace of HTML elements, as HTMLRewriter's `Element.namespaceURI` reports it. */
+const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
+
+/**
+ * What loads in <noscript> content for a visitor without JavaScript: the same elements as in the
+ * page (scripts do not run there), whatever their URL, and anything the page author marked.
+ */
+const NOSCRIPT_LOADING = [
+  ...Object.keys(LOADERS).filter((tag) => tag !== "script" && tag !== "svg-script" && tag !== "a"),
+  "a[ping]",
+  "area[ping]",
+  `[${AUTHOR_CATEGORY}]`,
+].join(", ");
+
+/**
+ * Documents inside documents (an iframe's srcdoc holding an iframe's srcdoc...) are parsed to this
+ * depth; deeper ones are judged by every URL-like token in them (see `urlCandidates`).
+ */
+const MAX_NESTED_DOCUMENTS = 3;
+const NOTHING_GRANTED: ReadonlySet<string> = new Set();
+
+type Need = { categories: string[]; rule: string; vendor: string | undefined };
+
+/** `f(value)`, after the value when it is a promise: keeps the common, synchronous path synchronous. */
+function andThen<T, U>(value: T | Promise<T>, f: (value: T) => U): U | Promise<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
 
 /**
  * A pseudo-category nobody can grant: an element that needs it (a `doNotTrack` rule, for a visitor
@@ -138,14 +160,15 @@ const NOSCRIPT_URL_ATTRIBUTE =
  */
 export const DO_NOT_TRACK = "do-not-track";
 
-export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
+/**
+ * `depth` counts the documents this one is nested in (srcdoc, data: documents): the neutraliser
+ * parses each of them with a neutraliser of its own to find what they load.
+ */
+export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRewriter {
   const { classifier, granted, page } = context;
 
   /** What an element needs: the author's own marking wins over the rules. */
-  const requirement = (
-    authorCategories: string | null,
-    matches: () => ResourceMatch[],
-  ): { categories: string[]; rule: string; vendor: string | undefined } | undefined => {
+  const requirement = (authorCategories: string | null, matches: () => ResourceMatch[]): Need | undefined => {
     if (authorCategories !== null) {
       const categories = authorCategories.split(/\s+/).filter((category) => category !== "");
       return categories.length > 0
@@ -154,9 +177,7 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     }
     return needsOf(matches());
   };
-  const needsOf = (
-    matches: ResourceMatch[],
-  ): { categories: string[]; rule: string; vendor: string | undefined } | undefined => {
+  const needsOf = (matches: ResourceMatch[]): Need | undefined => {
     if (matches.length === 0) return undefined;
     const categories = new Set(matches.map((match) => match.category));
     if (context.doNotTrack && matches.some((match) => match.doNotTrack)) categories.add(DO_NOT_TRACK);
@@ -183,8 +204,11 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       }
     return found;
   };
-  /** Every rule an attribute's value matches, decoded as the browser decodes it first. */
-  const classifyAttribute = (syntax: UrlSyntax, raw: string): ResourceMatch[] => {
+  /**
+   * Every rule an attribute's value matches, decoded as the browser decodes it first. A document
+   * carried in the value (srcdoc, a data: or javascript: URL) is parsed: a promise then.
+   */
+  const classifyAttribute = (syntax: UrlSyntax, raw: string): ResourceMatch[] | Promise<ResourceMatch[]> => {
     const value = decodeAttribute(raw);
     switch (syntax) {
       case "url":
@@ -200,12 +224,10 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       case "document": {
         // A data: or javascript: URL carries the document (or script) itself.
         const embedded = embeddedText(value);
-        return embedded === undefined
-          ? classifyUrls([value])
-          : bases.flatMap((base) => classifier.classifyInline(scannable(embedded), base));
+        return embedded === undefined ? classifyUrls([value]) : classifyDocument(embedded);
       }
       case "srcdoc":
-        return bases.flatMap((base) => classifier.classifyInline(scannable(value), base));
+        return classifyDocument(value);
     }
   };
   /**
@@ -216,11 +238,80 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     decodeAttribute(markup)
       .replace(/[\t\n\r]/g, "")
       .replace(/\\/g, "/");
+  /**
+   * Every token of a markup that could be a URL attribute's value (split where a tag or a quoted
+   * value ends, and after `name=` of an unquoted one, and at srcset commas): a superset of its URLs,
+   * for a document that cannot be parsed.
+   */
+  const urlCandidates = (markup: string): string[] =>
+    scannable(markup)
+      .split(/[\t\n\f\r "'<>`]+/)
+      .flatMap((token) => [token, token.slice(token.indexOf("=") + 1), ...token.split(",")])
+      .filter((token) => token !== "");
+  /**
+   * What a document nested in an attribute (an iframe's srcdoc, a data: document) needs: it is
+   * parsed with a neutraliser of its own, nothing granted, and each element it would neutralise
+   * names a rule, so its URLs are classified exactly as the page's own (the host mentions of
+   * `classifyInline` are kept too). Its base URL is the page's (HTML §4.2.3: an about:srcdoc
+   * document's fallback base URL is its container document's base URL), unless it has a <base>.
+   * One that the rewriter cannot parse, or nested too deep, is judged by every URL-like token in it.
+   */
+  const classifyDocument = async (markup: string): Promise<ResourceMatch[]> => {
+    const found = bases.flatMap((base) => classifier.classifyInline(scannable(markup), base));
+    if (depth >= MAX_NESTED_DOCUMENTS) return [...found, ...classifyUrls(urlCandidates(markup))];
+    for (const base of bases) {
+      const neutralised: Neutralised[] = [];
+      const nested = buildNeutraliser(
+        {
+          classifier,
+          granted: NOTHING_GRANTED,
+          doNotTrack: context.doNotTrack,
+          page: base,
+          runtime: "",
+          neutralised,
+        },
+        depth + 1,
+      );
+      try {
+        await nested.transform(new Response(markup)).arrayBuffer();
+      } catch {
+        found.push(...classifyUrls(urlCandidates(markup)));
+        continue;
+      }
+      for (const { rule, category } of neutralised) found.push({ category, rule });
+    }
+    return found;
+  };
+  /** What an element needs, by the author's marking or else by its URL attributes. */
+  const needOfElement = (
+    element: Element,
+    attributes: readonly UrlAttribute[],
+  ): Need | undefined | Promise<Need | undefined> => {
+    const author = element.getAttribute(AUTHOR_CATEGORY);
+    if (author !== null) return requirement(author, () => []);
+    const found: ResourceMatch[] = [];
+    const pending: Array<Promise<ResourceMatch[]>> = [];
+    for (const url of attributes) {
+      const value = element.getAttribute(url.name);
+      if (value === null) continue;
+      const matches = classifyAttribute(url.syntax, value);
+      if (matches instanceof Promise) pending.push(matches);
+      else found.push(...matches);
+    }
+    if (pending.length === 0) return needsOf(found);
+    return Promise.all(pending).then((more) => needsOf([...found, ...more.flat()]));
+  };
   let injected = false;
-  const injectBefore = (element: Element) => {
+  const inject = (element: Element) => {
     if (injected) return;
     injected = true;
     element.before(context.runtime, { html: true });
+  };
+  // A <script> inserted in SVG or MathML content is a foreign element whose text is parsed as
+  // markup (HTML §13.2.6.5): the runtime goes before the <svg> or <math> element instead (see the
+  // handler below), never inside one.
+  const injectBefore = (element: Element) => {
+    if (element.namespaceURI === HTML_NAMESPACE) inject(element);
   };
   const report = (element: string, rule: string, categories: string[]) => {
     for (const category of categories) context.neutralised.push({ element, rule, category });
@@ -229,40 +320,38 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
   /**
    * Makes an element inert when its URLs need a category that is not granted: each URL attribute
    * moves to its `data-ce-` twin (the runtime moves it back on grant) and the categories are
-   * recorded. Undefined when it stays live.
+   * recorded. Undefined when it stays live; a promise when the element carries a document to parse.
    */
+  type Inert = { rule: string; blocked: string[]; vendor: string | undefined } | undefined;
   const makeInert = (
     element: Element,
     attributes: readonly UrlAttribute[],
     beforeCategory?: () => void,
-  ): { rule: string; blocked: string[]; vendor: string | undefined } | undefined => {
+  ): Inert | Promise<Inert> => {
     if (element.hasAttribute(INERT.category)) return undefined;
-    const present: Array<[UrlAttribute, string]> = [];
-    for (const url of attributes) {
-      const value = element.getAttribute(url.name);
-      if (value !== null) present.push([url, value]);
-    }
-    const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () =>
-      present.flatMap(([url, value]) => classifyAttribute(url.syntax, value)),
-    );
-    const blocked = need ? refused(need.categories) : [];
-    if (!need || blocked.length === 0) return undefined;
-    for (const [url, value] of present) {
-      element.removeAttribute(url.name);
-      // `href` beside `xlink:href`: the first listed (href) is the one SVG 2 uses, and it stays.
-      if (!element.hasAttribute(inertTwin(url.twin))) element.setAttribute(inertTwin(url.twin), value);
-    }
-    beforeCategory?.();
-    element.setAttribute(INERT.category, need.categories.join(" "));
-    return { rule: need.rule, blocked, vendor: need.vendor };
+    return andThen(needOfElement(element, attributes), (need): Inert => {
+      const blocked = need ? refused(need.categories) : [];
+      if (!need || blocked.length === 0) return undefined;
+      for (const url of attributes) {
+        const value = element.getAttribute(url.name);
+        if (value === null) continue;
+        element.removeAttribute(url.name);
+        // `href` beside `xlink:href`: the first listed (href) is the one SVG 2 uses, and it stays.
+        if (!element.hasAttribute(inertTwin(url.twin))) element.setAttribute(inertTwin(url.twin), value);
+      }
+      beforeCategory?.();
+      element.setAttribute(INERT.category, need.categories.join(" "));
+      return { rule: need.rule, blocked, vendor: need.vendor };
+    });
   };
 
   /** An element that loads by its attributes only, restored by setting them back. */
   const loader = (kind: keyof typeof LOADERS) => (element: Element) => {
     // A refresh or a base executes nothing: the runtime need not precede them (nor <meta charset>).
     if (kind !== "meta") injectBefore(element);
-    const inert = makeInert(element, LOADERS[kind] ?? []);
-    if (inert) report(element.tagName, inert.rule, inert.blocked);
+    return andThen(makeInert(element, LOADERS[kind] ?? []), (inert) => {
+      if (inert) report(element.tagName, inert.rule, inert.blocked);
+    });
   };
 
   const externalScript = (element: Element, attributes: readonly UrlAttribute[]) => {
@@ -273,7 +362,8 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       if (type !== null) element.setAttribute(INERT.type, type);
       element.setAttribute("type", "text/plain");
     });
-    if (inert) report("script", inert.rule, inert.blocked);
+    // Script URLs carry no document: makeInert answers at once.
+    if (inert && !(inert instanceof Promise)) report("script", inert.rule, inert.blocked);
   };
 
   // Inline scripts are decided by their text, which arrives in chunks after the start tag has
@@ -327,15 +417,20 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
   };
 
   const iframe = (element: Element) => {
+    // An <iframe> in SVG or MathML content is a foreign element of that name (HTML §13.2.6.5: only
+    // the listed HTML tags break out of foreign content, and iframe is not one): it loads nothing,
+    // and an HTML placeholder after it would end the <svg> and turn what follows into live HTML.
+    if (element.namespaceURI !== HTML_NAMESPACE) return;
     injectBefore(element);
-    const inert = makeInert(element, LOADERS.iframe ?? []);
-    if (!inert) return;
-    if (!element.hasAttribute("hidden")) {
-      element.setAttribute("hidden", "");
-      element.setAttribute(INERT.unhide, "");
-    }
-    element.after(placeholder(inert.vendor ?? "This embedded content", inert.blocked), { html: true });
-    report("iframe", inert.rule, inert.blocked);
+    return andThen(makeInert(element, LOADERS.iframe ?? []), (inert) => {
+      if (!inert) return;
+      if (!element.hasAttribute("hidden")) {
+        element.setAttribute("hidden", "");
+        element.setAttribute(INERT.unhide, "");
+      }
+      element.after(placeholder(inert.vendor ?? "This embedded content", inert.blocked), { html: true });
+      report("iframe", inert.rule, inert.blocked);
+    });
   };
 
   /** The rarer loading elements share one selector list (cheaper for lol-html than one each). */
@@ -345,7 +440,7 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
       const rels = (element.getAttribute("rel") ?? "").toLowerCase().split(/[\t\n\f\r ]+/);
       if (!rels.some((rel) => LOADING_RELS.includes(rel))) return;
     }
-    if (kind in LOADERS) loader(kind)(element);
+    return kind in LOADERS ? loader(kind)(element) : undefined;
   };
 
   const baseHandler = (element: Element) => {
@@ -411,38 +506,60 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
     },
   };
 
-  // lol-html reads <noscript> content as text (scripting enabled), so what loads in it is found by
-  // scanning that text. It only ever loads with JavaScript off, so it is removed, not made restorable.
-  let noscript = "";
-  const noscriptText: HTMLRewriterElementContentHandlers = {
-    text(chunk) {
-      noscript += chunk.text;
-      chunk.remove();
-      if (!chunk.lastInTextNode) return;
-      const text = noscript;
-      noscript = "";
-      const cleaned = text.replace(
-        NOSCRIPT_LOADER,
-        (tag: string, iframeAttributes?: string, otherAttributes?: string) => {
-          const matches: ResourceMatch[] = [];
-          for (const [, name, ...values] of ` ${iframeAttributes ?? otherAttributes ?? ""}`.matchAll(
-            NOSCRIPT_URL_ATTRIBUTE,
-          )) {
-            // One of the three value groups matched (quoted "", quoted '', unquoted); the others are undefined.
-            const raw = values.join("");
-            const syntax = (name ?? "").toLowerCase().endsWith("srcset") ? "srcset" : "url";
-            matches.push(...classifyAttribute(syntax, raw));
-          }
-          // DNT: 1 refuses a `doNotTrack` rule's pixel whatever was granted (needsOf adds DO_NOT_TRACK).
-          const need = needsOf(matches);
-          const blocked = need ? refused(need.categories) : [];
-          if (!need || blocked.length === 0) return tag;
-          report("noscript", need.rule, blocked);
-          return "";
-        },
-      );
-      chunk.before(cleaned, { html: true });
-    },
+  // lol-html reads <noscript> content as text (scripting enabled), but a visitor without JavaScript
+  // gets it parsed as markup (HTML §13.2.6.4.7, "noscript" with the scripting flag disabled). So the
+  // text is parsed as markup too, by an HTMLRewriter of its own (lol-html's tokenizer, HTML §13.2.5,
+  // not a regex), and every element in it that loads for a refused category is removed: it only ever
+  // loads with JavaScript off, so there is nothing for the runtime to restore.
+  const noscriptText = (): HTMLRewriterElementContentHandlers => {
+    let held = "";
+    return {
+      text(chunk) {
+        held += chunk.text;
+        chunk.remove();
+        if (!chunk.lastInTextNode) return;
+        const text = held;
+        held = "";
+        if (!text.includes("<")) {
+          chunk.before(text, { html: true });
+          return;
+        }
+        return cleanNoscript(text).then((cleaned) => {
+          chunk.before(cleaned, { html: true });
+        });
+      },
+    };
+  };
+  const cleanNoscript = async (markup: string): Promise<string> => {
+    const removeRefused = (element: Element) => {
+      const kind = element.tagName === "area" ? "a" : element.tagName;
+      const refresh = (element.getAttribute("http-equiv") ?? "").trim().toLowerCase() === "refresh";
+      const attributes = kind === "meta" && !refresh ? [] : (LOADERS[kind] ?? []);
+      // DNT: 1 refuses a `doNotTrack` rule's pixel whatever was granted (needsOf adds DO_NOT_TRACK).
+      return andThen(needOfElement(element, attributes), (need) => {
+        const blocked = need ? refused(need.categories) : [];
+        if (!need || blocked.length === 0) return;
+        element.remove();
+        report("noscript", need.rule, blocked);
+      });
+    };
+    try {
+      return await new HTMLRewriter()
+        .on(NOSCRIPT_LOADING, { element: removeRefused })
+        // A <noscript> inside: markup too without JavaScript, text to this parser.
+        .on("noscript", noscriptText())
+        .transform(new Response(markup))
+        .text();
+    } catch {
+      // Markup the rewriter refuses: removed whole when any URL-like token in it, or an author's
+      // marking, needs a refused category (a superset of what its elements could load).
+      const marked = /data-consent-category/i.test(markup);
+      const need = needsOf(classifyUrls(urlCandidates(markup)));
+      const blocked = need ? refused(need.categories) : [];
+      if (!marked && blocked.length === 0) return markup;
+      report("noscript", need?.rule ?? `attribute:${AUTHOR_CATEGORY}`, blocked);
+      return "";
+    }
   };
 
   if (context.nothingToNeutralise) {
@@ -455,49 +572,58 @@ export function buildNeutraliser(context: NeutraliseContext): HTMLRewriter {
   // Narrow selectors only (see the cost model above): every <script> and <iframe>, the rare
   // loading elements whatever their URL, and <img> only when its URL could leave the base host.
   const tags = (list: string[]) => list.join(", ");
-  return new HTMLRewriter()
-    .on(`[${INERT.category}], [${INERT.grant}]`, { element: planted })
-    .on("meta[charset]", metaCharsetHandler)
-    .on("base[href]", { element: baseHandler })
-    .on("script[src]", {
-      element: (element) => {
-        externalScript(element, LOADERS.script ?? []);
-      },
-    })
-    .on("script:not([src])", inlineScript)
-    .on("iframe", { element: iframe })
-    .on(
-      tags([
-        ...leavingBaseHost("img", "src"),
-        ...leavingBaseHost("img", "srcset", LEAVES_BASE_HOST),
-        `img[${AUTHOR_CATEGORY}]`,
-      ]),
-      { element: loader("img") },
-    )
-    .on(
-      tags([
-        "image",
-        "feimage",
-        "source",
-        "video",
-        "audio[src]",
-        "track[src]",
-        'input[type="image" i]',
-        "object[data]",
-        "embed[src]",
-        "frame[src]",
-        "a[ping]",
-        "area[ping]",
-        'meta[http-equiv="refresh" i]',
-        ...LOADING_LINK_SELECTORS,
-      ]),
-      { element: byTag },
-    )
-    .on("noscript", noscriptText)
-    .on("body", bodyHandler)
-    .on("head", headHandler);
+  return (
+    new HTMLRewriter()
+      .on(`[${INERT.category}], [${INERT.grant}]`, { element: planted })
+      .on("meta[charset]", metaCharsetHandler)
+      .on("base[href]", { element: baseHandler })
+      .on("script[src]", {
+        element: (element) => {
+          externalScript(element, LOADERS.script ?? []);
+        },
+      })
+      .on("script:not([src])", inlineScript)
+      .on("iframe", { element: iframe })
+      .on(
+        tags([
+          ...leavingBaseHost("img", "src"),
+          ...leavingBaseHost("img", "srcset", LEAVES_BASE_HOST),
+          `img[${AUTHOR_CATEGORY}]`,
+        ]),
+        { element: loader("img") },
+      )
+      .on(
+        tags([
+          "image",
+          "feimage",
+          "source",
+          "video",
+          "audio[src]",
+          "track[src]",
+          'input[type="image" i]',
+          "object[data]",
+          "embed[src]",
+          "frame[src]",
+          "a[ping]",
+          "area[ping]",
+          'meta[http-equiv="refresh" i]',
+          ...LOADING_LINK_SELECTORS,
+        ]),
+        { element: byTag },
+      )
+      .on("noscript", noscriptText())
+      // The runtime goes before the first <svg> or <math> when nothing earlier took it, so it never
+      // lands in foreign content (see injectBefore). Rare elements: a cheap selector.
+      .on("svg, math", { element: inject })
+      .on("body", bodyHandler)
+      .on("head", headHandler)
+  );
 }
 
+/**
+ * The notice shown after an HTML iframe made inert (never after an SVG or MathML one, where a
+ * `<div>` would end the foreign content: see the iframe handler).
+ */
 function placeholder(vendor: string, categories: string[]): string {
   const list = categories.join(" and ");
   const label = `${vendor} is blocked`;
