@@ -5,7 +5,7 @@
  * browser parses it, may hold no live URL attribute that resolves to a refused tracker; moving
  * every data-ce- twin back (what the runtime does on grant) gives the page's URLs back.
  */
-import { parse } from "parse5";
+import { parse, type DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
 import { embeddedText, pingUrls, refreshUrl, srcsetUrls } from "../src/html/classify-resource";
 import { decodeAttribute } from "../src/html/inert";
@@ -15,6 +15,13 @@ import aktok from "../examples/aktok.json";
 import { htmlSite, liveScripts, liveUrls, page, refusedTracker, rewrite } from "./html-helpers";
 
 const GTM = "www.googletagmanager.com";
+
+type ParentNode = DefaultTreeAdapterMap["parentNode"];
+type Element = DefaultTreeAdapterMap["element"];
+/** Every element parse5 builds, template contents aside. */
+function elementsOf(node: ParentNode): Element[] {
+  return node.childNodes.flatMap((child) => ("tagName" in child ? [child, ...elementsOf(child)] : []));
+}
 const CHUNKS = [1, 7, 64, 0];
 
 /** Rewrites `html` with nothing granted in every chunking, and judges the result. */
@@ -552,5 +559,202 @@ describe("Do Not Track and <noscript> (issue 7, item 8)", () => {
     expect(liveUrls(page(fragment), ga, { scripting: false })).not.toEqual([]);
     const { text } = await run(fragment, [], false);
     expect(liveUrls(text, ga, { scripting: false })).toEqual([]);
+  });
+});
+
+describe("foreign content: nothing the edge inserts changes how the rest of an <svg> or <math> parses", () => {
+  const YT = "https://www.youtube.com/embed/x";
+  const SNIPPET = "<script><!--\ngtag('config', 'G-1234');\n--></script>";
+  const gtagScripts = (html: string) => liveScripts(html).filter((script) => script.includes("gtag("));
+
+  it.each([
+    ["an iframe in svg", `<svg><iframe src="${YT}"></iframe>${SNIPPET}</svg>`],
+    ["an iframe deeper in svg", `<svg><g><a><iframe src="${YT}"></iframe></a></g>${SNIPPET}</svg>`],
+    ["an iframe in math", `<math><iframe src="${YT}"></iframe><mi>x</mi></math><svg>${SNIPPET}</svg>`],
+    ["an unclosed iframe in svg", `<svg><iframe src="${YT}">${SNIPPET}</svg>`],
+    ["an iframe with srcdoc in svg", `<svg><iframe srcdoc="<img src=${YT}>"></iframe>${SNIPPET}</svg>`],
+  ])("%s loads nothing and is left as written", async (_, fragment) => {
+    const html = page(fragment);
+    // As the origin wrote it, nothing loads and the SVG script holds a comment: the row tests something.
+    // (test/html-helpers.ts liveUrls reads an iframe of any namespace as loading, so it is not asked.)
+    expect(gtagScripts(html)).toEqual([]);
+    const { text, report } = await judge(html);
+    expect(text).toContain(fragment);
+    expect(gtagScripts(text)).toEqual([]);
+    expect(report.neutralised).toEqual([]);
+  });
+
+  it.each([
+    [
+      "svg foreignObject",
+      `<svg><foreignObject><iframe src="${YT}"></iframe></foreignObject>${SNIPPET}</svg>`,
+    ],
+    ["svg desc", `<svg><desc><iframe src="${YT}"></iframe></desc>${SNIPPET}</svg>`],
+    ["math mi", `<math><mi><iframe src="${YT}"></iframe></mi></math><svg>${SNIPPET}</svg>`],
+  ])(
+    "an HTML iframe in an integration point (%s) is made inert, and the SVG after it stays SVG",
+    async (_, fragment) => {
+      const html = page(fragment);
+      expect(liveUrls(html, refusedTracker)).not.toEqual([]);
+      const { text, report } = await judge(html);
+      expect(liveUrls(text, refusedTracker)).toEqual([]);
+      expect(gtagScripts(text)).toEqual([]);
+      expect(report.neutralised).toContainEqual(
+        expect.objectContaining({ element: "iframe", category: "marketing" }),
+      );
+    },
+  );
+
+  /** The namespace of every script parse5 finds holding the runtime. */
+  const runtimeNamespaces = (html: string, runtime: string) =>
+    elementsOf(parse(html))
+      .filter((element) => element.tagName === "script")
+      .filter((script) => script.childNodes.some((node) => "value" in node && node.value.includes(runtime)))
+      .map((script) => script.namespaceURI as string);
+  const PIXEL_IMAGE = `<image href="https://www.facebook.com/tr?id=1" width="1" height="1"/>`;
+  it.each([
+    ["an SVG image first", `<!doctype html><svg>${PIXEL_IMAGE}</svg><p>x</p>`],
+    ["an SVG script first", `<!doctype html><svg><script>fbq('init', '1');</script></svg>`],
+    [
+      "an img breaking out of svg first",
+      `<!doctype html><svg><img src="https://www.facebook.com/tr?id=1"></svg>`,
+    ],
+    [
+      "an iframe in math first",
+      `<!doctype html><math><iframe src="${YT}"></iframe></math><script src="/a.js"></script>`,
+    ],
+    ["svg in head", `<!doctype html><html><head><svg>${PIXEL_IMAGE}</svg></head><body></body></html>`],
+  ])("the runtime is an HTML script when %s (never inside foreign content)", async (_, html) => {
+    const { text } = await rewrite(html, [], { keepRuntime: true });
+    const probe = await rewrite("<!doctype html><head></head>", [], { keepRuntime: true });
+    // The runtime's text, as the empty page carries it between its <script> tags.
+    const runtime = /<script[^>]*>([\s\S]*?)<\/script>/.exec(probe.text)?.[1] ?? "";
+    expect(runtime).not.toBe("");
+    expect(runtimeNamespaces(text, runtime)).toEqual(["http://www.w3.org/1999/xhtml"]);
+    for (const chunk of CHUNKS) {
+      expect((await rewrite(html, [], { chunk, keepRuntime: true })).text, `chunk size ${chunk}`).toBe(text);
+    }
+  });
+});
+
+describe("<noscript> content is parsed as markup, as a browser without JavaScript parses it", () => {
+  const PIXEL_URL = "https://www.facebook.com/tr?id=1";
+  const GTM_URL = `https://${GTM}/ns.html?id=GTM-1`;
+  const off = { scripting: false };
+
+  it.each([
+    ["a > in a quoted attribute", `<noscript><img alt="a>b" src="${PIXEL_URL}"></noscript>`],
+    ["a > in a single-quoted attribute", `<noscript><img alt='a>b' src="${PIXEL_URL}"></noscript>`],
+    ["src= inside another attribute", `<noscript><img alt=" src=/a.png" src="${PIXEL_URL}"></noscript>`],
+    ["a slash before src", `<noscript><img/src="${PIXEL_URL}"></noscript>`],
+    ["an unquoted src", `<noscript><img src=${PIXEL_URL}></noscript>`],
+    ["uppercase tag and attribute", `<noscript><IMG SRC="${PIXEL_URL}"></noscript>`],
+    ["a newline before src", `<noscript><img\nsrc="${PIXEL_URL}"></noscript>`],
+    ["an iframe without its end tag", `<noscript><iframe src="${GTM_URL}"></noscript>`],
+    [
+      "GTM's documented iframe",
+      `<noscript><iframe src="${GTM_URL}" height="0" width="0" style="display:none;visibility:hidden"></iframe></noscript>`,
+    ],
+    ["a comment before the pixel", `<noscript><!-- <a title=" --><img src="${PIXEL_URL}"></noscript>`],
+    [
+      "a textarea ending inside a quote",
+      `<noscript><textarea><a title="</textarea><img src=${PIXEL_URL}>"></noscript>`,
+    ],
+    [
+      "an img breaking out of svg style",
+      `<noscript><svg><style><img src="${PIXEL_URL}"></style></svg></noscript>`,
+    ],
+    ["a noscript inside", `<noscript><noscript><img src="${PIXEL_URL}"></noscript>`],
+    [
+      "a picture source",
+      `<noscript><picture><source srcset="${PIXEL_URL} 1x"><img src="/a.png"></picture></noscript>`,
+    ],
+    ["an embed", `<noscript><embed src="${PIXEL_URL}"></noscript>`],
+    ["an object", `<noscript><object data="${GTM_URL}"></object></noscript>`],
+    ["an input type=image", `<noscript><input type="image" src="${PIXEL_URL}"></noscript>`],
+    ["an audio", `<noscript><audio src="https://${GTM}/a.mp3"></audio></noscript>`],
+    ["an image tag", `<noscript><image src="${PIXEL_URL}"></noscript>`],
+    ["a meta refresh", `<noscript><meta http-equiv="refresh" content="0; url=${GTM_URL}"></noscript>`],
+    [
+      "an iframe srcdoc",
+      `<noscript><iframe srcdoc="<img src=&quot;${PIXEL_URL}&quot;>"></iframe></noscript>`,
+    ],
+    ["a character reference", `<noscript><img src="https&#58;//www.facebook.com/tr?id=1"></noscript>`],
+  ])("with %s: the refused element is removed", async (_, fragment) => {
+    const html = page(fragment);
+    expect(liveUrls(html, refusedTracker, off), "the input loads a tracker without JavaScript").not.toEqual(
+      [],
+    );
+    const { text, report } = await judge(html);
+    expect(liveUrls(text, refusedTracker, off)).toEqual([]);
+    expect(report.neutralised).toContainEqual(expect.objectContaining({ element: "noscript" }));
+  });
+
+  it("what does not load for a refused category stays, byte for byte", async () => {
+    const fragment = `<noscript><p class="a>b">Enable JavaScript</p><img src="/a.png" alt="a>b"><img src="${PIXEL_URL}"></noscript>`;
+    const { text } = await judge(page(fragment));
+    expect(text).toContain(
+      `<noscript><p class="a>b">Enable JavaScript</p><img src="/a.png" alt="a>b"></noscript>`,
+    );
+    const granted = await rewrite(page(fragment), ["functional", "analytics", "marketing"]);
+    expect(granted.text).toContain(fragment);
+  });
+
+  /** Elements the author marked, as a browser without JavaScript builds them. */
+  const marked = (html: string) =>
+    elementsOf(parse(html, { scriptingEnabled: false }))
+      .filter((element) => element.attrs.some((a) => a.name === "data-consent-category"))
+      .map((element) => element.tagName);
+  it.each([
+    ["an iframe", `<noscript><iframe data-consent-category="functional" src="/map"></iframe></noscript>`],
+    ["an img, unquoted", `<noscript><img data-consent-category=marketing src=/p.gif></noscript>`],
+    [
+      "a div around an image",
+      `<noscript><div data-consent-category="analytics"><img src="/p.gif"></div></noscript>`,
+    ],
+  ])("%s the author marked with a refused category is removed", async (_, fragment) => {
+    const html = page(fragment);
+    expect(marked(html)).not.toEqual([]);
+    const { text } = await judge(html);
+    expect(marked(text)).toEqual([]);
+    const granted = await rewrite(html, ["functional", "analytics", "marketing"]);
+    expect(marked(granted.text)).not.toEqual([]);
+  });
+});
+
+describe("an iframe srcdoc's URLs are classified like the page's own (URL rules too)", () => {
+  const TR = "https://www.facebook.com/tr";
+  it.each([
+    ["a script a URL rule names", `<iframe srcdoc="<script src=&quot;${TR}/x.js&quot;></script>"></iframe>`],
+    ["an unquoted img", `<iframe srcdoc="<img src=${TR}?id=1>"></iframe>`],
+    ["a srcset candidate", `<iframe srcdoc="<img srcset=&quot;/a.png 1x, ${TR}?id=1 2x&quot;>"></iframe>`],
+    [
+      "a relative URL under a <base>",
+      `<iframe srcdoc="<base href=https://www.facebook.com/><img src=tr?id=1>"></iframe>`,
+    ],
+    [
+      "a reference-encoded URL",
+      `<iframe srcdoc="<img src=&quot;https&amp;#58;//www.facebook.com/tr?id=1&quot;>"></iframe>`,
+    ],
+    ["a srcdoc in the srcdoc", `<iframe srcdoc="<iframe srcdoc='<img src=${TR}?id=1>'></iframe>"></iframe>`],
+    ["a video poster", `<iframe srcdoc="<video poster=${TR}?id=1></video>"></iframe>`],
+    [
+      "a data: document",
+      `<iframe src="data:text/html,${encodeURIComponent(`<img src="${TR}?id=1">`)}"></iframe>`,
+    ],
+  ])("%s", async (_, fragment) => {
+    await expectNeutralised(fragment, "iframe", "marketing");
+  });
+
+  it.each([
+    [
+      "an image on the same host that no rule names",
+      `<iframe srcdoc="<img src=https://www.facebook.com/about.png>"></iframe>`,
+    ],
+    ["the rule's path as text", `<iframe srcdoc="<p>www.facebook.com/tr is the pixel</p>"></iframe>`],
+  ])("%s passes byte for byte", async (_, fragment) => {
+    const { text, report } = await judge(page(fragment));
+    expect(text).toContain(fragment);
+    expect(report.neutralised).toEqual([]);
   });
 });
