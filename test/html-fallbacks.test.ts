@@ -531,6 +531,47 @@ async function firstRead(site: Site, body: ReadableStream<Uint8Array>, buffer = 
   return { settled, result, report, headers };
 }
 
+/** The text of each <p>, in document order, as parse5 reads the page. */
+function paragraphs(html: string): string[] {
+  const found: string[] = [];
+  const textOf = (node: Node): string =>
+    node.nodeName === "#text"
+      ? ((node as { value?: string }).value ?? "")
+      : (node.childNodes ?? []).map(textOf).join("");
+  const visit = (node: Node) => {
+    if (node.nodeName === "p") found.push(textOf(node));
+    for (const child of node.childNodes ?? []) visit(child);
+  };
+  visit(parse(html));
+  return found;
+}
+
+// The rewriter's output is read in buffers smaller than lol-html's largest pieces (rewrite-html.ts,
+// PIECE_SIZE) and gathered in batches of up to 64 KiB: every byte must arrive once, in order,
+// whatever the sizes of the origin's chunks and of the text between two handlers.
+describe("reading the rewriter's output", () => {
+  const long = "a paragraph with no markup in it, ".repeat(6_000); // about 200 KiB: one piece, many reads
+  const many = Array.from({ length: 3_000 }, (_, i) => `<p>item ${i}</p>`).join("\n");
+  const shapes: Array<[string, string]> = [
+    ["one 200 KiB text run", `${GA}<p>${long}</p>${GA}<p>end</p>`],
+    ["3,000 short paragraphs, trackers around them", `${GA}${many}${GA}<p>end</p>`],
+    ["a tracker after 64 KiB", `<p>${long.slice(0, 70_000)}</p>${GA}<p>end</p>`],
+  ];
+  it.each(
+    shapes.flatMap(([name, body]) => [0, 1_000, 16_384, 70_000].map((chunk) => [name, chunk, body] as const)),
+  )(
+    "%s, in chunks of %i bytes (0: one piece): every paragraph once, in order, no live tracker",
+    async (_, chunk, body) => {
+      const html = page(body);
+      const served = await stage(bytesOf(html), { "Content-Type": "text/html" }, { chunk });
+      const out = text(served);
+      expect(served.html).toBe("rewritten");
+      expect(paragraphs(out)).toEqual(paragraphs(html));
+      expect(executableTrackerScripts(out)).toEqual([]);
+    },
+  );
+});
+
 describe("the first byte", () => {
   const site = htmlSite();
   const HEAD =
