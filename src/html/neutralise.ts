@@ -417,10 +417,6 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
   };
 
   const iframe = (element: Element) => {
-    // An <iframe> in SVG or MathML content is a foreign element of that name (HTML §13.2.6.5: only
-    // the listed HTML tags break out of foreign content, and iframe is not one): it loads nothing,
-    // and an HTML placeholder after it would end the <svg> and turn what follows into live HTML.
-    if (element.namespaceURI !== HTML_NAMESPACE) return;
     injectBefore(element);
     return andThen(makeInert(element, LOADERS.iframe ?? []), (inert) => {
       if (!inert) return;
@@ -428,7 +424,14 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
         element.setAttribute("hidden", "");
         element.setAttribute(INERT.unhide, "");
       }
-      element.after(placeholder(inert.vendor ?? "This embedded content", inert.blocked), { html: true });
+      // An <iframe> in SVG or MathML content is a foreign element of that name (HTML §13.2.6.5:
+      // only the listed HTML tags break out of foreign content, and iframe is not one): it loads
+      // nothing, and an HTML placeholder after it would end the <svg> and turn what follows into
+      // live HTML. It is still made inert (harmless if it is foreign): lol-html's namespace
+      // tracking is simpler than tree construction and may call an HTML iframe foreign
+      // (`<svg><foreignObject><title>..</title><iframe>`), and that must not leave it live.
+      if (element.namespaceURI === HTML_NAMESPACE)
+        element.after(placeholder(inert.vendor ?? "This embedded content", inert.blocked), { html: true });
       report("iframe", inert.rule, inert.blocked);
     });
   };

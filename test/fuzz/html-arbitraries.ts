@@ -305,9 +305,23 @@ export const HOSTILE_FRAGMENTS = {
       ),
     )
     .map(([url, write]) => write(url)),
-  "an iframe srcdoc": anyTrackerUrl.map(
-    (url) => `<iframe srcdoc="<script src=&quot;${url}&quot;></script>"></iframe>`,
-  ),
+  // The srcdoc is a document of its own: every URL attribute in it is classified, URL rules too.
+  "an iframe srcdoc": fc
+    .tuple(
+      anyTrackerUrl,
+      fc.constantFrom<Encode>(
+        (url) => `<iframe srcdoc="<script src=&quot;${url}&quot;></script>"></iframe>`,
+        (url) => `<iframe srcdoc="<img src=${url}>"></iframe>`,
+        (url) => `<iframe srcdoc='<img src="${url}" alt="a>b">'></iframe>`,
+        (url) => `<iframe srcdoc="<img srcset=&quot;/a.png 1x, ${url} 2x&quot;>"></iframe>`,
+        (url) => `<iframe srcdoc="<video poster=&quot;${url}&quot;></video>"></iframe>`,
+        (url) =>
+          `<iframe srcdoc="<img src=&quot;${url.replace(/^https:/, "https&amp;#58;")}&quot;>"></iframe>`,
+        (url) => `<iframe srcdoc="<iframe srcdoc='<img src=${url}>'></iframe>"></iframe>`,
+        (url) => `<iframe srcdoc="<p>x</p><link rel=stylesheet href=${url}>"></iframe>`,
+      ),
+    )
+    .map(([url, write]) => write(url)),
   "markup in noscript that a regex misreads": fc.oneof(
     // Any markup in a noscript: with JavaScript off it is parsed and loads like the page itself.
     fc
@@ -325,6 +339,16 @@ export const HOSTILE_FRAGMENTS = {
           (url) => `<noscript><iframe src="${url}"></iframe ></noscript>`,
           (url) => `<noscript><!-- x --><IMG SRC='${url}'></noscript>`,
           (url) => `<noscript><video poster="${url}"></video></noscript>`,
+          (url) => `<noscript><textarea><a title="</textarea><img src=${url}>"></noscript>`,
+          (url) => `<noscript><svg><style><img src="${url}"></style></svg></noscript>`,
+          (url) => `<noscript><noscript><img src="${url}"></noscript>`,
+          (url) => `<noscript><picture><source srcset="${url} 1x"><img src="/a.png"></picture></noscript>`,
+          (url) => `<noscript><embed src="${url}"><object data="${url}"></object></noscript>`,
+          (url) => `<noscript><input type=image src=${url}></noscript>`,
+          (url) => `<noscript><img\nalt=x\nsrc=${url}></noscript>`,
+          (url) => `<noscript><div>text</div><img src='${url}'/></noscript>`,
+          () => `<noscript><iframe data-consent-category="functional" src="/map"></iframe></noscript>`,
+          () => `<noscript><img data-consent-category=marketing src=/p.gif></noscript>`,
         ),
       )
       .map(([url, write]) => write(url)),
@@ -348,9 +372,20 @@ export const HOSTILE_FRAGMENTS = {
   // Markup inserted into foreign content must not break out of it: an HTML <div> ends the <svg>, and
   // what followed as SVG (where a script's <!-- --> is a comment) is then parsed as HTML.
   "an inline snippet after a tracker iframe inside svg": fc
-    .tuple(anyTrackerUrl, fc.constantFrom(...TRACKER_SNIPPETS))
-    .map(
-      ([url, snippet]) => `<svg><iframe src="${url}"></iframe><script><!--\n${snippet}\n--></script></svg>`,
+    .tuple(
+      anyTrackerUrl,
+      fc.constantFrom(...TRACKER_SNIPPETS),
+      fc.constantFrom(
+        (iframe: string, script: string) => `<svg>${iframe}${script}</svg>`,
+        (iframe: string, script: string) => `<svg><g><a>${iframe}</a></g>${script}</svg>`,
+        (iframe: string, script: string) => `<svg><foreignObject>${iframe}</foreignObject>${script}</svg>`,
+        (iframe: string, script: string) => `<math>${iframe}<mi>x</mi></math><svg>${script}</svg>`,
+        (iframe: string, script: string) => `<math><mi>${iframe}</mi></math><svg>${script}</svg>`,
+        (iframe: string, script: string) => `<svg><desc>${iframe}</desc>${script}</svg>`,
+      ),
+    )
+    .map(([url, snippet, wrap]) =>
+      wrap(`<iframe src="${url}"></iframe>`, `<script><!--\n${snippet}\n--></script>`),
     ),
   "an element the origin marked inert itself": anyTrackerUrl.map(
     (url) => `<script data-ce-category="necessary" src="${url}"></script>`,
