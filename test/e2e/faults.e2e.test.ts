@@ -493,10 +493,11 @@ describe("origin faults, through the built worker over real HTTP", () => {
   });
 
   // The worker streams: the visitor's first bytes come at once, and the worker's memory does not
-  // follow the body. RSS is sampled every 8 MiB read: a worker that held the body would grow by the
-  // whole second half (80 MiB); a streaming one levels off once V8 collects the read buffers it
-  // has let go (external memory is collected in bounded steps), so the second half's peak stays
-  // near the first half's. A huge body is read to its end; an endless one until the same cap.
+  // follow the body. RSS is sampled every 8 MiB read: a worker that held the body would grow by at
+  // least the whole second half (80 MiB); a streaming one levels off once V8 collects the read
+  // buffers it has let go (external memory is collected in bounded steps, and the allocator may
+  // keep a step of 20 to 30 MiB it took late), so the bound is half of what holding would cost.
+  // A huge body is read to its end; an endless one until the same cap.
   it.each([
     ["a 160 MiB HTML body", "/huge/html", true],
     ["a 160 MiB binary body", "/huge/binary", true],
@@ -516,7 +517,7 @@ describe("origin faults, through the built worker over real HTTP", () => {
       expect(
         secondHalf - firstHalf,
         `RSS every 8 MiB: ${result.rssMiB.map((m) => m.toFixed(0)).join(" ")}`,
-      ).toBeLessThan(24);
+      ).toBeLessThan(STREAM_BYTES / 2 / 2 / 1024 / 1024);
       expect(await storedCookieNames(result.setCookie)).toEqual(["session"]);
       // Cut at an arbitrary byte: what the parser builds from the first 256 KiB runs no tracker.
       expect(executableScriptSources(result.head).filter((src) => src.includes(TRACKER_HOST))).toEqual([]);
