@@ -572,6 +572,11 @@ describe("foreign content: nothing the edge inserts changes how the rest of an <
     ["an iframe deeper in svg", `<svg><g><a><iframe src="${YT}"></iframe></a></g>${SNIPPET}</svg>`],
     ["an iframe in math", `<math><iframe src="${YT}"></iframe><mi>x</mi></math><svg>${SNIPPET}</svg>`],
     ["an unclosed iframe in svg", `<svg><iframe src="${YT}">${SNIPPET}</svg>`],
+    [
+      "an iframe lol-html calls HTML in svg",
+      `<svg><math><annotation-xml encoding="text/html"><iframe src="${YT}"></iframe></annotation-xml></math>${SNIPPET}</svg>`,
+    ],
+    ["an iframe after a self-closed svg", `<svg/><svg><iframe src="${YT}"></iframe>${SNIPPET}</svg>`],
     ["an iframe with srcdoc in svg", `<svg><iframe srcdoc="<img src=${YT}>"></iframe>${SNIPPET}</svg>`],
   ])("%s gets no placeholder, and what follows stays SVG", async (_, fragment) => {
     const html = page(fragment);
@@ -594,6 +599,7 @@ describe("foreign content: nothing the edge inserts changes how the rest of an <
       "svg foreignObject",
       `<svg><foreignObject><iframe src="${YT}"></iframe></foreignObject>${SNIPPET}</svg>`,
     ],
+    ["an HTML iframe after a self-closed svg", `<svg/><iframe src="${YT}"></iframe><svg>${SNIPPET}</svg>`],
     [
       "svg foreignObject, after an HTML title (lol-html calls this iframe SVG)",
       `<svg><foreignObject><title><img src="/a.png"></title><IFRAME SRC="${YT}"></IFRAME></foreignObject>${SNIPPET}</svg>`,

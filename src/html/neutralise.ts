@@ -307,6 +307,20 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
     injected = true;
     element.before(context.runtime, { html: true });
   };
+  // How many <svg> and <math> start tags are open, as written (one closed implicitly, by a tag that
+  // breaks out of foreign content, is counted open to the end: only iframe notices are lost).
+  let foreignDepth = 0;
+  const foreignRoot = (element: Element) => {
+    inject(element);
+    try {
+      element.onEndTag(() => {
+        foreignDepth--;
+      });
+      foreignDepth++;
+    } catch {
+      // A self-closing `<svg/>` holds nothing and has no end tag (HTML §13.2.6.5): workerd throws.
+    }
+  };
   // A <script> inserted in SVG or MathML content is a foreign element whose text is parsed as
   // markup (HTML §13.2.6.5): the runtime goes before the <svg> or <math> element instead (see the
   // handler below), never inside one.
@@ -430,7 +444,10 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
       // live HTML. It is still made inert (harmless if it is foreign): lol-html's namespace
       // tracking is simpler than tree construction and may call an HTML iframe foreign
       // (`<svg><foreignObject><title>..</title><iframe>`), and that must not leave it live.
-      if (element.namespaceURI === HTML_NAMESPACE)
+      // Nor after any iframe between an <svg> or <math> and its end tag: lol-html can also call a
+      // foreign iframe HTML (`<svg><math><annotation-xml encoding=text/html><iframe>`, where that
+      // math is an SVG element and no integration point). Only the notice is lost there.
+      if (element.namespaceURI === HTML_NAMESPACE && foreignDepth === 0)
         element.after(placeholder(inert.vendor ?? "This embedded content", inert.blocked), { html: true });
       report("iframe", inert.rule, inert.blocked);
     });
@@ -617,7 +634,7 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
       .on("noscript", noscriptText())
       // The runtime goes before the first <svg> or <math> when nothing earlier took it, so it never
       // lands in foreign content (see injectBefore). Rare elements: a cheap selector.
-      .on("svg, math", { element: inject })
+      .on("svg, math", { element: foreignRoot })
       .on("body", bodyHandler)
       .on("head", headHandler)
   );

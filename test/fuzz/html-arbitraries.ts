@@ -382,6 +382,9 @@ export const HOSTILE_FRAGMENTS = {
         (iframe: string, script: string) => `<math>${iframe}<mi>x</mi></math><svg>${script}</svg>`,
         (iframe: string, script: string) => `<math><mi>${iframe}</mi></math><svg>${script}</svg>`,
         (iframe: string, script: string) => `<svg><desc>${iframe}</desc>${script}</svg>`,
+        // That math is an SVG element, not MathML: no integration point (lol-html calls the iframe HTML).
+        (iframe: string, script: string) =>
+          `<svg><math><annotation-xml encoding="text/html">${iframe}</annotation-xml></math>${script}</svg>`,
       ),
     )
     .map(([url, snippet, wrap]) =>
