@@ -638,8 +638,12 @@ describe("foreign content: nothing the edge inserts changes how the rest of an <
       "an iframe in math first",
       `<!doctype html><math><iframe src="${YT}"></iframe></math><script src="/a.js"></script>`,
     ],
+    [
+      "an img in a template first",
+      `<!doctype html><template><img src="https://www.facebook.com/tr?id=1"></template><script src="/a.js"></script>`,
+    ],
     ["svg in head", `<!doctype html><html><head><svg>${PIXEL_IMAGE}</svg></head><body></body></html>`],
-  ])("the runtime is an HTML script when %s (never inside foreign content)", async (_, html) => {
+  ])("the runtime is an HTML script when %s (never inside foreign content or a template)", async (_, html) => {
     const { text } = await rewrite(html, [], { keepRuntime: true });
     const probe = await rewrite("<!doctype html><head></head>", [], { keepRuntime: true });
     // The runtime's text, as the empty page carries it between its <script> tags.

@@ -635,6 +635,8 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
       // The runtime goes before the first <svg> or <math> when nothing earlier took it, so it never
       // lands in foreign content (see injectBefore). Rare elements: a cheap selector.
       .on("svg, math", { element: foreignRoot })
+      // Nor in a <template>, whose content never runs until a page script clones it (HTML §4.12.3).
+      .on("template", { element: inject })
       .on("body", bodyHandler)
       .on("head", headHandler)
   );
