@@ -643,17 +643,22 @@ describe("foreign content: nothing the edge inserts changes how the rest of an <
       `<!doctype html><template><img src="https://www.facebook.com/tr?id=1"></template><script src="/a.js"></script>`,
     ],
     ["svg in head", `<!doctype html><html><head><svg>${PIXEL_IMAGE}</svg></head><body></body></html>`],
-  ])("the runtime is an HTML script when %s (never inside foreign content or a template)", async (_, html) => {
-    const { text } = await rewrite(html, [], { keepRuntime: true });
-    const probe = await rewrite("<!doctype html><head></head>", [], { keepRuntime: true });
-    // The runtime's text, as the empty page carries it between its <script> tags.
-    const runtime = /<script[^>]*>([\s\S]*?)<\/script>/.exec(probe.text)?.[1] ?? "";
-    expect(runtime).not.toBe("");
-    expect(runtimeNamespaces(text, runtime)).toEqual(["http://www.w3.org/1999/xhtml"]);
-    for (const chunk of CHUNKS) {
-      expect((await rewrite(html, [], { chunk, keepRuntime: true })).text, `chunk size ${chunk}`).toBe(text);
-    }
-  });
+  ])(
+    "the runtime is an HTML script when %s (never inside foreign content or a template)",
+    async (_, html) => {
+      const { text } = await rewrite(html, [], { keepRuntime: true });
+      const probe = await rewrite("<!doctype html><head></head>", [], { keepRuntime: true });
+      // The runtime's text, as the empty page carries it between its <script> tags.
+      const runtime = /<script[^>]*>([\s\S]*?)<\/script>/.exec(probe.text)?.[1] ?? "";
+      expect(runtime).not.toBe("");
+      expect(runtimeNamespaces(text, runtime)).toEqual(["http://www.w3.org/1999/xhtml"]);
+      for (const chunk of CHUNKS) {
+        expect((await rewrite(html, [], { chunk, keepRuntime: true })).text, `chunk size ${chunk}`).toBe(
+          text,
+        );
+      }
+    },
+  );
 });
 
 describe("<noscript> content is parsed as markup, as a browser without JavaScript parses it", () => {
