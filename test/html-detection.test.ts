@@ -704,6 +704,10 @@ describe("<noscript> content is parsed as markup, as a browser without JavaScrip
       `<noscript><iframe srcdoc="<img src=&quot;${PIXEL_URL}&quot;>"></iframe></noscript>`,
     ],
     ["a character reference", `<noscript><img src="https&#58;//www.facebook.com/tr?id=1"></noscript>`],
+    [
+      "markup the rewriter refuses (judged by every URL-like token)",
+      `<noscript><select><title>t</title></select><img src="${PIXEL_URL}"></noscript>`,
+    ],
   ])("with %s: the refused element is removed", async (_, fragment) => {
     const html = page(fragment);
     expect(liveUrls(html, refusedTracker, off), "the input loads a tracker without JavaScript").not.toEqual(
@@ -762,6 +766,11 @@ describe("an iframe srcdoc's URLs are classified like the page's own (URL rules 
     ],
     ["a srcdoc in the srcdoc", `<iframe srcdoc="<iframe srcdoc='<img src=${TR}?id=1>'></iframe>"></iframe>`],
     ["a video poster", `<iframe srcdoc="<video poster=${TR}?id=1></video>"></iframe>`],
+    [
+      "a document the rewriter refuses (judged by every URL-like token)",
+      `<iframe srcdoc="<select><noscript></noscript></select><img src=${TR}?id=1>"></iframe>`,
+    ],
+
     [
       "a data: document",
       `<iframe src="data:text/html,${encodeURIComponent(`<img src="${TR}?id=1">`)}"></iframe>`,
