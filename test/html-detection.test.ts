@@ -585,8 +585,9 @@ describe("foreign content: nothing the edge inserts changes how the rest of an <
     const { text } = await judge(html);
     expect(gtagScripts(text)).toEqual([]);
     expect(text).not.toContain("data-ce-placeholder");
-    // The script after the iframe is as the origin wrote it, still inside the <svg>.
-    expect(text).toContain(`${SNIPPET}</svg>`);
+    // The script after the iframe is still inside the <svg> (its commented snippet is held to the end
+    // tag and made inert too: lol-html may be wrong about an SVG script, see neutralise.ts).
+    expect(text).toContain("</script></svg>");
     const svgScripts = elementsOf(parse(text)).filter(
       (element) =>
         element.tagName === "script" && (element.namespaceURI as string) === "http://www.w3.org/2000/svg",

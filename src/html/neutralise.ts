@@ -383,7 +383,37 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
   // Inline scripts are decided by their text, which arrives in chunks after the start tag has
   // been written. The text is held back; at its end it is either written back unchanged, or the
   // (now empty) original is closed and an inert copy carrying the text is opened in its place.
-  let inline: { author: string | null; nonce: string | null; type: string | null; text: string } | undefined;
+  // A script lol-html reads as SVG or MathML content parses its content as markup, so a snippet in an
+  // HTML comment (`<script><!--\ngtag(...)\n--></script>`) reaches us as a comment, not as text. Its
+  // namespace may also be lol-html's mistake (`<svg><foreignObject><title>..</title><script>` is an
+  // HTML script to a browser, HTML §13.2.6.5): so for such a script the text and comments are held
+  // to its end tag and judged together, the way a browser reading it as HTML would see them.
+  let inline:
+    | { author: string | null; nonce: string | null; type: string | null; text: string; foreign: boolean }
+    | undefined;
+  /** The held text goes back unchanged, or into an inert copy of the script when it needs a refused category. */
+  const decideInline = (
+    script: NonNullable<typeof inline>,
+    at: { before: (content: string, options: { html: boolean }) => unknown },
+  ) => {
+    const need =
+      script.author !== null
+        ? requirement(script.author, () => [])
+        : needsOf(bases.flatMap((base) => classifier.classifyInline(script.text, base)));
+    const blocked = need ? refused(need.categories) : [];
+    if (!need || blocked.length === 0) {
+      at.before(script.text, { html: true });
+      return;
+    }
+    const attributes = [
+      `type="text/plain"`,
+      `${INERT.category}="${escapeHtml(need.categories.join(" "))}"`,
+      script.type !== null ? `${INERT.type}="${escapeHtml(script.type)}"` : "",
+      script.nonce !== null ? `nonce="${escapeHtml(script.nonce)}"` : "",
+    ].filter((attribute) => attribute !== "");
+    at.before(`</script><script ${attributes.join(" ")}>${script.text}`, { html: true });
+    report("inline-script", need.rule, blocked);
+  };
   const inlineScript: HTMLRewriterElementContentHandlers = {
     element(element) {
       inline = undefined;
@@ -394,39 +424,39 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
         externalScript(element, LOADERS["svg-script"] ?? []);
       injectBefore(element);
       const type = element.getAttribute("type");
-      inline = isExecutableScriptType(type)
-        ? {
-            author: element.getAttribute(AUTHOR_CATEGORY),
-            nonce: element.getAttribute("nonce"),
-            type,
-            text: "",
-          }
-        : undefined;
+      if (!isExecutableScriptType(type)) return;
+      const script = {
+        author: element.getAttribute(AUTHOR_CATEGORY),
+        nonce: element.getAttribute("nonce"),
+        type,
+        text: "",
+        foreign: element.namespaceURI !== HTML_NAMESPACE,
+      };
+      inline = script;
+      if (!script.foreign) return;
+      try {
+        element.onEndTag((end) => {
+          if (inline === script) inline = undefined;
+          decideInline(script, end);
+        });
+      } catch {
+        // A self-closed foreign <script/> has no end tag and no content: nothing to judge.
+        inline = undefined;
+      }
+    },
+    comments(comment) {
+      if (!inline?.foreign) return;
+      inline.text += `<!--${comment.text}-->`;
+      comment.remove();
     },
     text(chunk) {
       if (!inline) return;
       inline.text += chunk.text;
       chunk.remove();
-      if (!chunk.lastInTextNode) return;
+      if (!chunk.lastInTextNode || inline.foreign) return;
       const script = inline;
       inline = undefined;
-      const need =
-        script.author !== null
-          ? requirement(script.author, () => [])
-          : needsOf(bases.flatMap((base) => classifier.classifyInline(script.text, base)));
-      const blocked = need ? refused(need.categories) : [];
-      if (!need || blocked.length === 0) {
-        chunk.before(script.text, { html: true });
-        return;
-      }
-      const attributes = [
-        `type="text/plain"`,
-        `${INERT.category}="${escapeHtml(need.categories.join(" "))}"`,
-        script.type !== null ? `${INERT.type}="${escapeHtml(script.type)}"` : "",
-        script.nonce !== null ? `nonce="${escapeHtml(script.nonce)}"` : "",
-      ].filter((attribute) => attribute !== "");
-      chunk.before(`</script><script ${attributes.join(" ")}>${script.text}`, { html: true });
-      report("inline-script", need.rule, blocked);
+      decideInline(script, chunk);
     },
   };
 

@@ -548,6 +548,10 @@ describe("regressions the properties found", () => {
     ["a CSS url() in a style attribute", `<div style="background:url(${FB})">x</div>`, UNSEEN],
     ["a CSS @import", `<style>@import "https://connect.facebook.net/x.css";</style>`, UNSEEN],
     ["an image tag", `<image src="${FB}">`],
+    [
+      "a commented snippet in a script lol-html reads as SVG (after a title in foreignObject)",
+      `<svg><foreignObject><title>x</title><script><!--\ngtag('config', 'G-1234');\n//--></script></foreignObject></svg>`,
+    ],
   ];
   const check = async (fragment: string) => {
     const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${fragment}</body></html>`;
