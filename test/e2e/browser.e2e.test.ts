@@ -2,9 +2,9 @@
  * A real browser (Debian's Chromium, driven by playwright-core) through consent-edge on the demo
  * site, with every tracker host resolved to local fake servers that record what reaches them.
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, startEdge, startFakeTrackers, type TrackerHit } from "./servers";
+import { chromiumPath, launchChromium, startEdge, startFakeTrackers, type TrackerHit } from "./servers";
 
 const ANALYTICS_HOSTS = [
   "www.googletagmanager.com",
@@ -40,21 +40,11 @@ describe.skipIf(!executablePath)("in Chromium (skipped: /usr/bin/chromium not in
 
   beforeAll(async () => {
     [edge, trackers] = await Promise.all([startEdge(), startFakeTrackers()]);
-    browser = await chromium.launch({
-      executablePath: executablePath ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--ignore-certificate-errors",
-        // Every host but the demo's own resolves to the fake tracker servers on loopback.
-        "--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost",
-      ],
-    });
+    browser = await launchChromium([
+      "--ignore-certificate-errors",
+      // Every host but the demo's own resolves to the fake tracker servers on loopback.
+      "--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost",
+    ]);
     page = await (await browser.newContext()).newPage();
   }, 60_000);
 
@@ -155,16 +145,10 @@ describe.skipIf(!executablePath)("the banner in Chromium (skipped: /usr/bin/chro
 
   beforeAll(async () => {
     [edge, trackers] = await Promise.all([startEdge(), startFakeTrackers(81, 444)]);
-    browser = await chromium.launch({
-      executablePath: executablePath ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--ignore-certificate-errors",
-        "--host-resolver-rules=MAP * 127.0.0.1:444, EXCLUDE localhost",
-      ],
-    });
+    browser = await launchChromium([
+      "--ignore-certificate-errors",
+      "--host-resolver-rules=MAP * 127.0.0.1:444, EXCLUDE localhost",
+    ]);
   }, 60_000);
 
   afterAll(async () => {

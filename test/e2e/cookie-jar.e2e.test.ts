@@ -4,10 +4,10 @@
  * from the origin directly (the control: Chromium does store it, so the check can fail) and
  * through consent-edge (no refused cookie is stored; a capped one ends within its cap).
  */
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuiltEdge, site, startBuiltEdge, startOrigin, type TestOrigin } from "./edge-http";
-import { chromiumPath } from "./servers";
+import { chromiumPath, launchChromium } from "./servers";
 
 const HOST = "www.example.test";
 const REVISION = "2026-12-01";
@@ -86,19 +86,10 @@ describe.skipIf(!executablePath)(
         },
         { d1: false },
       );
-      browser = await chromium.launch({
-        executablePath: executablePath ?? "/usr/bin/chromium",
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          // www.example.test (a registrable domain under an unlisted TLD) is this machine.
-          "--host-resolver-rules=MAP *.example.test 127.0.0.1",
-        ],
-      });
+      browser = await launchChromium([
+        // www.example.test (a registrable domain under an unlisted TLD) is this machine.
+        "--host-resolver-rules=MAP *.example.test 127.0.0.1",
+      ]);
     }, 60_000);
 
     afterAll(async () => {

@@ -5,11 +5,11 @@
  * or hash). The page's own inline script must keep running wherever its own policy let it.
  */
 import type { ServerResponse } from "node:http";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allowTrustedTypesPolicy } from "../../src/html/csp";
 import { type BuiltEdge, site, startBuiltEdge, startOrigin, type TestOrigin } from "./edge-http";
-import { chromiumPath } from "./servers";
+import { chromiumPath, launchChromium } from "./servers";
 
 interface Variant {
   name: string;
@@ -147,20 +147,10 @@ describe.skipIf(!executablePath)("the runtime under the page's CSP, in Chromium"
       { sites: [site({ origin: origin.url, banner: { enabled: true } })] },
       { d1: false },
     );
-    browser = await chromium.launch({
-      executablePath: executablePath ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        // Nothing leaves the machine: every host but localhost resolves to a closed port.
-        "--host-resolver-rules=MAP * 127.0.0.1:9, EXCLUDE localhost",
-      ],
-    });
+    browser = await launchChromium([
+      // Nothing leaves the machine: every host but localhost resolves to a closed port.
+      "--host-resolver-rules=MAP * 127.0.0.1:9, EXCLUDE localhost",
+    ]);
     page = await (await browser.newContext()).newPage();
   }, 60_000);
 

@@ -13,10 +13,10 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { site, startBuiltEdge, startOrigin, type BuiltEdge, type TestOrigin } from "./edge-http";
-import { chromiumPath } from "./servers";
+import { chromiumPath, launchChromium } from "./servers";
 
 const TRACKER = "www.googletagmanager.com";
 const T = `https://${TRACKER}/e`;
@@ -183,24 +183,14 @@ describe.skipIf(!executablePath)("every loading element in Chromium (skipped: no
       }),
       startFakeTracker(),
     ]);
-    browser = await chromium.launch({
-      executablePath: executablePath ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--ignore-certificate-errors",
-        "--autoplay-policy=no-user-gesture-required",
-        // Every host but the edge's own (localhost) is the fake tracker, whatever the scheme: it is
-        // Chromium's proxy (one port for http and https, where --host-resolver-rules needs 80 and 443).
-        `--proxy-server=http://127.0.0.1:${tracker.port}`,
-        "--proxy-bypass-list=localhost",
-      ],
-    });
+    browser = await launchChromium([
+      "--ignore-certificate-errors",
+      "--autoplay-policy=no-user-gesture-required",
+      // Every host but the edge's own (localhost) is the fake tracker, whatever the scheme: it is
+      // Chromium's proxy (one port for http and https, where --host-resolver-rules needs 80 and 443).
+      `--proxy-server=http://127.0.0.1:${tracker.port}`,
+      "--proxy-bypass-list=localhost",
+    ]);
   }, 60_000);
 
   afterAll(async () => {

@@ -15,11 +15,10 @@ import {
   inflateSync,
 } from "node:zlib";
 import { parse } from "parse5";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyDocument, sniffUnknownType } from "../../src/html/content-type";
 import { FALLBACK_CSP } from "../../src/html/csp";
-import { chromiumPath } from "./servers";
+import { chromiumPath, launchChromium } from "./servers";
 import {
   DEBUG_SECRET,
   request,
@@ -378,10 +377,7 @@ describe.skipIf(!executablePath)("what Chromium runs, and what the HTML stage de
           : kind;
       expect(decided).toBe(expected);
 
-      const browser = await chromium.launch({
-        executablePath: executablePath ?? "/usr/bin/chromium",
-        args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-      });
+      const browser = await launchChromium([]);
       try {
         const page = await browser.newPage();
         await page.goto(`${server.url}/?case=${index}`);

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleWorker } from "../../scripts/bundle-worker.ts";
 import { Miniflare } from "miniflare";
+import { type Browser, chromium } from "playwright-core";
 
 export interface TrackerHit {
   host: string;
@@ -155,4 +156,27 @@ export async function startFakeTrackers(
 /** Debian's Chromium, if installed. */
 export function chromiumPath(): string | undefined {
   return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
+}
+
+/**
+ * What every browser test starts Chromium with on this machine: headless as root, and nothing of
+ * its own on the network (the machine's network is closed, and background requests would fail
+ * many at a time). Each test adds how hosts resolve for it.
+ */
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Debian's Chromium with the flags above and the test's own. */
+export function launchChromium(args: string[]): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath() ?? "/usr/bin/chromium",
+    args: [...CHROMIUM_FLAGS, ...args],
+  });
 }
