@@ -83,9 +83,32 @@ export function createThrottle(limits: ThrottleLimits = DEFAULT_THROTTLE): Throt
 export async function clientKey(request: Request, site: string): Promise<string | undefined> {
   const address = request.headers.get("CF-Connecting-IP");
   if (address === null || address === "") return undefined;
-  const bytes = new TextEncoder().encode(`consent-edge throttle\n${site}\n${address}`);
+  const bytes = new TextEncoder().encode(`consent-edge throttle\n${site}\n${clientNetwork(address)}`);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...digest.slice(0, 12)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The part of an address one client controls as a whole. An IPv6 end site is given at least a /64
+ * (RFC 6177), so one client can rotate through 2^64 addresses: it is throttled as its /64. An IPv4
+ * address, or anything that does not parse, counts as itself.
+ */
+export function clientNetwork(address: string): string {
+  const text = address.trim().toLowerCase();
+  // IPv4, and IPv6 with an embedded IPv4 address (::ffff:203.0.113.7): each address is one client.
+  if (!text.includes(":") || text.includes(".")) return text;
+  const [head = "", tail, extra] = text.split("::");
+  if (extra !== undefined) return text;
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return text;
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right];
+  if (!groups.slice(0, 4).every((group) => /^[0-9a-f]{1,4}$/.test(group))) return text;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 /** The Workers Rate Limiting binding's interface (only what we call). */
