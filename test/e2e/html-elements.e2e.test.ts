@@ -337,6 +337,9 @@ describe.skipIf(!executablePath)("every loading element in Chromium (skipped: no
         },
         [line, options.direct] as const,
       );
+      // document.cookie writes reach the browser's cookie store asynchronously (over IPC from the
+      // renderer): give them time to land before asking the store, or a stored cookie reads as absent.
+      await page.waitForTimeout(300);
       const cookies = await context.cookies();
       await context.close();
       // A nameless cookie is sent as its value alone: `=_ga=1` reaches the server as `_ga=1`.
