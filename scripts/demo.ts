@@ -16,10 +16,10 @@
  *   DEMO_PORT=8788 npm start         another port (DEMO_ORIGIN_PORT for the origin's, DEMO_HOST for
  *                                    another address)
  */
-import { readdirSync, readFileSync, watch } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, watch } from "node:fs";
 import { Log, LogLevel, Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
 import { bundleWorker } from "./bundle-worker.ts";
+import { applyMigrations } from "./migrations.ts";
 
 export const DEMO_DEBUG_SECRET = "demo-secret";
 const ORIGIN_WORKER = "consent-edge-demo-origin";
@@ -48,20 +48,6 @@ export function compatibilityDate(wranglerToml: string): string {
   const date = /^compatibility_date\s*=\s*"(\d{4}-\d{2}-\d{2})"/m.exec(wranglerToml)?.[1];
   if (!date) throw new Error("demo: wrangler.toml has no compatibility_date");
   return date;
-}
-
-/** Every statement of every migration, in file order: what `wrangler d1 migrations apply` runs. */
-export function migrationStatements(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith(".sql"))
-    .sort()
-    .flatMap((file) =>
-      readFileSync(join(dir, file), "utf8")
-        .replace(/--.*$/gm, "")
-        .split(";")
-        .map((statement) => statement.trim())
-        .filter((statement) => statement !== ""),
-    );
 }
 
 async function workerOptions(date: string, host: string, originPort: number): Promise<WorkerOptions[]> {
@@ -103,9 +89,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const mf = new Miniflare({ ...base, workers: await workerOptions(date, base.host, originPort) });
   const url = await mf.ready;
   const originUrl = await mf.unsafeGetDirectURL(ORIGIN_WORKER);
-  const db = await mf.getD1Database("CONSENT_DB", "consent-edge");
-  const statements = migrationStatements("migrations");
-  if (statements.length > 0) await db.batch(statements.map((statement) => db.prepare(statement)));
+  await applyMigrations(mf, "consent-edge");
   return {
     url,
     originUrl,

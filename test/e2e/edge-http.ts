@@ -9,12 +9,11 @@
  *   const res = await request(edge.url, { path: "//evil.test/" });
  *   await edge.stop(); await origin.stop();
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest, createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { bundleWorker } from "../../scripts/bundle-worker.ts";
+import { applyMigrations } from "../../scripts/migrations.ts";
 
 export const COMPATIBILITY_DATE = "2026-04-20";
 export const DEBUG_SECRET = "http-test-secret";
@@ -117,26 +116,13 @@ export async function startBuiltEdge(config: unknown, options: EdgeOptions = {})
     ],
   });
   const url = await mf.ready;
-  if (d1) await migrate(mf);
+  if (d1) await applyMigrations(mf, "consent-edge");
   return {
     url: `http://localhost:${url.port}`,
     port: Number(url.port),
     mf,
     stop: () => mf.dispose(),
   };
-}
-
-/** The receipts table, from the same migration files `wrangler d1 migrations apply` runs. */
-async function migrate(mf: Miniflare): Promise<void> {
-  const db = await mf.getD1Database("CONSENT_DB", "consent-edge");
-  for (const file of readdirSync("migrations").sort()) {
-    const statements = readFileSync(join("migrations", file), "utf8")
-      .replace(/--.*$/gm, "")
-      .split(";")
-      .map((statement) => statement.trim())
-      .filter((statement) => statement !== "");
-    await db.batch(statements.map((statement) => db.prepare(statement)));
-  }
 }
 
 /** A minimal valid site in front of `origin`, served on `localhost`; override what a test needs. */
@@ -176,6 +162,11 @@ export interface RawRequestOptions {
   body?: string;
   /** Give up (and reject) after this many milliseconds. */
   timeoutMs?: number;
+  /**
+   * On a connection of its own (no keep-alive pool): a case that resets a connection must not be
+   * blamed on the next case's reused socket.
+   */
+  fresh?: boolean;
 }
 
 /** One HTTP/1.1 request with node:http: the path is sent exactly as given, nothing is decoded for us. */
@@ -190,6 +181,7 @@ export function request(base: string, options: RawRequestOptions = {}): Promise<
         method: options.method ?? "GET",
         path: options.path ?? "/",
         headers: { Host: target.host, ...options.headers },
+        ...(options.fresh ? { agent: false } : {}),
         timeout: options.timeoutMs ?? 15_000,
       },
       (res) => {

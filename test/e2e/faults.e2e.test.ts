@@ -10,18 +10,19 @@
  *   - never a hang past a bound.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { get as httpGet, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import { join } from "node:path";
+import { get as httpGet, type IncomingMessage, type ServerResponse } from "node:http";
 import { Miniflare } from "miniflare";
 import { parse } from "parse5";
 import { CookieJar } from "tough-cookie";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker } from "../../scripts/bundle-worker.ts";
+import { applyMigrations } from "../../scripts/migrations.ts";
 import {
   COMPATIBILITY_DATE,
   DEBUG_SECRET,
   type RawRequestOptions,
   type RawResponse,
+  request,
   site,
   startOrigin,
   type TestOrigin,
@@ -124,17 +125,7 @@ async function startEdge(config: unknown, options: { d1?: boolean } = {}): Promi
     },
   });
   const url = await mf.ready;
-  if (options.d1 ?? true) {
-    const db = await mf.getD1Database("CONSENT_DB");
-    for (const file of readdirSync("migrations").sort()) {
-      const statements = readFileSync(join("migrations", file), "utf8")
-        .replace(/--.*$/gm, "")
-        .split(";")
-        .map((s) => s.trim())
-        .filter((s) => s !== "");
-      await db.batch(statements.map((s) => db.prepare(s)));
-    }
-  }
+  if (options.d1 ?? true) await applyMigrations(mf);
   const pid = workerdChildren().find((p) => !before.has(p)) ?? -1;
   return { url: `http://localhost:${url.port}`, mf, output: () => text, pid, stop: () => mf.dispose() };
 }
@@ -161,49 +152,9 @@ function rssMiB(pid: number): number {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 1024;
 }
 
-/**
- * `request` from edge-http.ts on a connection of its own (no keep-alive pool): a case that resets
- * a connection must not be blamed on the next case's reused socket.
- */
+/** `request` from edge-http.ts on a connection of its own (see `fresh` there). */
 function fresh(base: string, options: RawRequestOptions = {}): Promise<RawResponse> {
-  const target = new URL(base);
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port: target.port,
-        method: options.method ?? "GET",
-        path: options.path ?? "/",
-        headers: { Host: target.host, ...options.headers },
-        agent: false,
-        timeout: options.timeoutMs ?? 15_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let firstByteMs: number | undefined;
-        res.on("data", (chunk: Buffer) => {
-          firstByteMs ??= performance.now() - started;
-          chunks.push(chunk);
-        });
-        res.on("error", reject);
-        res.on("end", () => {
-          const body = Buffer.concat(chunks);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            setCookie: res.headers["set-cookie"] ?? [],
-            body,
-            firstByteMs: firstByteMs ?? performance.now() - started,
-            text: () => body.toString("utf8"),
-          });
-        });
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("request timed out")));
-    req.on("error", reject);
-    req.end(options.body);
-  });
+  return request(base, { ...options, fresh: true });
 }
 
 /** Settles a request however it ends: a response, or the connection failing mid-body. */

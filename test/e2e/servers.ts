@@ -6,7 +6,7 @@
  *     (the analytics scripts set their cookies with document.cookie).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -17,6 +17,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleWorker } from "../../scripts/bundle-worker.ts";
+import { applyMigrations } from "../../scripts/migrations.ts";
 import { Miniflare } from "miniflare";
 import { type Browser, chromium } from "playwright-core";
 
@@ -75,20 +76,12 @@ export async function startEdge(): Promise<{ url: string; stop: () => Promise<vo
     ],
   });
   const url = await mf.ready;
-  // The receipts table, from the same migration files `wrangler d1 migrations apply` runs.
-  const db = await mf.getD1Database("CONSENT_DB", "consent-edge");
-  for (const file of readdirSync("migrations").sort()) {
-    const statements = readFileSync(join("migrations", file), "utf8")
-      .replace(/--.*$/gm, "")
-      .split(";")
-      .map((statement) => statement.trim())
-      .filter((statement) => statement !== "");
-    await db.batch(statements.map((statement) => db.prepare(statement)));
-  }
+  await applyMigrations(mf, "consent-edge");
   return { url: url.href.replace("127.0.0.1", "localhost"), stop: () => mf.dispose() };
 }
 
-function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
+/** A throwaway self-signed certificate for the fake tracker servers (Chromium runs with --ignore-certificate-errors). */
+export function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), "consent-edge-e2e-"));
   const key = join(dir, "key.pem");
   const cert = join(dir, "cert.pem");
