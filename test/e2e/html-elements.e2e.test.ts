@@ -6,17 +6,13 @@
  * Also the document.cookie guard, with Chromium's own cookie jar as the judge.
  */
 import { once } from "node:events";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Browser, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { site, startBuiltEdge, startOrigin, type BuiltEdge, type TestOrigin } from "./edge-http";
-import { chromiumPath, launchChromium } from "./servers";
+import { chromiumPath, launchChromium, selfSignedCertificate } from "./servers";
 
 const TRACKER = "www.googletagmanager.com";
 const T = `https://${TRACKER}/e`;
@@ -108,29 +104,7 @@ async function startFakeTracker(): Promise<{ port: number; hits: Hit[]; stop: ()
     });
     response.end(type === "text/html" ? "<p>tracker</p>" : "");
   };
-  const dir = mkdtempSync(join(tmpdir(), "consent-edge-elements-"));
-  let tls: { key: Buffer; cert: Buffer };
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        join(dir, "k"),
-        "-out",
-        join(dir, "c"),
-      ].concat(["-days", "1", "-subj", "/CN=fake-tracker"]),
-      { stdio: "ignore" },
-    );
-    tls = { key: readFileSync(join(dir, "k")), cert: readFileSync(join(dir, "c")) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const https = createHttpsServer(tls, handle);
+  const https = createHttpsServer(selfSignedCertificate(), handle);
   const proxy = createHttpServer(handle);
   const sockets = new Set<Socket>();
   proxy.on("connection", (socket: Socket) => {
