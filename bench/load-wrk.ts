@@ -10,7 +10,7 @@
  *            then closed and reopened by wrk, which is what the server sees as a client reset
  *   non2xx   responses that were not 2xx or 3xx
  */
-import { spawn } from "node:child_process";
+import { spawnWrk } from "./throughput";
 
 export interface LoadWrkSettings {
   threads: number;
@@ -54,18 +54,7 @@ export async function runLoadWrk(
     ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]),
     url,
   ];
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code === 0) resolve(text);
-      else reject(new Error(`bench: wrk exited with ${String(code)}:\n${text}`));
-    });
-  });
-  return parseLoadWrk(output);
+  return parseLoadWrk(await spawnWrk(args));
 }
 
 /** `12.5us`, `3.2ms`, `1.04s`, `2.00m` as milliseconds. */

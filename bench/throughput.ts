@@ -106,18 +106,7 @@ async function runWrk(
     ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]),
     url,
   ];
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code === 0) resolve(text);
-      else reject(new Error(`wrk exited with ${String(code)}:\n${text}`));
-    });
-  });
-  return parseWrk(output);
+  return parseWrk(await spawnWrk(args));
 }
 
 function parseWrk(text: string): Omit<WrkRun, "variant" | "round"> {
@@ -165,4 +154,19 @@ export function pairedRatioRange(runs: readonly WrkRun[], a: string, b: string):
     return x !== undefined && y !== undefined && y > 0 ? [x / y] : [];
   });
   return [Math.min(...ratios), Math.max(...ratios)];
+}
+
+/** Runs wrk with `args` and returns what it printed (stdout and stderr); rejects if it fails. */
+export function spawnWrk(args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve(text);
+      else reject(new Error(`bench: wrk exited with ${String(code)}:\n${text}`));
+    });
+  });
 }
