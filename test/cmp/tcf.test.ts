@@ -9,7 +9,7 @@
  *   - hostile input: empty, not base64url, every prefix of valid strings, TCF v1, 10 KB.
  */
 import { GVL, PurposeRestriction, RestrictionType, TCModel, TCString } from "@iabtechlabtcf/core";
-import type { Vector, VendorList } from "@iabtechlabtcf/core";
+import type { VendorList } from "@iabtechlabtcf/core";
 import { describe, expect, it } from "vitest";
 import {
   categoriesFromTcf,
@@ -17,52 +17,8 @@ import {
   defaultMapping,
   MAX_TC_STRING_LENGTH,
   tcf,
-  type TcCore,
 } from "../../src/consent/cmp/tcf";
-
-// ---------------------------------------------------------------------------------------------
-// The reference: the IAB library's reading, in the decoder's shape.
-
-function idsOf(vector: Vector): number[] {
-  const ids: number[] = [];
-  vector.forEach((isSet, id) => {
-    if (isSet) ids.push(id);
-  });
-  return ids;
-}
-
-type Reference = Omit<TcCore, "version"> & { version: number };
-
-/**
- * What the IAB library reads from `value`, or null when it throws. It types its integer fields as
- * `number | string` (the setters take both); decoding sets numbers.
- */
-function libraryDecode(value: string): Reference | null {
-  let model: TCModel;
-  try {
-    model = TCString.decode(value);
-  } catch {
-    return null;
-  }
-  return {
-    version: Number(model.version),
-    createdMs: model.created.getTime(),
-    lastUpdatedMs: model.lastUpdated.getTime(),
-    cmpId: Number(model.cmpId),
-    cmpVersion: Number(model.cmpVersion),
-    consentScreen: Number(model.consentScreen),
-    consentLanguage: model.consentLanguage,
-    vendorListVersion: Number(model.vendorListVersion),
-    policyVersion: Number(model.policyVersion),
-    isServiceSpecific: model.isServiceSpecific,
-    useNonStandardTexts: model.useNonStandardTexts,
-    specialFeatureOptIns: idsOf(model.specialFeatureOptins),
-    purposeConsents: idsOf(model.purposeConsents),
-    purposeLegitimateInterests: idsOf(model.purposeLegitimateInterests),
-    purposeOneTreatment: model.purposeOneTreatment,
-    publisherCountryCode: model.publisherCountryCode,
-  };
-}
+import { idsOf, libraryDecode } from "./tcf-reference";
 
 const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
