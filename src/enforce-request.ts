@@ -2,6 +2,9 @@
  * One request through the pipeline: consent in, request cookies out, origin, response cookies
  * out, debug. Each stage is a pure function from its own folder; this file only wires them and
  * owns the two failure paths (origin down, worker bug), both of which fail closed.
+ *
+ * The origin is injected (`askOrigin`): the stand-alone worker fetches the configured origin, the
+ * Hono middleware runs the downstream handlers. Either way it is handed the filtered request.
  */
 import type { Site } from "./config/compile";
 import { resolveConsent } from "./consent/resolve-consent";
@@ -14,13 +17,33 @@ import { bannerFor } from "./banner/banner-for";
 import { FALLBACK_CSP } from "./html/csp";
 import { mayRunScripts } from "./html/content-type";
 import { enforceHtml, variesByConsent } from "./html/rewrite-html";
-import { type Env, fetchOrigin, OriginTimeout } from "./proxy/fetch-origin";
-import { buildOriginRequest, CONSENT_HEADER_PREFIX } from "./proxy/origin-request";
+import { type Env, secretBinding } from "./env";
+import { OriginTimeout } from "./proxy/fetch-origin";
+import { CONSENT_HEADER_PREFIX, filterRequest } from "./proxy/origin-request";
 import type { EnforcementReport } from "./report";
 import { markPrivate } from "./response/cache-safety";
 import { enforceCookies } from "./response/enforce-cookies";
 
 export type Clock = () => number;
+
+/**
+ * Whatever answers for the origin, given the filtered request (refused cookies removed, consent
+ * headers added). It may throw or reject: the visitor then gets a 502 (504 for OriginTimeout).
+ */
+export type AskOrigin = (request: Request) => Promise<Response>;
+
+export interface EnforceOptions {
+  env: Env;
+  clock: Clock;
+  askOrigin: AskOrigin;
+  /**
+   * The origin may be asked a second time for the same GET: the HTML stage's fallback then asks
+   * again instead of keeping a tee() copy of every page. The middleware's downstream runs once.
+   */
+  askAgain: boolean;
+  /** Already read (readRequest) by the caller. */
+  context?: RequestContext;
+}
 
 export interface RequestContext {
   startedAt: number;
@@ -42,7 +65,10 @@ export async function readRequest(
   const startedAt = clock();
   const now = Math.floor(startedAt / 1000);
   const cookies = parseCookieHeader(request.headers.get("Cookie"));
-  const debug = await isDebugAllowed(request, site.debugSecret ? env[site.debugSecret] : undefined);
+  const debug = await isDebugAllowed(
+    request,
+    site.debugSecret ? secretBinding(env, site.debugSecret) : undefined,
+  );
   const geo =
     (debug ? debugGeo(request) : undefined) ??
     (request.cf as { country?: string; regionCode?: string } | undefined);
@@ -57,9 +83,7 @@ export async function readRequest(
 export async function enforceRequest(
   request: Request,
   site: Site,
-  env: Env,
-  clock: Clock,
-  context?: RequestContext,
+  { env, clock, askOrigin: ask, askAgain, context }: EnforceOptions,
 ): Promise<Response> {
   const { startedAt, now, cookies, consent, debug } =
     context ?? (await readRequest(request, site, env, clock));
@@ -74,12 +98,8 @@ export async function enforceRequest(
   const report = newReport(site, consent, requestPlan, startedAt);
 
   const enforce = site.mode === "enforce";
-  const askOrigin = () =>
-    fetchOrigin(
-      buildOriginRequest(request, site, enforce ? requestPlan.kept : undefined, consent),
-      site,
-      env,
-    );
+  // Built afresh for each ask: a request's body can be read once (only a GET is asked again).
+  const askOrigin = () => ask(filterRequest(request, enforce ? requestPlan.kept : undefined, consent));
   let originResponse: Response;
   try {
     originResponse = await askOrigin();
@@ -117,7 +137,7 @@ export async function enforceRequest(
         page: requestUrl,
         method: request.method,
         buffer: debug,
-        ...(request.method === "GET" ? { refetch: askOrigin } : {}),
+        ...(askAgain && request.method === "GET" ? { refetch: askOrigin } : {}),
         banner: (nonce) =>
           bannerFor(
             site,

@@ -1,14 +1,8 @@
 /**
- * Worker entry: compile the bundled config once per isolate and serve.
+ * Worker entry: the stand-alone worker for the bundled config, compiled once per isolate.
  * `npm run check` validates the same file before deploy; this is the last line of defence.
  */
 import config from "../consent-edge.config.json";
-import { createApp, createConfigErrorApp } from "./app";
-import { compileConfig } from "./config/compile";
-import { formatProblems } from "./config/validate";
+import { createWorker } from "./worker";
 
-const compiled = compileConfig(config);
-
-export default compiled.ok
-  ? createApp(compiled.config)
-  : createConfigErrorApp(formatProblems(compiled.problems));
+export default createWorker(config);

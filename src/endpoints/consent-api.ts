@@ -24,7 +24,7 @@ import type { Site } from "../config/compile";
 import { NECESSARY } from "../config/types";
 import { serializeConsentCookie } from "../consent/consent-cookie";
 import type { ConsentState } from "../consent/types";
-import type { Env } from "../proxy/fetch-origin";
+import type { Env } from "../env";
 import { newReceiptId, readReceipt, type Receipt, writeReceipt } from "./receipts";
 import { bannerFor } from "../banner/banner-for";
 import { safeReturnPath } from "../banner/render-banner";
@@ -107,7 +107,7 @@ function describe({ site, consent }: ApiContext) {
 }
 
 async function lookupReceipt({ site, env }: ApiContext, id: string): Promise<Response> {
-  const db = env.CONSENT_DB as D1Database | undefined;
+  const db = env.CONSENT_DB;
   if (!site.consent.receipts) return json({ error: "this site keeps no receipts" }, 404);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return json({ error: "not a receipt id" }, 400);
   let receipt: Receipt | undefined;
@@ -184,7 +184,7 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
 async function applyDecision(context: ApiContext, decision: Decision): Promise<Response> {
   const { site, consent, env, now, request } = context;
   let receiptId: string | undefined;
-  const db = env.CONSENT_DB as D1Database | undefined;
+  const db = env.CONSENT_DB;
   const grants = decision.granted.length > 0;
   const retryAfter = site.consent.receipts ? await throttledFor(context) : undefined;
   if (retryAfter !== undefined) {

@@ -1,7 +1,7 @@
 /** The only module that talks to an origin: a URL over `fetch`, or a Worker over a service binding. */
 import type { Site } from "../config/compile";
-
-export type Env = Record<string, unknown>;
+import { type Env, serviceBinding } from "../env";
+import { configuredOrigin } from "./origin-request";
 
 export class OriginUnavailable extends Error {}
 
@@ -34,10 +34,13 @@ export async function fetchOrigin(request: Request, site: Site, env: Env): Promi
 }
 
 function sender(site: Site, env: Env): (request: Request) => Promise<Response> {
-  if (site.origin.kind === "url") return (request) => fetch(request);
-  const binding = env[site.origin.binding] as Fetcher | undefined;
-  if (!binding || typeof binding.fetch !== "function") {
-    throw new OriginUnavailable(`service binding ${site.origin.binding} is not configured in wrangler.toml`);
+  const origin = configuredOrigin(site);
+  // The stand-alone worker refuses such a config (worker.ts); this is the last line of defence.
+  if (!origin) throw new OriginUnavailable(`site ${site.id} has no origin`);
+  if (origin.kind === "url") return (request) => fetch(request);
+  const binding = serviceBinding(env, origin.binding);
+  if (!binding) {
+    throw new OriginUnavailable(`service binding ${origin.binding} is not configured in wrangler.toml`);
   }
   return (request) => binding.fetch(request);
 }

@@ -30,13 +30,25 @@ export class ForeignOriginRequest extends Error {
  * not the configured one, the request is refused (undefined) and nothing is fetched.
  */
 export function originUrlFor(requestUrl: URL, site: Site): URL | undefined {
-  if (site.origin.kind === "service") return new URL(requestUrl.href);
-  const configured = new URL(site.origin.url);
+  const origin = configuredOrigin(site);
+  if (!origin) return undefined;
+  if (origin.kind === "service") return new URL(requestUrl.href);
+  const configured = new URL(origin.url);
   const url = new URL(configured.href);
   url.pathname = requestUrl.pathname;
   url.search = requestUrl.search;
   if (url.origin !== configured.origin || url.username !== "" || url.password !== "") return undefined;
   return url;
+}
+
+/**
+ * A site's origin, which only the stand-alone worker needs: for the middleware the downstream
+ * handlers are the origin, so a site may have none (the worker refuses such a config).
+ */
+export function configuredOrigin(site: {
+  readonly origin?: Site["origin"] | undefined;
+}): NonNullable<Site["origin"]> | undefined {
+  return site.origin;
 }
 
 /**
@@ -61,17 +73,31 @@ const ROUTING_HEADERS = [
   "x-real-ip",
 ];
 
+/**
+ * The request the origin receives, for the stand-alone worker: the visitor's request filtered
+ * (filterRequest), sent to the configured origin's URL.
+ */
 export function buildOriginRequest(
   request: Request,
   site: Site,
   keptCookies: RequestCookie[] | undefined,
   consent: ConsentState,
 ): Request {
-  const incoming = new URL(request.url);
-  const url = originUrlFor(incoming, site);
-  // Last line of defence: app.ts refuses such a request with 400 before the pipeline runs.
-  if (!url) throw new ForeignOriginRequest(`request target does not stay on the origin of site ${site.id}`);
+  return retargetToOrigin(filterRequest(request, keptCookies, consent), site);
+}
 
+/**
+ * The visitor's request as the origin may see it, still addressed to the visitor's URL: refused
+ * cookies removed (when `keptCookies` is given), consent-edge's own headers and the routing headers
+ * a visitor could forge replaced, the resolved consent added. The middleware hands this to the
+ * downstream handler as it is; the stand-alone worker retargets it to the origin.
+ */
+export function filterRequest(
+  request: Request,
+  keptCookies: RequestCookie[] | undefined,
+  consent: ConsentState,
+): Request {
+  const incoming = new URL(request.url);
   const headers = new Headers(request.headers);
   for (const name of [...headers.keys()]) {
     if (name.startsWith(CONSENT_HEADER_PREFIX)) headers.delete(name);
@@ -95,10 +121,18 @@ export function buildOriginRequest(
   // X-Forwarded-For chain could name anyone.
   const client = request.headers.get("CF-Connecting-IP");
   if (client !== null) headers.set("X-Forwarded-For", client);
+  // Everything else (method, body, `cf`, signal) stays the visitor's.
+  return new Request(request, { headers });
+}
 
+/** A filtered request sent to the site's configured origin instead of the visitor's URL. */
+export function retargetToOrigin(request: Request, site: Site): Request {
+  const url = originUrlFor(new URL(request.url), site);
+  // Last line of defence: the worker refuses such a request with 400 before the pipeline runs.
+  if (!url) throw new ForeignOriginRequest(`request target does not stay on the origin of site ${site.id}`);
   return new Request(url, {
     method: request.method,
-    headers,
+    headers: request.headers,
     body: request.body,
     // 3xx go back to the visitor, with their Set-Cookie headers filtered like any other response.
     redirect: "manual",

@@ -1,0 +1,165 @@
+/**
+ * consent-edge as Hono middleware: `app.use(consentEdge(config))` enforces the site's cookie policy
+ * around `next()`, the downstream handlers standing where the origin stands for the stand-alone
+ * worker. The same pipeline (enforce-request.ts) and the same fail-closed paths: a host no site
+ * claims is refused (421), the consent API and /.well-known/gpc.json are answered here, a handler
+ * that throws has its error response enforced (or, with no error handler, the visitor gets a 502),
+ * and an enforcement failure serves the response without a cookie and under a strict CSP.
+ *
+ * Register it first (`app.use(consentEdge(config))` before every other middleware): what runs
+ * after it is enforced, what runs before it is not.
+ */
+import type { Context, MiddlewareHandler, Next } from "hono";
+import { type CompiledConfig, compileConfig, type Site } from "../config/compile";
+import { formatProblems } from "../config/validate";
+import { type AskOrigin, type Clock, enforceRequest, readRequest } from "../enforce-request";
+import { API_PREFIX, handleConsentApi } from "../endpoints/consent-api";
+import { GPC_PATH, gpcAnnouncement } from "../endpoints/gpc";
+import { createThrottle, DEFAULT_THROTTLE, type ThrottleLimits } from "../endpoints/throttle";
+import type { Env } from "../env";
+
+export interface ConsentEdgeOptions {
+  /** Milliseconds since the epoch; tests pass a fixed one. */
+  clock?: Clock;
+  /** The consent API's receipt-write budgets (tests use small ones). */
+  throttle?: ThrottleLimits;
+}
+
+/** A config that does not validate: the problems, each with its path and the fix. */
+export class ConsentEdgeConfigError extends Error {
+  override name = "ConsentEdgeConfigError";
+}
+
+/**
+ * The middleware for `config`: the JSON of a consent-edge config (typed as `unknown`, since a JSON
+ * import's strings are not literal types; write one in TypeScript with `satisfies ConfigInput`), or
+ * what compileConfig made of it. It is validated and compiled once, here: an invalid one throws
+ * ConsentEdgeConfigError listing every problem, before the app serves a request. A site's `origin`
+ * is not used: the downstream handlers are the origin.
+ */
+export function consentEdge(config: unknown, options: ConsentEdgeOptions = {}): MiddlewareHandler {
+  return enforcer(compiled(config), options, { downstream: true });
+}
+
+/** How the enforcer reaches the origin: the downstream handlers, or the stand-alone worker's fetch. */
+export type OriginAccess =
+  | { downstream: true }
+  | {
+      downstream: false;
+      /** A request target the origin URL cannot be built from is refused with 400. */
+      acceptsTarget: (url: URL, site: Site) => boolean;
+      askOrigin: (site: Site, env: Env) => AskOrigin;
+    };
+
+/** The middleware itself, shared by consentEdge() and the stand-alone worker (worker.ts). */
+export function enforcer(
+  config: CompiledConfig,
+  options: ConsentEdgeOptions,
+  origin: OriginAccess,
+): MiddlewareHandler {
+  const clock = options.clock ?? Date.now;
+  // One set of budgets per middleware, so per isolate when the app is built once at module scope.
+  const throttle = createThrottle(options.throttle ?? DEFAULT_THROTTLE);
+
+  return async function consentEdge(c, next) {
+    const url = new URL(c.req.url);
+    const site = config.matchSite(url.hostname, url.pathname);
+    // Not an open proxy: a host no site claims is refused before anything is asked (RFC 9110 §15.5.20).
+    if (!site)
+      return respond(c, plain(421, "Misdirected Request: consent-edge serves no site for this host.\n"));
+    // Not an open proxy either through the path: a request the origin URL cannot be built from
+    // without leaving the configured origin is refused before anything is fetched or decided.
+    if (!origin.downstream && !origin.acceptsTarget(url, site)) {
+      return respond(c, plain(400, "Bad Request: this request target cannot be sent to the origin.\n"));
+    }
+    const env: Env = (c.env as Env | undefined) ?? {};
+    const request = c.req.raw;
+    try {
+      const path = url.pathname.slice(site.pathPrefix.length);
+      if (path === GPC_PATH && site.consent.gpc.announce) return respond(c, gpcAnnouncement(site));
+      const context = await readRequest(request, site, env, clock);
+      if (path.startsWith(API_PREFIX)) {
+        const answer = await handleConsentApi({
+          request,
+          site,
+          consent: context.consent,
+          env,
+          now: context.now,
+          path: path.slice(API_PREFIX.length),
+          throttle,
+        });
+        return respond(c, answer);
+      }
+      const response = await enforceRequest(request, site, {
+        env,
+        clock,
+        context,
+        askOrigin: origin.downstream ? askDownstream(c, next) : origin.askOrigin(site, env),
+        askAgain: !origin.downstream,
+      });
+      return respond(c, response);
+    } catch (error) {
+      // A bug of ours: nothing unfiltered goes out, and the app's own error handler is not asked
+      // (it could answer with the downstream's headers).
+      console.error(`consent-edge: site ${site.id}: unhandled error: ${String(error)}`);
+      return respond(c, plain(502, "Bad Gateway: consent-edge failed to process this request.\n"));
+    }
+  };
+}
+
+/**
+ * The downstream handlers as the origin: they see the filtered request as `c.req.raw` (so
+ * `getCookie(c)` and `c.req.header()` see only the cookies the visitor consented to), and what
+ * they leave in `c.res` is the origin's response. Handlers run once: there is no asking again.
+ */
+function askDownstream(c: Context, next: Next): AskOrigin {
+  return async (filtered) => {
+    c.req.raw = filtered;
+    await next();
+    const response = c.res;
+    detach(c);
+    return response;
+  };
+}
+
+/**
+ * Hono's `c.res` setter copies every header of the response it replaces onto the new one,
+ * Set-Cookie included (hono/dist/context.js, `set res`): assigning the enforced response over the
+ * downstream's would put the refused cookies back. Clearing it first leaves nothing to copy.
+ */
+function detach(c: Context): void {
+  c.res = undefined;
+}
+
+/** `response` becomes the app's response as it is; returned too, for when next() was not called. */
+function respond(c: Context, response: Response): Response {
+  detach(c);
+  c.res = response;
+  return response;
+}
+
+function plain(status: number, body: string): Response {
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=UTF-8", "Cache-Control": "no-store" },
+  });
+}
+
+function compiled(config: unknown): CompiledConfig {
+  if (isCompiled(config)) return config;
+  const result = compileConfig(config);
+  if (!result.ok) {
+    throw new ConsentEdgeConfigError(
+      `consent-edge: invalid configuration:\n${formatProblems(result.problems)}`,
+    );
+  }
+  return result.config;
+}
+
+function isCompiled(config: unknown): config is CompiledConfig {
+  return (
+    typeof config === "object" &&
+    config !== null &&
+    typeof (config as Partial<CompiledConfig>).matchSite === "function"
+  );
+}

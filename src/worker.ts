@@ -1,0 +1,72 @@
+/**
+ * The stand-alone worker: consent-edge in front of each site's configured origin. A Hono app whose
+ * only middleware is the same enforcer as consentEdge() and whose downstream is fetchOrigin.
+ */
+import { Hono } from "hono";
+import { type CompiledConfig, compileConfig } from "./config/compile";
+import { type ConfigProblem, formatProblems } from "./config/validate";
+import type { Env } from "./env";
+import { type ConsentEdgeOptions, enforcer } from "./middleware/consent-edge";
+import { fetchOrigin } from "./proxy/fetch-origin";
+import { configuredOrigin, originUrlFor, retargetToOrigin } from "./proxy/origin-request";
+
+export type WorkerOptions = ConsentEdgeOptions;
+
+export type Worker = Hono<{ Bindings: Env }>;
+
+/**
+ * The worker for `config` (the JSON of consent-edge.config.json, validated here). A config with problems (the
+ * schema's, or a site without an origin) gives a worker that refuses every request with 503 and
+ * logs the problems: nothing is ever proxied unfiltered. `consent-edge check` reports the same
+ * problems before deploy.
+ */
+export function createWorker(config: unknown, options: WorkerOptions = {}): Worker {
+  const compiled = compileConfig(config);
+  const problems = compiled.ok ? missingOrigins(compiled.config) : compiled.problems;
+  if (!compiled.ok || problems.length > 0) return createConfigErrorWorker(formatProblems(problems));
+  return createProxy(compiled.config, options);
+}
+
+/** The worker for a config already compiled (and checked with missingOrigins). */
+export function createProxy(config: CompiledConfig, options: WorkerOptions = {}): Worker {
+  const app = new Hono<{ Bindings: Env }>();
+  app.use(
+    enforcer(config, options, {
+      downstream: false,
+      acceptsTarget: (url, site) => originUrlFor(url, site) !== undefined,
+      askOrigin: (site, env) => (request) => fetchOrigin(retargetToOrigin(request, site), site, env),
+    }),
+  );
+  return app;
+}
+
+/**
+ * The stand-alone worker has nowhere to send a site without an origin (the middleware does not
+ * need one: its downstream handlers are the origin).
+ */
+export function missingOrigins(config: CompiledConfig): ConfigProblem[] {
+  return config.sites.flatMap((site, index) => {
+    if (configuredOrigin(site)) return [];
+    return [
+      {
+        path: `sites[${index}].origin`,
+        message: `site ${JSON.stringify(site.id)} has no origin, and the stand-alone worker must send its requests somewhere`,
+        fix: 'set "origin": "https://origin.example.com" or "service:BINDING_NAME", or run consent-edge as middleware in your own Hono app (consentEdge(config)), where the downstream handlers are the origin',
+      },
+    ];
+  });
+}
+
+/** Every request is refused while the bundled config is invalid; nothing is proxied unfiltered. */
+export function createConfigErrorWorker(problems: string): Worker {
+  const app = new Hono<{ Bindings: Env }>();
+  app.all("*", (c) => {
+    console.error(`consent-edge: invalid configuration, refusing all requests:\n${problems}`);
+    return c.text(
+      "Service Unavailable: consent-edge is misconfigured. Run `npm run check` (or `npx consent-edge check`).\n",
+      503,
+      { "Cache-Control": "no-store" },
+    );
+  });
+  return app;
+}
