@@ -17,6 +17,7 @@ import { API_PREFIX, handleConsentApi } from "../endpoints/consent-api";
 import { GPC_PATH, gpcAnnouncement } from "../endpoints/gpc";
 import { createThrottle, DEFAULT_THROTTLE, type ThrottleLimits } from "../endpoints/throttle";
 import type { Env } from "../env";
+import { classifyDocument } from "../html/content-type";
 
 export interface ConsentEdgeOptions {
   /** Milliseconds since the epoch; tests pass a fixed one. */
@@ -118,8 +119,20 @@ function askDownstream(c: Context, next: Next): AskOrigin {
     await next();
     const response = c.res;
     detach(c);
-    return response;
+    return streamable(response);
   };
+}
+
+/**
+ * A body workerd holds in memory (what `c.html("...")` or `new Response("...")` makes) cannot be
+ * piped into the HTML stage's rewriter ("Inter-TransformStream ReadableStream.pipeTo() is not
+ * implemented"): the rewriter would fail and every such page would be served as the fallback.
+ * One JavaScript stream in between makes it a body like any origin's; only for what the HTML
+ * stage may read, so that images and JSON stream as they came.
+ */
+function streamable(response: Response): Response {
+  if (!response.body || classifyDocument(response.headers) === "other") return response;
+  return new Response(response.body.pipeThrough(new TransformStream()), response);
 }
 
 /**
