@@ -1,0 +1,194 @@
+/**
+ * A site's `banner`: consent-edge's own banner, for sites without a CMP. Texts per language are
+ * merged over the English defaults, so a site only writes what it changes. Whether every category
+ * of the site has a text is a cross-field check (cross-checks.ts).
+ */
+import * as v from "valibot";
+import { type BannerTexts, DEFAULT_LANGUAGE, ENGLISH_TEXTS } from "../banner/texts";
+import { fields } from "./kit";
+import { describeValue, joinProblem, say } from "./problems";
+
+export const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const POLICY_URL = /^(https:\/\/|\/)[^\s]*$/;
+
+function words(description: string) {
+  return v.optional(
+    v.pipe(
+      v.string(
+        say("must be non-empty text", "write the text, or leave the field out for the English default"),
+      ),
+      v.nonEmpty(
+        say("must be non-empty text", "write the text, or leave the field out for the English default"),
+      ),
+      v.description(description),
+    ),
+  );
+}
+
+/** The fields that are set: valibot's output types an optional field as `T | undefined`. */
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+const categoryText = fields(
+  {
+    label: v.pipe(
+      v.string(say("must be non-empty text", 'write the label, e.g. "Analytics"')),
+      v.nonEmpty(say("must be non-empty text", 'write the label, e.g. "Analytics"')),
+      v.description("The category's name on the banner."),
+      v.examples(["Analytics"]),
+    ),
+    description: v.pipe(
+      v.string(say("must be text", "write one sentence on what the category is for")),
+      v.description("One sentence on what the category is for."),
+      v.examples(["Help us understand how the site is used."]),
+    ),
+  },
+  say("a category text must be an object", 'write { "label": "...", "description": "..." }'),
+);
+
+/** The words of the banner in one language; each field left out is the English default. */
+export const bannerTexts = fields(
+  {
+    title: words("The banner's heading."),
+    body: words("The banner's text: what the site uses cookies for."),
+    acceptAll: words('The "accept all" button.'),
+    rejectAll: words('The "reject all" button.'),
+    customise: words("The button that opens the per-category choices."),
+    save: words("The button that saves the per-category choices."),
+    close: words("The close button's label."),
+    settingsLink: words("The link that reopens the banner."),
+    policyLinkText: words("The text of the link to the cookie policy."),
+    categories: v.optional(
+      v.pipe(
+        v.record(
+          v.string(),
+          categoryText,
+          say(
+            "categories must map each category to its texts",
+            'write { "analytics": { "label": "...", "description": "..." } }',
+          ),
+        ),
+        v.description("Category -> its label and description on the banner."),
+      ),
+    ),
+    dir: v.optional(
+      v.pipe(
+        v.picklist(
+          ["ltr", "rtl"],
+          say((input) => `${describeValue(input)} is not a writing direction`, 'write "ltr" or "rtl"'),
+        ),
+        v.description("The writing direction of the texts."),
+      ),
+    ),
+  },
+  say("texts must be an object", 'write { "title": "...", "acceptAll": "..." }'),
+);
+
+const languageTag = v.pipe(
+  v.string(),
+  v.regex(
+    LANGUAGE,
+    say(
+      (input) => `${describeValue(input)} is not a language tag`,
+      'use a BCP 47 tag such as "en", "de", "pt-BR"',
+    ),
+  ),
+);
+
+export const banner = v.optional(
+  v.pipe(
+    fields(
+      {
+        enabled: v.optional(
+          v.pipe(
+            v.boolean(say("enabled must be true or false", 'write "enabled": true')),
+            v.description("Show the banner. Default true once a banner section is present."),
+          ),
+        ),
+        languages: v.optional(
+          v.pipe(
+            v.record(
+              languageTag,
+              bannerTexts,
+              say(
+                "languages must map language tags to texts",
+                'write { "en": { "title": "Cookies" }, "de": { ... } }',
+              ),
+            ),
+            v.check(
+              (languages) => Object.keys(languages).length > 0,
+              say(
+                "languages must map language tags to texts",
+                'write { "en": { "title": "Cookies" }, "de": { ... } }',
+              ),
+            ),
+            v.description("Texts per language tag, each merged over the English defaults."),
+          ),
+        ),
+        defaultLanguage: v.optional(
+          v.pipe(
+            v.string(
+              say(
+                (input) => `${describeValue(input)} is not a language tag`,
+                "use one of the banner's languages",
+              ),
+            ),
+            v.description(
+              "The language for visitors whose Accept-Language matches none. Default: the first language.",
+            ),
+          ),
+        ),
+        policyUrl: v.optional(
+          v.pipe(
+            v.string(say("not a link to the cookie policy", 'write a path ("/cookies") or an https URL')),
+            v.regex(
+              POLICY_URL,
+              say("not a link to the cookie policy", 'write a path ("/cookies") or an https URL'),
+            ),
+            v.description("Where the banner links to the cookie policy: a path or an https URL."),
+          ),
+        ),
+      },
+      say("banner must be an object", 'write { "enabled": true }'),
+    ),
+    v.description("consent-edge's own banner, for sites without a CMP. Off unless present."),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const given = dataset.value;
+      const languages: Record<string, BannerTexts> = {};
+      for (const [language, texts] of Object.entries(given.languages ?? { [DEFAULT_LANGUAGE]: {} })) {
+        const { categories, ...words } = texts;
+        languages[language] = {
+          ...ENGLISH_TEXTS,
+          ...withoutUndefined(words),
+          categories: { ...ENGLISH_TEXTS.categories, ...categories },
+        };
+      }
+      const defaultLanguage = given.defaultLanguage ?? Object.keys(languages)[0] ?? DEFAULT_LANGUAGE;
+      // An own key only: `in` would take "constructor" or "toString" from Object.prototype for texts.
+      if (!Object.hasOwn(languages, defaultLanguage)) {
+        addIssue({
+          message: joinProblem(
+            `${describeValue(defaultLanguage)} has no texts`,
+            `use one of ${Object.keys(languages).join(", ")}`,
+          ),
+          path: [
+            { type: "object", origin: "value", input: given, key: "defaultLanguage", value: defaultLanguage },
+          ],
+        });
+        return NEVER;
+      }
+      return {
+        enabled: given.enabled ?? true,
+        languages,
+        defaultLanguage,
+        ...(given.policyUrl === undefined ? {} : { policyUrl: given.policyUrl }),
+      };
+    }),
+  ),
+  () => ({ enabled: false }),
+);
+
+export type ValidBanner = v.InferOutput<typeof banner>;

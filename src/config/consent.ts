@@ -1,0 +1,217 @@
+/**
+ * A site's `consent`: where consent is read from besides consent-edge's own cookie (CMPs, TCF), how
+ * long a decision lasts, and the browser signals (GPC, DNT) that refuse categories. Whether the
+ * categories named here exist is a cross-field check (cross-checks.ts).
+ */
+import * as v from "valibot";
+import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
+import { duration, fields, flag } from "./kit";
+import { describeValue, isObject, say } from "./problems";
+import { regionModel } from "./regions";
+import type { ValidSite } from "./site";
+
+export const KNOWN_CMPS = [
+  "onetrust",
+  "cookiebot",
+  "vanilla-cookieconsent",
+  "klaro",
+  "cookieyes",
+  "complianz",
+  "didomi",
+  "tcf",
+] as const;
+
+const COOKIE_NAME = /^[!#$%&'+\-.^_`|~0-9A-Za-z]+$/;
+const SOURCE_NAMES = ["consent-cookie", ...KNOWN_CMPS] as const;
+
+const notReadable = say(
+  (input) => `${describeValue(input)} is not a source consent-edge can read`,
+  `use "consent-cookie" or one of ${KNOWN_CMPS.join(", ")}`,
+);
+
+const cmpSource = fields(
+  {
+    cmp: v.pipe(
+      v.picklist(KNOWN_CMPS, notReadable),
+      v.description(`The CMP: ${KNOWN_CMPS.join(" | ")}.`),
+      v.examples(["onetrust"]),
+    ),
+    map: v.optional(
+      v.pipe(
+        v.record(
+          v.string(),
+          v.string(
+            say(
+              (input) => `${describeValue(input)} is not a category of this site`,
+              "write the name of one of the site's categories",
+            ),
+          ),
+          say("map must be an object of CMP group -> category", 'write { "C0002": "analytics" }'),
+        ),
+        v.description(
+          "The CMP's group/purpose/service id -> a category of the site. Replaces the documented default.",
+        ),
+      ),
+    ),
+    cookie: v.optional(
+      v.pipe(
+        v.string(say("not a cookie name", 'write the name the CMP uses, e.g. "euconsent-v2"')),
+        v.regex(
+          COOKIE_NAME,
+          say(
+            (input) => `${describeValue(input)} is not a cookie name`,
+            'write the name the CMP uses, e.g. "euconsent-v2"',
+          ),
+        ),
+        v.description('A cookie name other than the CMP\'s default (TCF: "euconsent-v2").'),
+      ),
+    ),
+  },
+  say(
+    "a source is a name or an object",
+    'write "onetrust" or { "cmp": "onetrust", "map": { "C0002": "analytics" } }',
+  ),
+);
+
+const sourceName = v.picklist(SOURCE_NAMES, notReadable);
+
+/**
+ * A source: a name, or a CMP with its map. The option is picked by the value's JSON type, so a
+ * problem is that option's ("\"onetrus\" is not a source ...") rather than a union's summary.
+ */
+const source = (() => {
+  const union = v.union(
+    [sourceName, cmpSource],
+    say(
+      "a source is a name or an object",
+      'write "onetrust" or { "cmp": "onetrust", "map": { "C0002": "analytics" } }',
+    ),
+  );
+  type Run = (typeof union)["~run"];
+  const run = (dataset: Parameters<Run>[0], config: Parameters<Run>[1]): ReturnType<Run> => {
+    if (typeof dataset.value === "string") return sourceName["~run"](dataset, config);
+    if (isObject(dataset.value)) return cmpSource["~run"](dataset, config);
+    return union["~run"](dataset, config);
+  };
+  return v.pipe(
+    Object.assign(union, { "~run": run }),
+    v.transform((entry) =>
+      entry === "consent-cookie"
+        ? { kind: "consent-cookie" as const }
+        : typeof entry === "string"
+          ? { kind: "cmp" as const, cmp: entry }
+          : {
+              kind: "cmp" as const,
+              cmp: entry.cmp,
+              // No prototype: a group id such as "constructor" from a visitor's cookie maps to nothing.
+              ...(entry.map === undefined
+                ? {}
+                : { map: Object.assign(Object.create(null) as Record<string, string>, entry.map) }),
+              ...(entry.cookie === undefined ? {} : { cookie: entry.cookie }),
+            },
+    ),
+  );
+})();
+
+export type ConsentSourceConfig = v.InferOutput<typeof source>;
+
+const categoryList = (description: string) =>
+  v.pipe(
+    v.array(
+      v.string(),
+      say("must be a list of categories", 'write e.g. ["marketing"], naming categories of the site'),
+    ),
+    v.description(description),
+  );
+
+export const consent = v.optional(
+  v.pipe(
+    fields(
+      {
+        sources: v.optional(
+          v.pipe(
+            v.array(source, say("sources must be a non-empty list", 'write ["consent-cookie", "onetrust"]')),
+            v.nonEmpty(say("sources must be a non-empty list", 'write ["consent-cookie", "onetrust"]')),
+            v.description(
+              'Where consent is read from, in order; the first that holds a decision wins. "consent-cookie" is consent-edge\'s own cookie; the others are CMPs. Default: ["consent-cookie"].',
+            ),
+          ),
+          ["consent-cookie"],
+        ),
+        maxAge: v.optional(
+          duration(
+            'A decision older than this is void (undecided). Default "180d" (CNIL: 6 months).',
+            (seconds, input) =>
+              seconds === undefined || seconds === 0 || seconds > MAX_COOKIE_LIFETIME_SECONDS
+                ? {
+                    message: `${describeValue(input)} is not a consent lifetime`,
+                    fix: 'write a duration up to "400d", e.g. "180d" (CNIL recommends 6 months)',
+                  }
+                : undefined,
+          ),
+          "180d",
+        ),
+        gpc: v.optional(
+          v.pipe(
+            fields(
+              {
+                categories: v.optional(
+                  categoryList(
+                    'Categories GPC refuses (sale/sharing of data). Default ["marketing"] when the site has it.',
+                  ),
+                ),
+                bindingIn: v.optional(
+                  v.pipe(
+                    v.array(
+                      regionModel,
+                      say("must be a list of region models", "use any of opt-in, opt-out, notice"),
+                    ),
+                    v.description(
+                      'Region models where it is binding, even over a consent cookie. Default ["opt-out", "opt-in"].',
+                    ),
+                  ),
+                  ["opt-out", "opt-in"],
+                ),
+                announce: v.optional(
+                  flag("announce", "Serve /.well-known/gpc.json saying the site honours GPC. Default false."),
+                  false,
+                ),
+              },
+              say("gpc must be an object", 'write { "categories": ["marketing"], "announce": true }'),
+            ),
+            v.description("Global Privacy Control (Sec-GPC: 1)."),
+          ),
+          {},
+        ),
+        doNotTrack: v.optional(
+          categoryList(
+            'Do Not Track (DNT: 1) refuses these categories. Rules can also opt in one by one ("doNotTrack": true).',
+          ),
+          [],
+        ),
+        receipts: v.optional(
+          v.pipe(
+            v.boolean(
+              say(
+                "receipts must be true or false",
+                'write "receipts": true and bind a D1 database as CONSENT_DB',
+              ),
+            ),
+            v.description(
+              "Keep a receipt of every decision made through the consent API in D1 (binding CONSENT_DB).",
+            ),
+          ),
+          false,
+        ),
+      },
+      say("consent must be an object", 'write { "sources": ["consent-cookie", "onetrust"] }'),
+    ),
+    v.description(
+      "Where consent comes from besides consent-edge's own cookie: CMPs, TCF, GPC, DNT, receipts.",
+    ),
+    v.transform(({ maxAge, ...rest }) => ({ ...rest, maxAgeSeconds: maxAge })),
+  ),
+  {},
+);
+
+export type ValidConsent = ValidSite["consent"];

@@ -1,0 +1,186 @@
+/**
+ * The checks that relate two places of a config, which a schema of one field cannot make: a rule's
+ * category must be one of its site's categories, a cookie or resource is declared once, the
+ * consent cookie is not a rule, every category has a banner text, two sites never share an id or a
+ * host. They read the config as written, so they run (and report) even where other fields of the
+ * same site are wrong; a value of the wrong type is left to the schema, which reports it.
+ */
+import { ENGLISH_TEXTS } from "../banner/texts";
+import { LANGUAGE } from "./banner";
+import { consentCookieNameOf } from "./cookies";
+import { describeValue, type Finding, isObject, type Keys, pathOf } from "./problems";
+import { CATEGORY } from "./site";
+import { kindsOf } from "./trackers";
+import { DEFAULT_CATEGORIES, NECESSARY } from "./types";
+
+type Report = (keys: Keys, message: string, fix: string) => void;
+
+export function crossChecks(input: unknown): Finding[] {
+  const findings: Finding[] = [];
+  const report: Report = (keys, message, fix) => {
+    findings.push({ keys, message, fix });
+  };
+  if (!isObject(input) || !Array.isArray(input.sites)) return findings;
+  const sites: unknown[] = input.sites;
+  sites.forEach((site, index) => {
+    if (isObject(site)) checkSite(site, ["sites", index], report);
+  });
+  checkBetweenSites(sites, report);
+  return findings;
+}
+
+/** The site's categories as the schema reads them: the valid names, `necessary` first. */
+function categoriesOf(site: Record<string, unknown>): string[] {
+  if (!Array.isArray(site.categories)) return [...DEFAULT_CATEGORIES];
+  const names = site.categories.filter(
+    (name): name is string => typeof name === "string" && CATEGORY.test(name) && name !== NECESSARY,
+  );
+  return [NECESSARY, ...new Set(names)];
+}
+
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+function checkSite(site: Record<string, unknown>, at: Keys, report: Report) {
+  const categories = categoriesOf(site);
+  const unknownCategory = (keys: Keys, category: unknown, fix = `use one of ${categories.join(", ")}`) => {
+    if (typeof category === "string" && !categories.includes(category)) {
+      report(keys, `${describeValue(category)} is not a category of this site`, fix);
+    }
+  };
+
+  const consentCookieName = consentCookieNameOf(site.consentCookie);
+  const cookieNames = new Map<string, number>();
+  listOf(site.cookies).forEach((rule, index) => {
+    if (!isObject(rule)) return;
+    const here = [...at, "cookies", index];
+    if (typeof rule.name === "string") {
+      const first = cookieNames.get(rule.name);
+      if (rule.name === consentCookieName) {
+        report(
+          [...here, "name"],
+          `"${rule.name}" is consent-edge's own consent cookie`,
+          "remove this rule; the consent cookie is always necessary",
+        );
+      } else if (first !== undefined) {
+        report(
+          [...here, "name"],
+          `"${rule.name}" is also declared at ${pathOf([...at, "cookies", first])}`,
+          "declare each cookie once",
+        );
+      } else {
+        cookieNames.set(rule.name, index);
+      }
+    }
+    unknownCategory(
+      [...here, "category"],
+      rule.category,
+      `use one of ${categories.join(", ")}, or add it to the site's categories`,
+    );
+  });
+
+  const trackers = isObject(site.trackers) ? site.trackers : {};
+  const resources = new Map<string, number>();
+  listOf(trackers.rules).forEach((rule, index) => {
+    if (!isObject(rule)) return;
+    const here = [...at, "trackers", "rules", index];
+    const [kind, ...others] = kindsOf(rule);
+    const match = kind === undefined ? undefined : rule[kind];
+    if (kind !== undefined && others.length === 0 && typeof match === "string") {
+      const first = resources.get(`${kind}:${match}`);
+      if (first === undefined) resources.set(`${kind}:${match}`, index);
+      else {
+        report(
+          [...here, kind],
+          `also declared at ${pathOf([...at, "trackers", "rules", first])}`,
+          "declare each resource once",
+        );
+      }
+    }
+    unknownCategory([...here, "category"], rule.category);
+  });
+
+  const consent = isObject(site.consent) ? site.consent : {};
+  listOf(consent.sources).forEach((source, index) => {
+    if (!isObject(source) || !isObject(source.map)) return;
+    for (const [group, category] of Object.entries(source.map)) {
+      unknownCategory([...at, "consent", "sources", index, "map", group], category);
+    }
+  });
+  const refusable = (keys: Keys, list: unknown) => {
+    if (!Array.isArray(list)) return;
+    const wrong = list.filter((c) => typeof c === "string" && (!categories.includes(c) || c === NECESSARY));
+    if (wrong.length === 0) return;
+    report(
+      keys,
+      `${wrong.map(describeValue).join(", ")} cannot be refused here`,
+      `use categories of the site other than necessary: ${categories.filter((c) => c !== NECESSARY).join(", ")}`,
+    );
+  };
+  if (isObject(consent.gpc)) refusable([...at, "consent", "gpc", "categories"], consent.gpc.categories);
+  refusable([...at, "consent", "doNotTrack"], consent.doNotTrack);
+
+  if (isObject(site.banner)) checkBannerTexts(site.banner, categories, [...at, "banner"], report);
+}
+
+/** Every category of the site needs a label and a description on the banner, in every language. */
+function checkBannerTexts(banner: Record<string, unknown>, categories: string[], at: Keys, report: Report) {
+  const english: Record<string, unknown> = ENGLISH_TEXTS.categories;
+  if (banner.languages === undefined) {
+    for (const category of categories) {
+      if (!Object.hasOwn(english, category)) {
+        report(
+          [...at, "languages"],
+          `no text for the site's own category "${category}"`,
+          `add languages.en.categories.${category} = { "label": "...", "description": "..." }`,
+        );
+      }
+    }
+    return;
+  }
+  if (!isObject(banner.languages)) return;
+  for (const [language, texts] of Object.entries(banner.languages)) {
+    if (!LANGUAGE.test(language) || !isObject(texts)) continue;
+    const own = isObject(texts.categories) ? texts.categories : {};
+    for (const category of categories) {
+      if (Object.hasOwn(own, category) || Object.hasOwn(english, category)) continue;
+      report(
+        [...at, "languages", language, "categories", category],
+        `no text for the category "${category}"`,
+        'add { "label": "...", "description": "..." }',
+      );
+    }
+  }
+}
+
+/** Two sites never share an id, nor a host with the same path prefix (which one would answer?). */
+function checkBetweenSites(sites: unknown[], report: Report) {
+  const ids = new Map<string, number>();
+  const routes = new Map<string, number>();
+  sites.forEach((site, index) => {
+    if (!isObject(site)) return;
+    if (typeof site.id === "string") {
+      const first = ids.get(site.id);
+      if (first === undefined) ids.set(site.id, index);
+      else
+        report(
+          ["sites", index, "id"],
+          `"${site.id}" is also the id of sites[${first}]`,
+          "give every site its own id",
+        );
+    }
+    const prefix = typeof site.pathPrefix === "string" ? site.pathPrefix.replace(/\/+$/, "") : "";
+    for (const host of listOf(site.hosts)) {
+      if (typeof host !== "string") continue;
+      const route = `${host}${prefix}`;
+      const other = routes.get(route);
+      if (other !== undefined && other !== index) {
+        report(
+          ["sites", index, "hosts"],
+          `"${route}" is already served by sites[${other}]`,
+          "remove the host from one site, or give one of them a different pathPrefix",
+        );
+      }
+      routes.set(route, index);
+    }
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * Building blocks the parts of the schema share: objects that name every unknown and missing field,
+ * fields whose checks stop at the first failure, flags and texts with the messages operators read.
+ * valibot's own `strictObject` stops at the first unknown key and says "Invalid key: Expected
+ * "category" but received undefined" for a missing one; `fields` says what an operator needs.
+ */
+import * as v from "valibot";
+import { parseDuration } from "./duration";
+import { closestWord, describeValue, isObject, joinProblem, say } from "./problems";
+
+type Message = (issue: v.BaseIssue<unknown>) => string;
+
+function requiredKeys(entries: v.ObjectEntries): string[] {
+  return Object.keys(entries).filter((key) => {
+    const type = entries[key]?.type;
+    return type !== "optional" && type !== "exact_optional" && type !== "nullish";
+  });
+}
+
+/** The unknown key of `input` that is most likely a misspelling of the missing field `key`. */
+function misspelling(
+  key: string,
+  input: Record<string, unknown>,
+  entries: v.ObjectEntries,
+): string | undefined {
+  const unknown = Object.keys(input).filter((name) => !Object.hasOwn(entries, name));
+  const typo = closestWord(key, unknown);
+  // The typo must be closer to this field than to any field the object knows.
+  return typo !== undefined && closestWord(typo, Object.keys(entries)) === key ? typo : undefined;
+}
+
+/** The first example a field's schema gives (`v.examples`), as JSON, for "add ..." fixes. */
+function exampleOf(schema: v.GenericSchema | undefined): string | undefined {
+  const pipe = schema && "pipe" in schema && Array.isArray(schema.pipe) ? (schema.pipe as unknown[]) : [];
+  for (const item of pipe) {
+    if (
+      isObject(item) &&
+      item.type === "examples" &&
+      Array.isArray(item.examples) &&
+      item.examples.length > 0
+    ) {
+      return JSON.stringify(item.examples[0]);
+    }
+  }
+  return undefined;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function strictObjectIssue(
+  input: unknown,
+  expected: "Object" | "never",
+  path: v.StrictObjectIssue["path"],
+  config: v.Config<v.BaseIssue<unknown>>,
+): Mutable<v.StrictObjectIssue> {
+  return {
+    kind: "schema",
+    type: "strict_object",
+    input,
+    expected,
+    received: describeValue(input),
+    message: "",
+    requirement: undefined,
+    path,
+    issues: undefined,
+    lang: config.lang,
+    abortEarly: config.abortEarly,
+    abortPipeEarly: config.abortPipeEarly,
+  };
+}
+
+/**
+ * An object with exactly these fields. Every unknown key is reported (with "did you mean ...?" when
+ * it is a likely misspelling of a known one), every missing required field says "missing", and a
+ * misspelling of a missing field is reported once, at the missing field.
+ */
+export function fields<const TEntries extends v.ObjectEntries>(entries: TEntries, notAnObject: Message) {
+  const known = Object.keys(entries);
+  const missing: Message = (issue) => {
+    const item = issue.path?.[0];
+    const key = typeof item?.key === "string" ? item.key : "";
+    const input = isObject(item?.input) ? item.input : {};
+    const typo = misspelling(key, input, entries);
+    const example = exampleOf(entries[key]);
+    return say(
+      `"${key}" is missing`,
+      typo !== undefined
+        ? `did you mean ${key}? Rename "${typo}" to "${key}"`
+        : `add "${key}"${example === undefined ? "" : `: ${example}`}`,
+    )(issue);
+  };
+  const object = v.object(entries, (issue) =>
+    issue.expected === "Object" ? notAnObject(issue) : missing(issue),
+  );
+  // The schema the types and the JSON Schema see: a strict object (additionalProperties: false).
+  const schema = v.strictObject(entries, notAnObject);
+  type Run = (typeof schema)["~run"];
+  const run = (dataset: Parameters<Run>[0], config: Parameters<Run>[1]) => {
+    const input = dataset.value;
+    if (!isObject(input)) {
+      // Also for a list: valibot's object takes an array, a config never means one.
+      const issue = strictObjectIssue(input, "Object", undefined, config);
+      issue.message = notAnObject(issue);
+      return { typed: false, value: input, issues: [issue] } as ReturnType<Run>;
+    }
+    const result = object["~run"](dataset, config);
+    const explained = new Set(
+      requiredKeys(entries)
+        .filter((key) => !Object.hasOwn(input, key))
+        .map((key) => misspelling(key, input, entries)),
+    );
+    const unknown: v.StrictObjectIssue[] = [];
+    for (const key of Object.keys(input)) {
+      if (Object.hasOwn(entries, key) || explained.has(key)) continue;
+      const guess = closestWord(key, known);
+      const issue = strictObjectIssue(
+        key,
+        "never",
+        [{ type: "object", origin: "key", input, key, value: input[key] }],
+        config,
+      );
+      issue.message = joinProblem(
+        `unknown field "${key}"`,
+        guess !== undefined
+          ? `did you mean ${guess}?`
+          : `remove it or correct the spelling; known fields are ${known.join(", ")}`,
+      );
+      unknown.push(issue);
+    }
+    if (unknown.length > 0) {
+      result.typed = false;
+      result.issues = [...unknown, ...(result.issues ?? [])] as typeof result.issues;
+    }
+    return result as ReturnType<Run>;
+  };
+  return Object.assign(schema, { "~run": run });
+}
+
+/** Checks that stop at the first failure, as an operator fixes them: one problem per value. */
+export function firstFailure<const TSchema extends v.GenericSchema>(schema: TSchema): TSchema {
+  return v.config(schema, { abortPipeEarly: true });
+}
+
+/** true or false. */
+export function flag(name: string, description: string) {
+  return v.pipe(
+    v.boolean(say(`${name} must be true or false`, `write "${name}": true`)),
+    v.description(description),
+  );
+}
+
+/** Free text. */
+export function text(name: string, description: string) {
+  return v.pipe(
+    v.string(say(`${name} must be text`, `write "${name}": "..." or leave it out`)),
+    v.description(description),
+  );
+}
+
+/** One of a few words. */
+export function oneOf<const TOptions extends readonly string[]>(options: TOptions) {
+  return v.picklist(
+    options,
+    say((input) => `${describeValue(input)} is not allowed here`, `use one of ${options.join(", ")}`),
+  );
+}
+
+/**
+ * A duration: seconds as a number, or a string such as "30m", "24h", "7d", "13mo", "2y"; the
+ * output is whole seconds. `judge` says what is wrong with the seconds (undefined: not a duration),
+ * or nothing when they are fine.
+ */
+export function duration(
+  description: string,
+  judge: (seconds: number | undefined, input: unknown) => { message: string; fix: string } | undefined,
+) {
+  const complain = (input: unknown) =>
+    judge(undefined, input) ?? { message: "not a duration", fix: 'write 30 or "30s"' };
+  return v.pipe(
+    v.union([v.number(), v.string()], (issue) =>
+      joinProblem(complain(issue.input).message, complain(issue.input).fix),
+    ),
+    v.description(description),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const seconds = parseDuration(dataset.value);
+      const problem = judge(seconds, dataset.value);
+      if (seconds === undefined || problem) {
+        const { message, fix } = problem ?? complain(dataset.value);
+        addIssue({ message: joinProblem(message, fix) });
+        return NEVER;
+      }
+      return seconds;
+    }),
+  );
+}

@@ -1,0 +1,134 @@
+/** A site's `regions`: which consent model (opt-in, opt-out, notice) applies to visitors from where. */
+import * as v from "valibot";
+import { fields } from "./kit";
+import { describeValue, joinProblem, say } from "./problems";
+import { REGION_MODELS, type RegionModel } from "./types";
+
+/** EU member states plus Iceland, Liechtenstein and Norway. */
+export const EEA = [
+  "AT",
+  "BE",
+  "BG",
+  "HR",
+  "CY",
+  "CZ",
+  "DK",
+  "EE",
+  "FI",
+  "FR",
+  "GR",
+  "DE",
+  "HU",
+  "IE",
+  "IT",
+  "LV",
+  "LT",
+  "LU",
+  "MT",
+  "NL",
+  "PL",
+  "PT",
+  "RO",
+  "SK",
+  "SI",
+  "ES",
+  "SE",
+  "IS",
+  "LI",
+  "NO",
+] as const;
+
+const AREA = /^(EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/;
+
+export const regionModel = v.picklist(
+  REGION_MODELS,
+  say((input) => `${describeValue(input)} is not a region model`, `use one of ${REGION_MODELS.join(", ")}`),
+);
+
+function areaList(model: RegionModel) {
+  return v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(
+            say(
+              (input) => `${describeValue(input)} is not a country or US state`,
+              'use ISO 3166 codes in capitals: "DE", "GB", "US-CA", or "EEA"',
+            ),
+          ),
+          v.regex(
+            AREA,
+            say(
+              (input) => `${describeValue(input)} is not a country or US state`,
+              'use ISO 3166 codes in capitals: "DE", "GB", "US-CA", or "EEA"',
+            ),
+          ),
+        ),
+        say("must be a list of countries", 'write ["EEA", "GB", "CH", "US-CA"]'),
+      ),
+      v.description(
+        `Where the ${model} model applies: countries (ISO 3166-1 alpha-2), "EEA", or US states as "US-CA".`,
+      ),
+    ),
+    [],
+  );
+}
+
+export const regions = v.optional(
+  v.pipe(
+    fields(
+      {
+        default: v.optional(
+          v.pipe(
+            regionModel,
+            v.description(
+              'The model for visitors whose country matches no list. Default "opt-in" (the strictest).',
+            ),
+          ),
+          "opt-in",
+        ),
+        "opt-in": areaList("opt-in"),
+        "opt-out": areaList("opt-out"),
+        notice: areaList("notice"),
+      },
+      say("regions must be an object", 'write { "default": "notice", "opt-in": ["EEA", "GB", "CH"] }'),
+    ),
+    v.description("Which consent model applies where. Default: opt-in everywhere."),
+    // One model per country: a country under two lists is a mistake, whichever was meant.
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const byArea = Object.create(null) as Record<string, RegionModel>;
+      let clash = false;
+      for (const model of REGION_MODELS) {
+        for (const [index, area] of dataset.value[model].entries()) {
+          for (const code of area === "EEA" ? EEA : [area]) {
+            const previous = byArea[code];
+            if (previous !== undefined && previous !== model) {
+              clash = true;
+              addIssue({
+                message: joinProblem(
+                  `${code} is also listed under ${previous}`,
+                  "list each country under one model",
+                ),
+                path: [
+                  {
+                    type: "object",
+                    origin: "value",
+                    input: dataset.value,
+                    key: model,
+                    value: dataset.value[model],
+                  },
+                  { type: "array", origin: "value", input: dataset.value[model], key: index, value: area },
+                ],
+              });
+            }
+            byArea[code] = model;
+          }
+        }
+      }
+      return clash ? NEVER : { default: dataset.value.default, byArea };
+    }),
+  ),
+  {},
+);
+
+export type ValidRegions = v.InferOutput<typeof regions>;

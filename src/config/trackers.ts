@@ -1,0 +1,184 @@
+/**
+ * A site's `trackers`: which third-party resources (scripts, iframes, pixels, inline snippets) in
+ * its HTML pages need which category. Whether a rule's category exists, and duplicate rules, are
+ * cross-field checks (cross-checks.ts).
+ */
+import * as v from "valibot";
+import { fields, firstFailure, flag } from "./kit";
+import { describeValue, joinProblem, say } from "./problems";
+
+const HOST = /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$/;
+const URL_START = /^(https?:)?\/\/[^/*]+\//;
+
+export const TRACKER_KINDS = ["host", "url", "inline"] as const;
+
+function nonEmpty(kind: string) {
+  return v.string(say(`${kind} must be a non-empty string`, `write the ${kind} to match`));
+}
+const notBlank = (kind: string) =>
+  v.check(
+    (value: string) => value.trim() !== "",
+    say(`${kind} must be a non-empty string`, `write the ${kind} to match`),
+  );
+
+const ruleFields = fields(
+  {
+    host: v.optional(
+      firstFailure(
+        v.pipe(
+          nonEmpty("host"),
+          notBlank("host"),
+          v.regex(
+            HOST,
+            say(
+              (input) => `${describeValue(input)} is not a lowercase hostname`,
+              'write a bare host such as "static.hotjar.com", no scheme or path',
+            ),
+          ),
+          v.description(
+            "A host and its subdomains: `googletagmanager.com` covers `www.googletagmanager.com`.",
+          ),
+        ),
+      ),
+    ),
+    url: v.optional(
+      firstFailure(
+        v.pipe(
+          nonEmpty("url"),
+          notBlank("url"),
+          v.regex(
+            URL_START,
+            say(
+              (input) => `${describeValue(input)} does not start with a scheme and host`,
+              'write "https://host/path*"; the host must be literal so the rule can be looked up by host',
+            ),
+          ),
+          v.description(
+            "A URL glob, `*` for any run of characters: `https://www.googletagmanager.com/gtag/js?id=AW-*`.",
+          ),
+        ),
+      ),
+    ),
+    inline: v.optional(
+      firstFailure(
+        v.pipe(
+          nonEmpty("inline"),
+          notBlank("inline"),
+          v.minLength(
+            4,
+            say(
+              (input) => `${describeValue(input)} is too short to identify a snippet`,
+              "use a distinctive piece of the vendor's snippet, at least 4 characters",
+            ),
+          ),
+          v.description("Text that identifies an inline script snippet: `_paq.push`, `fbq('init'`."),
+        ),
+      ),
+    ),
+    category: v.pipe(
+      v.string(
+        say(
+          (input) => `${describeValue(input)} is not a category name`,
+          'write one of the site\'s categories, e.g. "analytics"',
+        ),
+      ),
+      v.description("The category the resource needs; one of the site's categories."),
+      v.examples(["analytics"]),
+    ),
+    vendor: v.optional(
+      v.pipe(
+        v.string(say("vendor must be text", 'write the vendor\'s name, e.g. "vendor": "Hotjar"')),
+        v.description('Who it is, for the placeholder text and debug headers: "YouTube".'),
+      ),
+    ),
+    doNotTrack: v.optional(
+      flag(
+        "doNotTrack",
+        "Also refused when the visitor sends Do Not Track (DNT: 1), even if the category is granted.",
+      ),
+    ),
+  },
+  say("a tracker rule must be an object", 'write { "host": "example-tracker.com", "category": "analytics" }'),
+);
+
+/** How a rule names its resource: exactly one of host, url or inline. */
+export function kindsOf(rule: Record<string, unknown>): Array<(typeof TRACKER_KINDS)[number]> {
+  return TRACKER_KINDS.filter((kind) => rule[kind] !== undefined);
+}
+
+const trackerRule = v.pipe(
+  ruleFields,
+  v.description(
+    "A resource (script, iframe, pixel, preconnect) and the category it needs. Exactly one of `host`, `url` or `inline` per rule.",
+  ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const rule = dataset.value;
+    if (typeof rule === "object" && rule !== null && kindsOf(rule as Record<string, unknown>).length !== 1) {
+      addIssue({
+        message: joinProblem(
+          "a tracker rule needs exactly one of host, url or inline",
+          'keep one, e.g. "host": "hotjar.com"',
+        ),
+      });
+    }
+  }),
+  v.transform(({ host, url, inline, category, vendor, doNotTrack }) => ({
+    kind: host !== undefined ? ("host" as const) : url !== undefined ? ("url" as const) : ("inline" as const),
+    /** The host (lowercase), URL glob or snippet text, as written. */
+    match: host ?? url ?? inline ?? "",
+    category,
+    ...(vendor === undefined ? {} : { vendor }),
+    /** Refused when the visitor sends DNT: 1, whatever they granted. */
+    ...(doNotTrack === true ? { doNotTrack } : {}),
+  })),
+);
+
+export type TrackerRule = v.InferOutput<typeof trackerRule>;
+
+export const trackers = v.optional(
+  v.pipe(
+    fields(
+      {
+        builtin: v.optional(
+          flag(
+            "builtin",
+            "Use consent-edge's built-in rules for common vendors (GA, GTM, Ads, Meta, Clarity, ...). Default true.",
+          ),
+          true,
+        ),
+        googleConsentMode: v.optional(
+          flag(
+            "googleConsentMode",
+            "Google Consent Mode v2: set `gtag('consent', 'default', ...)` from the categories before any tag runs.",
+          ),
+          false,
+        ),
+        cookieGuard: v.optional(
+          flag("cookieGuard", "Refuse `document.cookie` writes of cookies whose category is not granted."),
+          false,
+        ),
+        rules: v.optional(
+          v.pipe(
+            v.array(
+              trackerRule,
+              say(
+                "rules must be a list",
+                'write [{ "host": "example-tracker.com", "category": "analytics" }]',
+              ),
+            ),
+            v.description("Site rules; they win over built-in rules for the same host, URL or snippet."),
+          ),
+          [],
+        ),
+      },
+      say(
+        "trackers must be an object",
+        'write { "rules": [{ "host": "example-tracker.com", "category": "analytics" }] }',
+      ),
+    ),
+    v.description("Third-party resources in HTML pages: which need which category."),
+  ),
+  {},
+);
+
+export type ValidTrackers = v.InferOutput<typeof trackers>;
