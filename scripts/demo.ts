@@ -2,9 +2,11 @@
  * `npm start`: consent-edge in front of the demo origin, served the way production serves it.
  *
  * Both workers are bundled with esbuild (as wrangler would bundle them) and run in workerd through
- * Miniflare's own HTTP server, with the bindings wrangler.toml's [env.demo] gives them: the
- * `DEMO_ORIGIN` service binding, the `CONSENT_DB` D1 database (migrated from migrations/ on every
- * start, kept in memory) and `CONSENT_DEBUG_SECRET=demo-secret`.
+ * Miniflare's own HTTP server. The demo's bindings are set here, not in wrangler.toml (which is the
+ * production worker's alone, so `wrangler deploy` has one environment to deploy): the `DEMO_ORIGIN`
+ * service binding, the `CONSENT_DB` D1 database (migrated from migrations/ on every start, kept in
+ * memory), a `CONSENT_RATE_LIMIT` like production's, and the local secrets of `.dev.vars` (as
+ * `wrangler dev` reads them), or of the committed `.dev.vars.example` when there is no `.dev.vars`.
  *
  * Not `wrangler dev`: its dev proxy (wrangler's templates/startDevWorker/ProxyWorker.ts, still so
  * in wrangler 4.125) passes every `text/html` response through an HTMLRewriter of its own to add
@@ -16,13 +18,15 @@
  *   DEMO_PORT=8788 npm start         another port (DEMO_ORIGIN_PORT for the origin's, DEMO_HOST for
  *                                    another address)
  */
-import { readFileSync, watch } from "node:fs";
-import { Log, LogLevel, Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
+import { existsSync, readFileSync, watch } from "node:fs";
+import { join } from "node:path";
+import { Log, LogLevel, Miniflare, type MiniflareOptions, PeriodType, type WorkerOptions } from "miniflare";
 import { bundleWorker } from "./bundle-worker.ts";
 import { applyMigrations } from "./migrations.ts";
 
-export const DEMO_DEBUG_SECRET = "demo-secret";
 const ORIGIN_WORKER = "consent-edge-demo-origin";
+/** Where the demo's local secrets come from: the developer's own file first, else the committed example. */
+const DEV_VARS_FILES = [".dev.vars", ".dev.vars.example"] as const;
 
 export interface DemoOptions {
   host?: string;
@@ -31,12 +35,22 @@ export interface DemoOptions {
   originPort?: number;
   /** Miniflare's log (the workers' console output goes there); default: INFO on stdout. */
   log?: Log;
+  /** The directory whose `.dev.vars` (else `.dev.vars.example`) holds the secrets; default: the working directory. */
+  devVarsDir?: string;
+}
+
+export interface DevVars {
+  /** The file the values came from, as named in `dir` (`.dev.vars` or `.dev.vars.example`). */
+  file: string;
+  vars: Record<string, string>;
 }
 
 export interface Demo {
   url: URL;
   /** The demo origin alone, without consent-edge in front. */
   originUrl: URL;
+  /** The local secrets consent-edge was given, and where they came from. */
+  devVars: DevVars;
   mf: Miniflare;
   /** Bundle both workers again and swap them in (the D1 database is kept). */
   reload: () => Promise<void>;
@@ -50,7 +64,44 @@ export function compatibilityDate(wranglerToml: string): string {
   return date;
 }
 
-async function workerOptions(date: string, host: string, originPort: number): Promise<WorkerOptions[]> {
+/**
+ * Reads a `.dev.vars` file the way wrangler does (dotenv): `NAME=value` lines, `#` comments and blank
+ * lines ignored, a value optionally in matching single or double quotes. Any other line is an
+ * operator mistake, reported with its file and line.
+ */
+export function parseDevVars(text: string, file: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match?.[1]) {
+      throw new Error(`${file}:${index + 1}: expected NAME=value, got ${JSON.stringify(raw)}`);
+    }
+    const value = match[2] ?? "";
+    const quoted = /^(["'])(.*)\1$/.exec(value);
+    vars[match[1]] = quoted ? (quoted[2] ?? "") : value;
+  }
+  return vars;
+}
+
+/** `.dev.vars` in `dir` if there is one, else the committed `.dev.vars.example`. */
+export function loadDevVars(dir: string): DevVars {
+  for (const file of DEV_VARS_FILES) {
+    const path = join(dir, file);
+    if (existsSync(path)) return { file, vars: parseDevVars(readFileSync(path, "utf8"), file) };
+  }
+  throw new Error(
+    `neither ${DEV_VARS_FILES.join(" nor ")} in ${dir}: restore .dev.vars.example from git (git checkout .dev.vars.example)`,
+  );
+}
+
+async function workerOptions(
+  date: string,
+  host: string,
+  originPort: number,
+  secrets: Record<string, string>,
+): Promise<WorkerOptions[]> {
   const [edge, origin] = await Promise.all([
     bundleWorker("src/index.ts"),
     bundleWorker("demo/origin/index.ts"),
@@ -61,9 +112,11 @@ async function workerOptions(date: string, host: string, originPort: number): Pr
       modules: true,
       script: edge,
       compatibilityDate: date,
-      bindings: { CONSENT_DEBUG_SECRET: DEMO_DEBUG_SECRET },
+      bindings: secrets,
       serviceBindings: { DEMO_ORIGIN: ORIGIN_WORKER },
       d1Databases: { CONSENT_DB: "consent-receipts-demo" },
+      // Production's limit (wrangler.toml), so the demo's consent API is throttled as deployed.
+      ratelimits: { CONSENT_RATE_LIMIT: { simple: { limit: 20, period: PeriodType.MINUTE } } },
     },
     {
       name: ORIGIN_WORKER,
@@ -86,16 +139,19 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     cf: false,
   } satisfies Partial<MiniflareOptions>;
   const originPort = options.originPort ?? 8790;
-  const mf = new Miniflare({ ...base, workers: await workerOptions(date, base.host, originPort) });
+  const devVars = loadDevVars(options.devVarsDir ?? process.cwd());
+  const workers = (): Promise<WorkerOptions[]> => workerOptions(date, base.host, originPort, devVars.vars);
+  const mf = new Miniflare({ ...base, workers: await workers() });
   const url = await mf.ready;
   const originUrl = await mf.unsafeGetDirectURL(ORIGIN_WORKER);
   await applyMigrations(mf, "consent-edge");
   return {
     url,
     originUrl,
+    devVars,
     mf,
     reload: async () => {
-      await mf.setOptions({ ...base, workers: await workerOptions(date, base.host, originPort) });
+      await mf.setOptions({ ...base, workers: await workers() });
     },
     stop: () => mf.dispose(),
   };
@@ -108,7 +164,16 @@ async function main(): Promise<void> {
   const base = demo.url.href.replace(/\/$/, "");
   console.log(`consent-edge demo on ${base}/ (workerd via Miniflare, no dev proxy; Ctrl-C stops it)`);
   console.log(`  the demo origin alone, for comparison: ${demo.originUrl.href}`);
-  console.log(`  debug secret: X-Consent-Debug: ${DEMO_DEBUG_SECRET}`);
+  const secret = demo.devVars.vars.CONSENT_DEBUG_SECRET;
+  const change =
+    demo.devVars.file === ".dev.vars"
+      ? ""
+      : " (no .dev.vars: `cp .dev.vars.example .dev.vars` and edit it to change it)";
+  console.log(
+    secret
+      ? `  debug secret: X-Consent-Debug: ${secret}, from ${demo.devVars.file}${change}`
+      : `  debug headers off: ${demo.devVars.file} sets no CONSENT_DEBUG_SECRET`,
+  );
   console.log(`  fallbacks: ${base}/fallback/select-noscript  ${base}/fallback/utf-16`);
 
   // Rebuild on change, as wrangler dev would: src/, demo/ and the config.
