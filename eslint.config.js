@@ -3,7 +3,9 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "bench/.build*/", "bench/results/"] },
+  // Generated files: wrangler's and Miniflare's temporary bundles (`.wrangler/` at any depth, e.g.
+  // demo/origin/.wrangler/ while `wrangler dev` or `npm start` runs) and the benchmarks' builds.
+  { ignores: ["**/.wrangler/", "bench/.build*/", "bench/results/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
