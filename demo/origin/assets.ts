@@ -29,10 +29,11 @@ th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid var(--line)
 .footer-columns { display: flex; flex-wrap: wrap; gap: 3rem; }
 .footer-columns h2 { font-size: 1rem; }
 .footer-columns ul { list-style: none; padding: 0; }
-.demo-panel { position: fixed; right: 1rem; bottom: 1rem; max-width: 26rem; padding: 1rem; font-size: 0.85rem;
-  background: #fff8db; border: 2px dashed #e0a800; border-radius: 8px; box-shadow: 0 4px 16px rgba(0, 0, 0, 0.15); }
-.demo-panel h2 { font-size: 0.95rem; margin: 0 0 0.5rem; }
-.demo-panel dd { margin: 0 0 0.5rem; font-family: ui-monospace, monospace; word-break: break-all; }
+.demo-panel { padding: 0.75rem 2rem; font-size: 0.85rem; background: #fff8db; border-bottom: 2px dashed #e0a800; }
+.demo-panel h2 { font-size: 0.95rem; margin: 0 0 0.25rem; }
+.demo-panel p { margin: 0 0 0.5rem; }
+.demo-panel dl { margin: 0; }
+.demo-panel dd { margin: 0 0 0.25rem; font-family: ui-monospace, monospace; word-break: break-all; }
 `;
 
 export const APP_JS = `// Aktok marketing site: small progressive enhancements.

@@ -1,4 +1,6 @@
-// HTML for the demo origin: one layout (trackers, header, footer, demo panel) and the pages' contents.
+// HTML for the demo origin: one layout (trackers, demo panel, header, footer) and the pages' contents.
+// The demo panel is the first thing in the page, in the flow: consent-edge's banner is fixed to the
+// bottom of the viewport, so a panel there (or fixed anywhere low) would sit under it.
 
 import { BODY_TAGS, HEAD_TAGS, YOUTUBE_EMBED } from "./trackers";
 
@@ -145,12 +147,12 @@ ${HEAD_TAGS}
 </head>
 <body>
 ${BODY_TAGS}
+  ${demoPanel(ctx)}
   ${header(page.path)}
   <main id="content">
 ${page.main}
   </main>
   ${FOOTER}
-  ${demoPanel(ctx)}
 </body>
 </html>
 `;
