@@ -11,7 +11,8 @@ import { consentCookieNameOf } from "./cookies";
 import { describeValue, type Finding, isObject, type Keys, pathOf } from "./problems";
 import { CATEGORY } from "./site";
 import { kindsOf } from "./trackers";
-import { DEFAULT_CATEGORIES, NECESSARY } from "./types";
+import { EEA } from "./regions";
+import { DEFAULT_CATEGORIES, NECESSARY, REGION_MODELS } from "./types";
 
 type Report = (keys: Keys, message: string, fix: string) => void;
 
@@ -119,7 +120,29 @@ function checkSite(site: Record<string, unknown>, at: Keys, report: Report) {
   if (isObject(consent.gpc)) refusable([...at, "consent", "gpc", "categories"], consent.gpc.categories);
   refusable([...at, "consent", "doNotTrack"], consent.doNotTrack);
 
+  if (isObject(site.regions)) checkRegions(site.regions, [...at, "regions"], report);
   if (isObject(site.banner)) checkBannerTexts(site.banner, categories, [...at, "banner"], report);
+}
+
+/** One model per country: a country under two lists is a mistake, whichever was meant. */
+function checkRegions(regions: Record<string, unknown>, at: Keys, report: Report) {
+  const modelOf = new Map<string, string>();
+  for (const model of REGION_MODELS) {
+    listOf(regions[model]).forEach((area, index) => {
+      if (typeof area !== "string") return;
+      for (const code of area === "EEA" ? EEA : [area]) {
+        const previous = modelOf.get(code);
+        if (previous !== undefined && previous !== model) {
+          report(
+            [...at, model, index],
+            `${code} is also listed under ${previous}`,
+            "list each country under one model",
+          );
+        }
+        modelOf.set(code, model);
+      }
+    });
+  }
 }
 
 /** Every category of the site needs a label and a description on the banner, in every language. */

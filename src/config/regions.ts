@@ -1,7 +1,7 @@
 /** A site's `regions`: which consent model (opt-in, opt-out, notice) applies to visitors from where. */
 import * as v from "valibot";
 import { fields } from "./kit";
-import { describeValue, joinProblem, say } from "./problems";
+import { describeValue, say } from "./problems";
 import { REGION_MODELS, type RegionModel } from "./types";
 
 /** EU member states plus Iceland, Liechtenstein and Norway. */
@@ -94,38 +94,15 @@ export const regions = v.optional(
       say("regions must be an object", 'write { "default": "notice", "opt-in": ["EEA", "GB", "CH"] }'),
     ),
     v.description("Which consent model applies where. Default: opt-in everywhere."),
-    // One model per country: a country under two lists is a mistake, whichever was meant.
-    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    // A country under two lists is reported by cross-checks.ts; here the later list wins.
+    v.transform((lists) => {
       const byArea = Object.create(null) as Record<string, RegionModel>;
-      let clash = false;
       for (const model of REGION_MODELS) {
-        for (const [index, area] of dataset.value[model].entries()) {
-          for (const code of area === "EEA" ? EEA : [area]) {
-            const previous = byArea[code];
-            if (previous !== undefined && previous !== model) {
-              clash = true;
-              addIssue({
-                message: joinProblem(
-                  `${code} is also listed under ${previous}`,
-                  "list each country under one model",
-                ),
-                path: [
-                  {
-                    type: "object",
-                    origin: "value",
-                    input: dataset.value,
-                    key: model,
-                    value: dataset.value[model],
-                  },
-                  { type: "array", origin: "value", input: dataset.value[model], key: index, value: area },
-                ],
-              });
-            }
-            byArea[code] = model;
-          }
+        for (const area of lists[model]) {
+          for (const code of area === "EEA" ? EEA : [area]) byArea[code] = model;
         }
       }
-      return clash ? NEVER : { default: dataset.value.default, byArea };
+      return { default: lists.default, byArea };
     }),
   ),
   {},

@@ -1,0 +1,113 @@
+/** The `consent-edge` command (src/cli/main.ts), run on files held in memory. */
+import { describe, expect, it } from "vitest";
+import { buildJsonSchema } from "../src/cli/json-schema";
+import { main } from "../src/cli/main";
+
+const SITE = { id: "shop", hosts: ["www.example.com"], policyRevision: "1" };
+
+async function run(argv: string[], files: Record<string, string>) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(argv, {
+    readFile: (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
+      return text;
+    },
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+  });
+  return { code, stdout, stderr };
+}
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+describe("consent-edge check", () => {
+  it("summarises a valid config and exits 0", async () => {
+    const config = {
+      sites: [SITE, { ...SITE, id: "blog", hosts: ["blog.example.com"], mode: "report-only" }],
+    };
+    expect(await run(["check", "c.json"], { "c.json": json(config) })).toEqual({
+      code: 0,
+      stdout: ["✓ c.json: 2 sites: shop (0 cookie rules, enforce), blog (0 cookie rules, report-only)"],
+      stderr: [],
+    });
+  });
+
+  it("prints every problem as file: path: message (fix: ...) and exits 1", async () => {
+    const config = { sites: [{ ...SITE, id: "Shop!", cookies: [{ name: "_ga", categry: "analytics" }] }] };
+    expect(await run(["check", "c.json"], { "c.json": json(config) })).toEqual({
+      code: 1,
+      stdout: [],
+      stderr: [
+        'c.json: sites[0].id: "Shop!" is not a valid site id (fix: use 1-63 lowercase letters, digits and dashes, e.g. "shop")',
+        'c.json: sites[0].cookies[0].category: "category" is missing (fix: did you mean category? Rename "categry" to "category")',
+        "✗ c.json: 2 problems",
+      ],
+    });
+  });
+
+  it("gives a JSON syntax error's line and column", async () => {
+    const result = await run(["check", "c.json"], {
+      "c.json": '{\n  "sites": [\n    { "id": "a" "hosts": [] }\n  ]\n}',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toHaveLength(2);
+    expect(result.stderr[0]).toMatch(
+      /^c\.json:3:17: not valid JSON: .+ \(fix: correct the JSON there: .+\)$/,
+    );
+    expect(result.stderr[1]).toBe("✗ c.json: 1 problem");
+  });
+
+  it("checks consent-edge.config.json by default, with the bindings wrangler.toml declares", async () => {
+    const config = json({ sites: [{ ...SITE, origin: "service:ORIGIN", consent: { receipts: true } }] });
+    const missing = await run(["check"], { "consent-edge.config.json": config, "wrangler.toml": "" });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toEqual([
+      'consent-edge.config.json: sites[0].consent.receipts: receipts need a D1 database bound as CONSENT_DB, and wrangler.toml binds none (fix: create one (`wrangler d1 create consent-receipts`) and add [[d1_databases]] binding = "CONSENT_DB" to wrangler.toml)',
+      'consent-edge.config.json: sites[0].origin: service binding ORIGIN is not declared in wrangler.toml (fix: add [[services]] binding = "ORIGIN" to wrangler.toml)',
+      "✗ consent-edge.config.json: 2 problems",
+    ]);
+    const toml =
+      '[[d1_databases]]\nbinding = "CONSENT_DB"\n\n[[services]]\n# binding = "OLD"\nbinding = "ORIGIN"\n';
+    const declared = await run(["check"], { "consent-edge.config.json": config, "wrangler.toml": toml });
+    expect(declared).toEqual({
+      code: 0,
+      stdout: ["✓ consent-edge.config.json: 1 site: shop (0 cookie rules, enforce)"],
+      stderr: [],
+    });
+  });
+
+  it("checks every file given, and fails if one fails", async () => {
+    const result = await run(["check", "a.json", "missing.json"], { "a.json": json({ sites: [SITE] }) });
+    expect(result).toEqual({
+      code: 1,
+      stdout: ["✓ a.json: 1 site: shop (0 cookie rules, enforce)"],
+      stderr: [
+        "missing.json:1:1: cannot be read: ENOENT: no such file, open 'missing.json' (fix: check the file name)",
+        "✗ missing.json: 1 problem",
+      ],
+    });
+  });
+});
+
+describe("consent-edge schema and usage", () => {
+  it("schema prints the JSON Schema", async () => {
+    const result = await run(["schema"], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toHaveLength(1);
+    expect(JSON.parse(result.stdout[0] ?? "")).toEqual(JSON.parse(JSON.stringify(buildJsonSchema())));
+  });
+
+  it.each([[[]], [["deploy"]]])("%j prints the usage and exits 2", async (argv) => {
+    const result = await run(argv, {});
+    expect(result.code).toBe(2);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr.join("\n")).toContain("check [config.json...]");
+  });
+
+  it("--help prints the usage and exits 0", async () => {
+    const result = await run(["--help"], {});
+    expect(result).toEqual({ code: 0, stdout: [expect.stringContaining("usage: consent-edge")], stderr: [] });
+  });
+});
