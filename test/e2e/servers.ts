@@ -5,7 +5,7 @@
  *     --host-resolver-rules), which record each request and answer like the real vendor would
  *     (the analytics scripts set their cookies with document.cookie).
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import {
   createServer as createHttpServer,
@@ -14,10 +14,12 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleWorker } from "../../scripts/bundle-worker.ts";
 import { applyMigrations } from "../../scripts/migrations.ts";
+import { request } from "./edge-http.ts";
 import { Miniflare } from "miniflare";
 import { type Browser, chromium } from "playwright-core";
 
@@ -172,4 +174,83 @@ export function launchChromium(args: string[]): Promise<Browser> {
     executablePath: chromiumPath() ?? "/usr/bin/chromium",
     args: [...CHROMIUM_FLAGS, ...args],
   });
+}
+
+/** A TCP port nothing listens on right now (the OS picks it), for a server a test starts by port number. */
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createTcpServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => {
+        done(port);
+      });
+    });
+  });
+}
+
+/** Resolves once `url` answers at all (any status), or rejects after `timeoutMs` with the process's output. */
+export async function waitForHttp(url: string, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await request(url, { path: "/", timeoutMs: 2_000, headers: { Connection: "close" } });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`nothing answered on ${url}:\n${output()}`);
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+}
+
+export interface ProcessGroup {
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output: () => string;
+  /** SIGTERM to the whole group (SIGKILL after 5 s), resolved once the command exited. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Start a command in its own process group, so that stopping it stops npm, sh, tsx and node alike:
+ * npm does not pass a SIGTERM on to its script's children.
+ */
+export function startProcessGroup(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): ProcessGroup {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  const exited = new Promise<void>((done) =>
+    child.once("exit", () => {
+      done();
+    }),
+  );
+  return {
+    child,
+    output: () => text,
+    stop: async () => {
+      if (child.pid === undefined) return;
+      const group = -child.pid;
+      // The whole group, even when its leader (npm) already exited: its children may not have.
+      const signal = (name: NodeJS.Signals): void => {
+        try {
+          process.kill(group, name);
+        } catch {
+          // ESRCH: nothing left in the group.
+        }
+      };
+      signal("SIGTERM");
+      const timer = setTimeout(() => {
+        signal("SIGKILL");
+      }, 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
