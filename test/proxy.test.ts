@@ -4,6 +4,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp, createConfigErrorApp } from "../src/app";
+import { createWorker, missingOrigins } from "../src/worker";
 import { compileConfig } from "../src/config/compile";
 import {
   appFor,
@@ -376,5 +377,32 @@ describe("an invalid bundled config", () => {
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(res.headers.has("X-Fixture-Received-Cookie")).toBe(false);
     expect(await res.text()).toContain("npm run check");
+  });
+});
+
+describe("a site without an origin", () => {
+  const withoutOrigin = testSite();
+  delete withoutOrigin.origin;
+
+  it("is a problem for the stand-alone worker, naming its path and the fix", () => {
+    const compiled = compileConfig({
+      sites: [testSite({ id: "with" }), { ...withoutOrigin, id: "without", hosts: ["a.example.net"] }],
+    });
+    if (!compiled.ok) throw new Error(`config: ${JSON.stringify(compiled.problems)}`);
+    const problems = missingOrigins(compiled.config);
+    expect(problems.map((problem) => problem.path)).toEqual(["sites[1].origin"]);
+    expect(problems[0]?.fix).toContain('"origin": "https://');
+    expect(problems[0]?.fix).toContain("consentEdge(config)");
+  });
+
+  it("makes createWorker refuse every request with 503, fetching nothing", async () => {
+    const worker = createWorker({ sites: [withoutOrigin] });
+    const res = await worker.fetch(
+      new Request(WWW, { headers: { "X-Fixture-Set-Cookie": '["_ga=1"]' } }),
+      env,
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.has("X-Fixture-Received-Cookie")).toBe(false);
   });
 });
