@@ -84,17 +84,20 @@ afterAll(async () => {
   if (!distWasThere) rmSync(join(ROOT, "dist"), { recursive: true, force: true });
 });
 
+/** The part of parse5's tree read here. */
+type Node = { nodeName: string; attrs?: Array<{ name: string; value: string }>; childNodes?: Node[] };
+
 /** Every URL of a script or iframe a browser would load from the page, as parse5 builds it. */
 function loadedUrls(html: string): string[] {
   const urls: string[] = [];
-  const walk = (node: ReturnType<typeof parse>["childNodes"][number]) => {
-    if ("tagName" in node && (node.tagName === "script" || node.tagName === "iframe")) {
-      const src = node.attrs.find((attribute) => attribute.name === "src")?.value;
+  const walk = (node: Node) => {
+    if (node.nodeName === "script" || node.nodeName === "iframe") {
+      const src = node.attrs?.find((attribute) => attribute.name === "src")?.value;
       if (src) urls.push(src);
     }
-    if ("childNodes" in node) for (const child of node.childNodes) walk(child);
+    for (const child of node.childNodes ?? []) walk(child);
   };
-  for (const child of parse(html).childNodes) walk(child);
+  walk(parse(html));
   return urls;
 }
 
