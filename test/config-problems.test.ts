@@ -269,6 +269,22 @@ describe("validateConfig: the full problem list of broken configs", () => {
       ],
     ],
     [
+      "a path prefix without its slash, and an origin that is not text, echo the value",
+      { sites: [site({ pathPrefix: "shop", origin: 5 })] },
+      [
+        at(
+          "sites[0].pathPrefix",
+          '"shop" is not a path starting with /',
+          'write it like "/shop", without wildcards or query',
+        ),
+        at(
+          "sites[0].origin",
+          "5 is not an origin",
+          'write "https://origin.example.com" or "service:MY_ORIGIN_BINDING" (or leave it out when consent-edge runs as middleware)',
+        ),
+      ],
+    ],
+    [
       "two sites with one id and one host",
       { sites: [site(), site()] },
       [

@@ -143,10 +143,18 @@ export const banner = v.optional(
         ),
         policyUrl: v.optional(
           v.pipe(
-            v.string(say("not a link to the cookie policy", 'write a path ("/cookies") or an https URL')),
+            v.string(
+              say(
+                (input) => `${describeValue(input)} is not a link to the cookie policy`,
+                'write a path ("/cookies") or an https URL',
+              ),
+            ),
             v.regex(
               POLICY_URL,
-              say("not a link to the cookie policy", 'write a path ("/cookies") or an https URL'),
+              say(
+                (input) => `${describeValue(input)} is not a link to the cookie policy`,
+                'write a path ("/cookies") or an https URL',
+              ),
             ),
             v.description("Where the banner links to the cookie policy: a path or an https URL."),
           ),

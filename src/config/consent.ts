@@ -55,7 +55,12 @@ const cmpSource = fields(
     ),
     cookie: v.optional(
       v.pipe(
-        v.string(say("not a cookie name", 'write the name the CMP uses, e.g. "euconsent-v2"')),
+        v.string(
+          say(
+            (input) => `${describeValue(input)} is not a cookie name`,
+            'write the name the CMP uses, e.g. "euconsent-v2"',
+          ),
+        ),
         v.regex(
           COOKIE_NAME,
           say(

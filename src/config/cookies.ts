@@ -186,7 +186,12 @@ export const consentCookie = v.optional(
       {
         name: v.optional(
           v.pipe(
-            v.string(say("not a valid cookie name", "use letters, digits, '_' and '-', e.g. \"ce_consent\"")),
+            v.string(
+              say(
+                (input) => `${describeValue(input)} is not a valid cookie name`,
+                "use letters, digits, '_' and '-', e.g. \"ce_consent\"",
+              ),
+            ),
             v.regex(
               COOKIE_NAME,
               say(

@@ -63,7 +63,7 @@ export function parseOrigin(raw: string): Origin | { message: string; fix: strin
 const origin = v.pipe(
   v.string(
     say(
-      "a site needs an origin",
+      (input) => `${describeValue(input)} is not an origin`,
       'write "https://origin.example.com" or "service:MY_ORIGIN_BINDING" (or leave it out when consent-edge runs as middleware)',
     ),
   ),
@@ -189,14 +189,14 @@ export const siteFields = fields(
       v.pipe(
         v.string(
           say(
-            "pathPrefix must be a path starting with /",
+            (input) => `${describeValue(input)} is not a path starting with /`,
             'write it like "/shop", without wildcards or query',
           ),
         ),
         v.regex(
           PATH,
           say(
-            "pathPrefix must be a path starting with /",
+            (input) => `${describeValue(input)} is not a path starting with /`,
             'write it like "/shop", without wildcards or query',
           ),
         ),
