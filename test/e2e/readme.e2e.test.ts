@@ -18,6 +18,7 @@ import type { Browser, Request } from "playwright-core";
 import { CookieJar } from "tough-cookie";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FALLBACK_PAGES } from "../../demo/origin/fallback-pages.ts";
+import { GUARD_SOURCE_TEXT, RUNTIME_SOURCE } from "../../src/html/runtime.ts";
 import { request } from "./edge-http.ts";
 import {
   chromiumPath,
@@ -309,6 +310,20 @@ what production really does with such pages: the original page under a strict CS
       n.toLocaleString("en-US"),
     );
     expect(measured).toEqual([stated?.[1], stated?.[2]]);
+  });
+
+  it("the runtime's size is the one the README states", () => {
+    const stated =
+      /A small script \(([\d,]+) bytes, ([\d,]+) gzipped, under 2 KB by a test; the `document.cookie` guard adds ([\d,]+) bytes/.exec(
+        README.replace(/\s+/g, " "),
+      );
+    expect(stated, "the README's runtime size sentence").not.toBeNull();
+    const measured = [
+      Buffer.byteLength(RUNTIME_SOURCE),
+      gzipSync(RUNTIME_SOURCE).length,
+      Buffer.byteLength(GUARD_SOURCE_TEXT),
+    ].map((n) => n.toLocaleString("en-US"));
+    expect(measured).toEqual([stated?.[1], stated?.[2], stated?.[3]]);
   });
 
   it("the demo page's size and cookies are the ones the performance section states", async () => {
