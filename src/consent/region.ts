@@ -4,7 +4,7 @@
  * the strictest, whatever the default: we cannot show they are somewhere consent is not needed.
  */
 import type { RegionModel } from "../config/types";
-import type { ValidRegions } from "../config/validate-consent";
+import type { ValidRegions } from "../config/regions";
 
 /**
  * ISO 3166-1 alpha-2 as Cloudflare writes it, tested before upper-casing: "ß".toUpperCase() is

@@ -3,7 +3,7 @@
  * Sources: each vendor's own install documentation (hosts their snippets load from or call).
  * A site's own rules win over these for the same host, URL or snippet; `"builtin": false` drops them.
  */
-import type { TrackerRule } from "../config/validate-trackers";
+import type { TrackerRule } from "../config/trackers";
 
 const host = (match: string, category: string, vendor: string): TrackerRule => ({
   kind: "host",

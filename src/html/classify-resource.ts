@@ -5,7 +5,7 @@
  * A rule set of 10 or 10,000 hosts costs the same per element.
  */
 import { escapeRegExp, globSource } from "../config/glob";
-import type { TrackerRule } from "../config/validate-trackers";
+import type { TrackerRule } from "../config/trackers";
 import { BUILTIN_TRACKERS } from "./builtin-trackers";
 
 export interface ResourceMatch {

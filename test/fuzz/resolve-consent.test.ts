@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileConfig, type Site } from "../../src/config/compile";
 import type { SiteInput } from "../../src/config/types";
-import { KNOWN_CMPS } from "../../src/config/validate-consent";
+import { KNOWN_CMPS } from "../../src/config/consent";
 import { regionOf } from "../../src/consent/region";
 import { MAX_DECISION_SKEW_SECONDS, resolveConsent } from "../../src/consent/resolve-consent";
 import type { ConsentSource, SourceResult } from "../../src/consent/sources/source";

@@ -1,5 +1,5 @@
 /** Every CMP consent-edge can read, by the id used in config. */
-import type { KNOWN_CMPS } from "../../config/validate-consent";
+import type { KNOWN_CMPS } from "../../config/consent";
 import type { CategoriesFromGroups } from "../sources/cmp-source";
 import { complianz } from "./complianz";
 import { cookiebot } from "./cookiebot";

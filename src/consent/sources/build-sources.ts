@@ -1,5 +1,5 @@
 /** A site's consent sources, in its configured order, compiled once per isolate. */
-import type { ConsentSourceConfig } from "../../config/validate-consent";
+import type { ConsentSourceConfig } from "../../config/consent";
 import { CMP_COMBINERS, CMP_DECODERS } from "../cmp/registry";
 import { cmpSource } from "./cmp-source";
 import { readOwnConsentCookie } from "./own-cookie";
