@@ -81,6 +81,17 @@ function siteApp(site: SiteInput = testSite()) {
     });
   });
   app.get("/select-noscript", (c) => c.html(page(`${GA}<select><option>a<noscript>x</noscript></select>`)));
+  // A route in front of an origin of its own: the response of fetch() passed on as it is.
+  app.get("/fetched-page", (c) =>
+    fetch("https://origin.example.com/page", {
+      headers: {
+        ...Object.fromEntries(c.req.raw.headers),
+        "X-Fixture-Body": btoa(page(GA)),
+        "X-Fixture-Header": JSON.stringify({ "Content-Type": "text/html; charset=utf-8" }),
+        "X-Fixture-Set-Cookie": JSON.stringify(["_ga=GA1.1.1; Path=/"]),
+      },
+    }),
+  );
   app.get("/throws", () => {
     throw new Error("route bug");
   });
@@ -225,6 +236,15 @@ describe("pages a downstream route serves", () => {
     expect(liveUrls(await granted.text(), refusedTracker)).toEqual([
       "https://www.googletagmanager.com/gtag/js?id=G-1",
     ]);
+    expect(stored(granted)).toEqual(["_ga"]);
+  });
+
+  it("a page a route fetched and passed on is rewritten too", async () => {
+    const denied = await send(app, "/fetched-page");
+    expect(liveUrls(await denied.text(), refusedTracker)).toEqual([]);
+    expect(stored(denied)).toEqual([]);
+    const granted = await send(app, "/fetched-page", withConsent(["analytics"]));
+    expect(liveUrls(await granted.text(), refusedTracker)).toHaveLength(1);
     expect(stored(granted)).toEqual(["_ga"]);
   });
 
