@@ -8,11 +8,11 @@ import { type ConfigProblem, formatProblems } from "./config/validate";
 import type { Env } from "./env";
 import { type ConsentEdgeOptions, enforcer } from "./middleware/consent-edge";
 import { fetchOrigin } from "./proxy/fetch-origin";
-import { configuredOrigin, originUrlFor, retargetToOrigin } from "./proxy/origin-request";
+import { originUrlFor, retargetToOrigin } from "./proxy/origin-request";
 
 export type WorkerOptions = ConsentEdgeOptions;
 
-export type Worker = Hono<{ Bindings: Env }>;
+export type ConsentEdgeWorker = Hono<{ Bindings: Env }>;
 
 /**
  * The worker for `config` (the JSON of consent-edge.config.json, validated here). A config with problems (the
@@ -20,7 +20,7 @@ export type Worker = Hono<{ Bindings: Env }>;
  * logs the problems: nothing is ever proxied unfiltered. `consent-edge check` reports the same
  * problems before deploy.
  */
-export function createWorker(config: unknown, options: WorkerOptions = {}): Worker {
+export function createWorker(config: unknown, options: WorkerOptions = {}): ConsentEdgeWorker {
   const compiled = compileConfig(config);
   const problems = compiled.ok ? missingOrigins(compiled.config) : compiled.problems;
   if (!compiled.ok || problems.length > 0) return createConfigErrorWorker(formatProblems(problems));
@@ -28,7 +28,7 @@ export function createWorker(config: unknown, options: WorkerOptions = {}): Work
 }
 
 /** The worker for a config already compiled (and checked with missingOrigins). */
-export function createProxy(config: CompiledConfig, options: WorkerOptions = {}): Worker {
+export function createProxy(config: CompiledConfig, options: WorkerOptions = {}): ConsentEdgeWorker {
   const app = new Hono<{ Bindings: Env }>();
   app.use(
     enforcer(config, options, {
@@ -46,7 +46,7 @@ export function createProxy(config: CompiledConfig, options: WorkerOptions = {})
  */
 export function missingOrigins(config: CompiledConfig): ConfigProblem[] {
   return config.sites.flatMap((site, index) => {
-    if (configuredOrigin(site)) return [];
+    if (site.origin) return [];
     return [
       {
         path: `sites[${index}].origin`,
@@ -58,7 +58,7 @@ export function missingOrigins(config: CompiledConfig): ConfigProblem[] {
 }
 
 /** Every request is refused while the bundled config is invalid; nothing is proxied unfiltered. */
-export function createConfigErrorWorker(problems: string): Worker {
+export function createConfigErrorWorker(problems: string): ConsentEdgeWorker {
   const app = new Hono<{ Bindings: Env }>();
   app.all("*", (c) => {
     console.error(`consent-edge: invalid configuration, refusing all requests:\n${problems}`);

@@ -4,7 +4,7 @@
  * are under `consent-edge/cookies`, `consent-edge/consent` and `consent-edge/config`.
  */
 export { type ConsentEdgeOptions, ConsentEdgeConfigError, consentEdge } from "../middleware/consent-edge";
-export { createWorker, missingOrigins, type Worker, type WorkerOptions } from "../worker";
+export { createWorker, missingOrigins, type ConsentEdgeWorker, type WorkerOptions } from "../worker";
 export type { Env } from "../env";
 export type { ConfigInput, SiteInput } from "../config/types";
 export type { CompiledConfig, Site } from "../config/compile";

@@ -7,7 +7,7 @@ export {
   createProxy,
   createWorker,
   missingOrigins,
-  type Worker,
+  type ConsentEdgeWorker,
   type WorkerOptions,
 } from "../worker";
 export type { Env } from "../env";
