@@ -4,7 +4,7 @@
  *
  * Two `workerd serve` processes, so each one's memory is its own:
  *   passthrough   the demo origin + a worker that only forwards to it over a service binding
- *   consent-edge  the demo origin + consent-edge (src/index.ts, consent-edge.config.json)
+ *   consent-edge  the demo origin + consent-edge (demo/edge.ts, demo/consent-edge.config.json)
  * wrk hits `GET /` of the demo page (Host: localhost, no cookie: every refused cookie dropped, every
  * tracker neutralised, the banner open) with 64 connections, the variants alternating round by round.
  * Each process's RSS is sampled from /proc/<pid>/status throughout, and for an idle period after the
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     bundles: Object.fromEntries(
       ["consent-edge.js", "origin.js", "passthrough.js"].map((f) => [f, describeBundle(join(BUILD_DIR, f))]),
     ),
-    git: describeGit(ROOT, ["src", "demo", "consent-edge.config.json"]),
+    git: describeGit(ROOT, ["src", "demo"]),
   };
   log(`built${commitNote(build.git)}`);
 

@@ -15,7 +15,7 @@ export const HOST = "localhost";
 const SITE_ID = "demo";
 
 /** The demo origin and consent-edge as bundled from src/ (entry files), and the passthrough's source. */
-export const ENTRIES = { "consent-edge": "src/index.ts", origin: "demo/origin/index.ts" } as const;
+export const ENTRIES = { "consent-edge": "demo/edge.ts", origin: "demo/origin/index.ts" } as const;
 export const PASSTHROUGH_JS = passthroughModule("DEMO_ORIGIN");
 
 export function services(debugSecret: string): Service<Variant>[] {
@@ -39,11 +39,11 @@ export interface Case {
 
 /** The two visitor states: no cookie at all, and a consent cookie granting every category. */
 export function cases(root: string): Case[] {
-  const config = JSON.parse(readFileSync(join(root, "consent-edge.config.json"), "utf8")) as {
+  const config = JSON.parse(readFileSync(join(root, "demo/consent-edge.config.json"), "utf8")) as {
     sites: { id: string; policyRevision: string; categories: string[] }[];
   };
   const site = config.sites.find((s) => s.id === SITE_ID);
-  if (!site) throw new Error(`bench: consent-edge.config.json has no site "${SITE_ID}"`);
+  if (!site) throw new Error(`bench: demo/consent-edge.config.json has no site "${SITE_ID}"`);
   const granted = site.categories.filter((c) => c !== "necessary").join("~");
   const givenAt = Math.floor(Date.now() / 1000) - 60;
   return [

@@ -4,7 +4,7 @@
  * One workerd process serves three variants side by side on loopback (bench/run-cases.ts):
  *   origin        the demo origin alone
  *   passthrough   a worker that only forwards to the origin over a service binding
- *   consent-edge  consent-edge (src/index.ts with consent-edge.config.json) in front of the origin
+ *   consent-edge  consent-edge (demo/edge.ts: the stand-alone worker with demo/consent-edge.config.json) in front of the origin
  * so "consent-edge minus passthrough" is what consent-edge's own work costs, and "consent-edge minus
  * origin" is that plus the extra worker hop.
  *
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
         describeBundle(join(BUILD_DIR, file)),
       ]),
     ),
-    git: describeGit(ROOT, ["src", "demo", "consent-edge.config.json"]),
+    git: describeGit(ROOT, ["src", "demo"]),
   };
   const edgeBundle = buildInfo.bundles["consent-edge.js"];
   const measured =

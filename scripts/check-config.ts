@@ -1,6 +1,7 @@
 /**
  * `npm run check [file...]`: `consent-edge check` (src/cli/main.ts) on the given configs, or on the
- * config the worker bundles (consent-edge.config.json) and every example under examples/.
+ * config the worker bundles (consent-edge.config.json, checked against wrangler.toml's bindings), the
+ * demo's (demo/consent-edge.config.json) and every example under examples/.
  */
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -12,6 +13,7 @@ const files =
     ? process.argv.slice(2)
     : [
         "consent-edge.config.json",
+        "demo/consent-edge.config.json",
         ...readdirSync("examples")
           .filter((name) => name.endsWith(".json"))
           .map((name) => join("examples", name)),

@@ -103,7 +103,7 @@ async function workerOptions(
   secrets: Record<string, string>,
 ): Promise<WorkerOptions[]> {
   const [edge, origin] = await Promise.all([
-    bundleWorker("src/index.ts"),
+    bundleWorker("demo/edge.ts"),
     bundleWorker("demo/origin/index.ts"),
   ]);
   return [
@@ -194,7 +194,6 @@ async function main(): Promise<void> {
   const watchers = [
     watch("src", { recursive: true }, onChange),
     watch("demo", { recursive: true }, onChange),
-    watch("consent-edge.config.json", onChange),
   ];
 
   const shutdown = (): void => {

@@ -8,6 +8,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import committed from "../consent-edge.schema.json";
 import bundled from "../consent-edge.config.json";
+import demo from "../demo/consent-edge.config.json";
 import aktara from "../examples/aktara.json";
 import aktok from "../examples/aktok.json";
 import ankorium from "../examples/ankorium.json";
@@ -18,6 +19,7 @@ import { validateConfig } from "../src/config/validate";
 
 const CONFIGS: Array<[string, { $schema: string }, string]> = [
   ["consent-edge.config.json", bundled, "./consent-edge.schema.json"],
+  ["demo/consent-edge.config.json", demo, "../consent-edge.schema.json"],
   ["examples/aktara.json", aktara, "../consent-edge.schema.json"],
   ["examples/aktok.json", aktok, "../consent-edge.schema.json"],
   ["examples/ankorium.json", ankorium, "../consent-edge.schema.json"],

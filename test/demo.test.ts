@@ -1,13 +1,21 @@
-/** The bundled worker (src/index.ts + consent-edge.config.json) in front of the demo origin, as `npm start` runs it. */
-import { exports } from "cloudflare:workers";
+/** The demo's worker (demo/edge.ts: createWorker + demo/consent-edge.config.json) in front of the demo origin, as `npm start` runs it. */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import demoConfig from "../consent-edge.config.json";
+import demoConfig from "../demo/consent-edge.config.json";
+import demoWorker from "../demo/edge";
 import aktok from "../examples/aktok.json";
 import { FALLBACK_PAGES } from "../demo/origin/fallback-pages";
 import { consent } from "./helpers";
 
-const worker = (exports as unknown as { default: unknown }).default as {
-  fetch: (request: Request) => Promise<Response>;
+/** The demo worker as workerd calls it: with the pool's bindings (DEMO_ORIGIN, CONSENT_DB, the debug secret). */
+const worker = {
+  async fetch(request: Request): Promise<Response> {
+    const ctx = createExecutionContext();
+    const response = await demoWorker.fetch(request, env, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  },
 };
 const NECESSARY = ["aktok_session", "aktok_access", "aktok_refresh", "aktok_csrf"];
 

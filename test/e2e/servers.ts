@@ -58,7 +58,7 @@ const FAKE_SCRIPTS: Array<[RegExp, string]> = [
 
 export async function startEdge(): Promise<{ url: string; stop: () => Promise<void> }> {
   const [edge, origin] = await Promise.all([
-    bundleWorker("src/index.ts"),
+    bundleWorker("demo/edge.ts"),
     bundleWorker("demo/origin/index.ts"),
   ]);
   const mf = new Miniflare({

@@ -1,6 +1,6 @@
 /**
  * Properties of config validation and compilation (src/config/*) over random and mutated configs:
- * the five examples and the bundled consent-edge.config.json with fields deleted, retyped, renamed,
+ * the five examples, the bundled consent-edge.config.json and the demo's with fields deleted, retyped, renamed,
  * duplicated and replaced by hostile values, and random JSON. Invariants: validation never throws;
  * a config is either valid, or every problem has a path, a message and a fix, none of them saying
  * `undefined` or `[object Object]`; a config that validates compiles, and compiling never throws.
@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import bundled from "../../consent-edge.config.json";
+import demo from "../../demo/consent-edge.config.json";
 import aktara from "../../examples/aktara.json";
 import aktok from "../../examples/aktok.json";
 import ankorium from "../../examples/ankorium.json";
@@ -19,7 +20,7 @@ import { fuzzParameters } from "./settings";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const BASES: Json[] = [aktara, aktok, ankorium, certiron, prokken, bundled].map(
+const BASES: Json[] = [aktara, aktok, ankorium, certiron, prokken, bundled, demo].map(
   (config) => JSON.parse(JSON.stringify(config)) as Json,
 );
 
@@ -193,7 +194,7 @@ const anyConfig = fc.oneof(
 const mentions = (config: Json, text: string) => JSON.stringify(config).includes(text);
 
 describe("config validation over random and mutated configs", () => {
-  it("the unmutated examples and the bundled config are valid", () => {
+  it("the unmutated examples, the bundled config and the demo's are valid", () => {
     for (const base of BASES) expect(validateConfig(base).ok).toBe(true);
   });
 
