@@ -1,7 +1,6 @@
 /** The only module that talks to an origin: a URL over `fetch`, or a Worker over a service binding. */
 import type { Site } from "../config/compile";
 import { type Env, serviceBinding } from "../env";
-import { configuredOrigin } from "./origin-request";
 
 export class OriginUnavailable extends Error {}
 
@@ -34,7 +33,7 @@ export async function fetchOrigin(request: Request, site: Site, env: Env): Promi
 }
 
 function sender(site: Site, env: Env): (request: Request) => Promise<Response> {
-  const origin = configuredOrigin(site);
+  const origin = site.origin;
   // The stand-alone worker refuses such a config (worker.ts); this is the last line of defence.
   if (!origin) throw new OriginUnavailable(`site ${site.id} has no origin`);
   if (origin.kind === "url") return (request) => fetch(request);

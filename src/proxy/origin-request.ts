@@ -30,7 +30,8 @@ export class ForeignOriginRequest extends Error {
  * not the configured one, the request is refused (undefined) and nothing is fetched.
  */
 export function originUrlFor(requestUrl: URL, site: Site): URL | undefined {
-  const origin = configuredOrigin(site);
+  // A site without one is for the middleware only (worker.ts refuses such a config).
+  const origin = site.origin;
   if (!origin) return undefined;
   if (origin.kind === "service") return new URL(requestUrl.href);
   const configured = new URL(origin.url);
@@ -39,16 +40,6 @@ export function originUrlFor(requestUrl: URL, site: Site): URL | undefined {
   url.search = requestUrl.search;
   if (url.origin !== configured.origin || url.username !== "" || url.password !== "") return undefined;
   return url;
-}
-
-/**
- * A site's origin, which only the stand-alone worker needs: for the middleware the downstream
- * handlers are the origin, so a site may have none (the worker refuses such a config).
- */
-export function configuredOrigin(site: {
-  readonly origin?: Site["origin"] | undefined;
-}): NonNullable<Site["origin"]> | undefined {
-  return site.origin;
 }
 
 /**
