@@ -140,6 +140,21 @@ describe("the packed tarball, installed into an empty project", () => {
     expect(loadedUrls(res.text())).toContain(GA);
   });
 
+  it("the pure entries import in Node: compile the config, judge Set-Cookie lines", async () => {
+    const script = [
+      'import { readFileSync } from "node:fs";',
+      'import { compileConfig } from "consent-edge/config";',
+      'import { judgeSetCookie } from "consent-edge/cookies";',
+      'const compiled = compileConfig(JSON.parse(readFileSync("consent-edge.config.json", "utf8")));',
+      "if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));",
+      "const site = compiled.config.sites[0];",
+      'const lines = ["_ga=1; Path=/", "session=s; Path=/; Secure; HttpOnly; SameSite=Lax"];',
+      "console.log(JSON.stringify(lines.map((line) => judgeSetCookie(line, site, []).action)));",
+    ].join("\n");
+    const { stdout } = await run("node", ["--input-type=module", "-e", script], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual(["drop", "keep"]);
+  });
+
   it("the installed CLI checks the example's config, and names the path of a problem", async () => {
     const ok = await run("npx", ["--no-install", "consent-edge", "check", "consent-edge.config.json"], {
       cwd: project,
