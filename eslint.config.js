@@ -5,7 +5,8 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   // Generated files: wrangler's and Miniflare's temporary bundles (`.wrangler/` at any depth, e.g.
   // demo/origin/.wrangler/ while `wrangler dev` or `npm start` runs) and the benchmarks' builds.
-  { ignores: ["**/.wrangler/", "bench/.build*/", "bench/results/"] },
+  // dist/: the package's build (npm pack, prepack).
+  { ignores: ["**/.wrangler/", "bench/.build*/", "bench/results/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
