@@ -107,10 +107,18 @@ function consentCookie(granted: string[]): string {
 }
 
 describe("the packed tarball, installed into an empty project", () => {
-  it("ships the build and the schema, no tests, demo or sources", () => {
+  it("ships the build, the schema and the licence, no tests, demo or sources", () => {
     const installed = join(project, "node_modules/consent-edge");
     expect(readdirSync(installed).sort()).toEqual(
-      ["CHANGELOG.md", "README.md", "SECURITY.md", "consent-edge.schema.json", "dist", "package.json"].sort(),
+      [
+        "CHANGELOG.md",
+        "LICENSE",
+        "README.md",
+        "SECURITY.md",
+        "consent-edge.schema.json",
+        "dist",
+        "package.json",
+      ].sort(),
     );
   });
 
