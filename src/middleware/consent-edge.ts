@@ -15,9 +15,10 @@ import { formatProblems } from "../config/validate";
 import { type AskOrigin, type Clock, enforceRequest, readRequest } from "../enforce-request";
 import { API_PREFIX, handleConsentApi } from "../endpoints/consent-api";
 import { GPC_PATH, gpcAnnouncement } from "../endpoints/gpc";
-import { createThrottle, DEFAULT_THROTTLE, type ThrottleLimits } from "../endpoints/throttle";
+import { createThrottle, DEFAULT_THROTTLE, type Throttle, type ThrottleLimits } from "../endpoints/throttle";
 import type { Env } from "../env";
-import { classifyDocument } from "../html/content-type";
+import { readableRouteBody } from "./route-body";
+import { routedPath } from "./routed-path";
 
 export interface ConsentEdgeOptions {
   /** Milliseconds since the epoch; tests pass a fixed one. */
@@ -59,24 +60,28 @@ export function enforcer(
   origin: OriginAccess,
 ): MiddlewareHandler {
   const clock = options.clock ?? Date.now;
-  // One set of budgets per middleware, so per isolate when the app is built once at module scope.
-  const throttle = createThrottle(options.throttle ?? DEFAULT_THROTTLE);
+  const throttle = options.throttle ? createThrottle(options.throttle) : isolateThrottle();
 
   return async function consentEdge(c, next) {
-    const url = new URL(c.req.url);
-    const site = config.matchSite(url.hostname, url.pathname);
-    // Not an open proxy: a host no site claims is refused before anything is asked (RFC 9110 §15.5.20).
-    if (!site)
-      return respond(c, plain(421, "Misdirected Request: consent-edge serves no site for this host.\n"));
-    // Not an open proxy either through the path: a request the origin URL cannot be built from
-    // without leaving the configured origin is refused before anything is fetched or decided.
-    if (!origin.downstream && !origin.acceptsTarget(url, site)) {
-      return respond(c, plain(400, "Bad Request: this request target cannot be sent to the origin.\n"));
-    }
-    const env: Env = (c.env as Env | undefined) ?? {};
-    const request = c.req.raw;
+    let siteId = "?";
     try {
-      const path = url.pathname.slice(site.pathPrefix.length);
+      const url = new URL(c.req.url);
+      // The path as the app's router reads it (percent-decoded), so the site whose policy applies
+      // is the one whose routes answer.
+      const routed = routedPath(url.pathname);
+      const site = config.matchSite(url.hostname, routed);
+      // Not an open proxy: a host no site claims is refused before anything is asked (RFC 9110 §15.5.20).
+      if (!site)
+        return respond(c, plain(421, "Misdirected Request: consent-edge serves no site for this host.\n"));
+      siteId = site.id;
+      // Not an open proxy either through the path: a request the origin URL cannot be built from
+      // without leaving the configured origin is refused before anything is fetched or decided.
+      if (!origin.downstream && !origin.acceptsTarget(url, site)) {
+        return respond(c, plain(400, "Bad Request: this request target cannot be sent to the origin.\n"));
+      }
+      const env: Env = (c.env as Env | undefined) ?? {};
+      const request = c.req.raw;
+      const path = routed.slice(site.pathPrefix.length);
       if (path === GPC_PATH && site.consent.gpc.announce) return respond(c, gpcAnnouncement(site));
       const context = await readRequest(request, site, env, clock);
       if (path.startsWith(API_PREFIX)) {
@@ -101,8 +106,8 @@ export function enforcer(
       return respond(c, response);
     } catch (error) {
       // A bug of ours: nothing unfiltered goes out, and the app's own error handler is not asked
-      // (it could answer with the downstream's headers).
-      console.error(`consent-edge: site ${site.id}: unhandled error: ${String(error)}`);
+      // (it could answer with the downstream's headers, or with headers it set itself).
+      console.error(`consent-edge: site ${siteId}: unhandled error: ${String(error)}`);
       return respond(c, plain(502, "Bad Gateway: consent-edge failed to process this request.\n"));
     }
   };
@@ -119,38 +124,9 @@ function askDownstream(c: Context, next: Next): AskOrigin {
     await next();
     const response = c.res;
     detach(c);
-    return streamable(response);
+    return readableRouteBody(response);
   };
 }
-
-/**
- * A body workerd holds in memory (what `c.html("...")` or `new Response("...")` makes) cannot be
- * rewritten once the HTML stage has tee()d it for its fallback (the rewriter's pipe fails with
- * "Inter-TransformStream ReadableStream.pipeTo() is not implemented"), so every such page would be
- * served as the fallback. One JavaScript stream in between makes it a body like any origin's. Not
- * for what the HTML stage does not read (images, JSON stream as they came), nor for a response
- * of fetch() passed on as it is: its body is the network's, and the extra stream cost about a
- * fifth of the throughput on the demo page.
- */
-function streamable(response: Response): Response {
-  if (!response.body || classifyDocument(response.headers) === "other" || fromFetch(response))
-    return response;
-  return new Response(response.body.pipeThrough(new TransformStream()), response);
-}
-
-/** fetch() gives a response with immutable headers (Fetch §5.5, guard "immutable"); a route's own are mutable. */
-function fromFetch(response: Response): boolean {
-  try {
-    // In consent-edge's own namespace, which the pipeline removes from every response anyway.
-    response.headers.append(PROBE_HEADER, "1");
-  } catch {
-    return true;
-  }
-  response.headers.delete(PROBE_HEADER);
-  return false;
-}
-
-const PROBE_HEADER = "X-Consent-Edge-Probe";
 
 /**
  * Hono's `c.res` setter copies every header of the response it replaces onto the new one,
@@ -166,6 +142,18 @@ function respond(c: Context, response: Response): Response {
   detach(c);
   c.res = response;
   return response;
+}
+
+/**
+ * The consent API's default budgets, one set per isolate however many middlewares are made: an
+ * app that calls consentEdge(config) inside a handler (to reach `c.env`, say) makes one per
+ * request, and a budget per request is no budget. Budgets passed in options stay the caller's own.
+ */
+let sharedThrottle: Throttle | undefined;
+
+function isolateThrottle(): Throttle {
+  sharedThrottle ??= createThrottle(DEFAULT_THROTTLE);
+  return sharedThrottle;
 }
 
 function plain(status: number, body: string): Response {
