@@ -368,6 +368,17 @@ describe("the consent API inside an app", () => {
     expect(reached()).toBe(0);
   });
 
+  it("a route cannot plant the consent cookie (nor a case variant of it)", async () => {
+    const app = guarded();
+    app.get("/plant", (c) => {
+      c.header("Set-Cookie", `${consent(["analytics", "marketing"])}; Path=/`);
+      c.header("Set-Cookie", "CE_CONSENT=x; Path=/", { append: true });
+      return c.text("planted?");
+    });
+    const res = await send(app, "/plant");
+    expect(stored(res)).toEqual([]);
+  });
+
   it("a percent-encoded API path is the API too: the app route never plants a consent cookie", async () => {
     const { app, reached } = apiApp();
     const res = await send(app, "/.consent%2Dedge/consent", post({ "Sec-Fetch-Site": "cross-site" }));
@@ -435,5 +446,20 @@ describe("a failure of consent-edge's own before the pipeline", () => {
     expect(res.status).toBe(502);
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(await res.text()).not.toContain("googletagmanager");
+  });
+});
+
+describe("a route that never answers", () => {
+  it("is a 504 without its cookies once the site's originTimeout has passed", async () => {
+    const app = guarded(testSite({ originTimeout: 1 }));
+    app.get("/", (c) => {
+      c.header("Set-Cookie", "_ga=GA1.1.1; Path=/");
+      return new Promise<Response>(() => {});
+    });
+    const started = Date.now();
+    const res = await send(app, "/");
+    expect(res.status).toBe(504);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -17,6 +17,7 @@ import { API_PREFIX, handleConsentApi } from "../endpoints/consent-api";
 import { GPC_PATH, gpcAnnouncement } from "../endpoints/gpc";
 import { createThrottle, DEFAULT_THROTTLE, type Throttle, type ThrottleLimits } from "../endpoints/throttle";
 import type { Env } from "../env";
+import { OriginTimeout } from "../proxy/fetch-origin";
 import { readableRouteBody } from "./route-body";
 import { routedPath } from "./routed-path";
 
@@ -100,7 +101,7 @@ export function enforcer(
         env,
         clock,
         context,
-        askOrigin: origin.downstream ? askDownstream(c, next) : origin.askOrigin(site, env),
+        askOrigin: origin.downstream ? askDownstream(c, next, site) : origin.askOrigin(site, env),
         askAgain: !origin.downstream,
       });
       return respond(c, response);
@@ -117,15 +118,34 @@ export function enforcer(
  * The downstream handlers as the origin: they see the filtered request as `c.req.raw` (so
  * `getCookie(c)` and `c.req.header()` see only the cookies the visitor consented to), and what
  * they leave in `c.res` is the origin's response. Handlers run once: there is no asking again.
+ * Like an origin, they have the site's `originTimeout` to answer (a route that never returns is a
+ * 504 without cookies, as it is for the stand-alone worker); a body then streams unbounded.
  */
-function askDownstream(c: Context, next: Next): AskOrigin {
+function askDownstream(c: Context, next: Next, site: Site): AskOrigin {
   return async (filtered) => {
     c.req.raw = filtered;
-    await next();
+    await withinTimeout(next(), site.originTimeoutSeconds);
     const response = c.res;
     detach(c);
     return readableRouteBody(response);
   };
+}
+
+/** `work`, or OriginTimeout once `seconds` have passed (the work goes on; its outcome is ignored). */
+async function withinTimeout(work: Promise<void>, seconds: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new OriginTimeout(`the downstream handlers did not answer within ${seconds} s`));
+    }, seconds * 1_000);
+  });
+  // A handler that fails after the timeout fails unobserved.
+  work.catch(() => {});
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
