@@ -4,7 +4,10 @@
  * worker. The same pipeline (enforce-request.ts) and the same fail-closed paths: a host no site
  * claims is refused (421), the consent API and /.well-known/gpc.json are answered here, a handler
  * that throws has its error response enforced (or, with no error handler, the visitor gets a 502),
- * and an enforcement failure serves the response without a cookie and under a strict CSP.
+ * a handler that does not answer within the site's originTimeout is a 504, and an enforcement
+ * failure serves the response without a cookie and under a strict CSP. A route's compressed page
+ * (compress() after this middleware) is decoded to be rewritten (route-body.ts), and the site is
+ * chosen by the path the router decodes (routed-path.ts).
  *
  * Register it first (`app.use(consentEdge(config))` before every other middleware): what runs
  * after it is enforced, what runs before it is not.
