@@ -11,12 +11,17 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 
 const installed = "node_modules/.package-lock.json";
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync("package-lock.json").mtimeMs;
+const required = JSON.parse(readFileSync("package.json", "utf8")).engines.node;
 if (stale) {
   console.log("consent-edge: installing the locked dependencies (npm ci)...");
+  if (!satisfies(process.versions.node, required)) {
+    console.log(
+      `consent-edge: npm ci runs on this shell's Node ${process.versions.node}, so npm warns EBADENGINE; the scripts will run on the Node it installs.`,
+    );
+  }
   execSync("npm ci --no-audit --no-fund", { stdio: "inherit" });
 }
 
-const required = JSON.parse(readFileSync("package.json", "utf8")).engines.node;
 const projectNode = "node_modules/.bin/node";
 // existsSync follows the link: false when the package `node` is there but its binary did not install.
 const own = existsSync(projectNode);
