@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { brotliCompressSync } from "node:zlib";
 import { defineConfig } from "vitest/config";
 import { bundleWorker } from "./scripts/bundle-worker.ts";
