@@ -116,7 +116,10 @@ async function workerOptions(
       serviceBindings: { DEMO_ORIGIN: ORIGIN_WORKER },
       d1Databases: { CONSENT_DB: "consent-receipts-demo" },
       // Production's limit (wrangler.toml), so the demo's consent API is throttled as deployed.
-      ratelimits: { CONSENT_RATE_LIMIT: { simple: { limit: 20, period: PeriodType.MINUTE } } },
+      ratelimits: {
+        // namespace_id: wrangler.toml's; miniflare 4.20260730 requires one, as wrangler does.
+        CONSENT_RATE_LIMIT: { namespace_id: "7001", simple: { limit: 20, period: PeriodType.MINUTE } },
+      },
     },
     {
       name: ORIGIN_WORKER,

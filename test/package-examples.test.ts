@@ -6,16 +6,14 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { serializeConsentCookie } from "../src/consent/consent-cookie";
 import { storedFrom } from "./cookie-jar";
 import { liveScripts, liveUrls, refusedTracker } from "./html-helpers";
 
-vi.mock("consent-edge/hono", () => import("../src/lib/hono"));
-vi.mock("consent-edge/worker", () => import("../src/lib/worker"));
-
-const { default: honoApp } = await import("../examples/hono-app/src/index");
-const { default: proxy } = await import("../examples/proxy/src/index");
+// The package's names (consent-edge/hono, consent-edge/worker) resolve to the source: vitest.config.ts's alias.
+import honoApp from "../examples/hono-app/src/index";
+import proxy from "../examples/proxy/src/index";
 
 const NOW_MS = Date.now();
 const REVISION = "2026-12-01";
