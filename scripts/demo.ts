@@ -9,7 +9,7 @@
  * `wrangler dev` reads them), or of the committed `.dev.vars.example` when there is no `.dev.vars`.
  *
  * Not `wrangler dev`: its dev proxy (wrangler's templates/startDevWorker/ProxyWorker.ts, still so
- * in wrangler 4.125) passes every `text/html` response through an HTMLRewriter of its own to add
+ * in wrangler 4.164) passes every `text/html` response through an HTMLRewriter of its own to add
  * its live-reload script. A page lol-html cannot parse (a `<noscript>` inside `<select>`, a UTF-16
  * page) then arrives empty or never, even through a bare pass-through worker, so the demo would show
  * a failure production does not have. test/e2e/demo.e2e.test.ts shows both.
