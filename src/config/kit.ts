@@ -120,7 +120,7 @@ export function fields<const TEntries extends v.ObjectEntries>(entries: TEntries
         config,
       );
       issue.message = joinProblem(
-        `unknown field "${key}"`,
+        `unknown field ${describeValue(key)}`,
         guess !== undefined
           ? `did you mean ${guess}?`
           : `remove it or correct the spelling; known fields are ${known.join(", ")}`,
@@ -192,4 +192,50 @@ export function duration(
       return seconds;
     }),
   );
+}
+
+/**
+ * Keys valibot's `record` skips without a word (they could reach Object.prototype): a map entry or
+ * a banner language written with one of them would vanish from the validated config.
+ */
+export const RESERVED_KEYS: readonly string[] = ["__proto__", "constructor", "prototype"];
+
+/**
+ * A map of keys to values (`v.record`) that refuses a list, which `v.record` takes for an object
+ * (a config never means one), and reports each key it would drop (RESERVED_KEYS) instead of losing
+ * it. `renameFix` says what to write instead of such a key.
+ */
+export function dictionary<
+  const TKey extends v.GenericSchema<string, string | number | symbol>,
+  const TValue extends v.GenericSchema,
+>(key: TKey, value: TValue, notAnObject: Message, renameFix: string) {
+  const schema = v.record(key, value, notAnObject);
+  // The record that runs; `schema` gets the `~run` below (calling its own would loop forever).
+  const record = v.record(key, value, notAnObject);
+  type Run = (typeof schema)["~run"];
+  const run = (dataset: Parameters<Run>[0], config: Parameters<Run>[1]) => {
+    const input = dataset.value;
+    if (!isObject(input)) {
+      const issue = strictObjectIssue(input, "Object", undefined, config);
+      issue.message = notAnObject(issue);
+      return { typed: false, value: input, issues: [issue] } as unknown as ReturnType<Run>;
+    }
+    const result = record["~run"](dataset, config);
+    const reserved = RESERVED_KEYS.filter((name) => Object.hasOwn(input, name)).map((name) => {
+      const issue = strictObjectIssue(
+        name,
+        "never",
+        [{ type: "object", origin: "key", input, key: name, value: input[name] }],
+        config,
+      );
+      issue.message = joinProblem(`"${name}" cannot be a key here: JavaScript objects reserve it`, renameFix);
+      return issue;
+    });
+    if (reserved.length > 0) {
+      result.typed = false;
+      result.issues = [...reserved, ...(result.issues ?? [])] as typeof result.issues;
+    }
+    return result;
+  };
+  return Object.assign(schema, { "~run": run });
 }

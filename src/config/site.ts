@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { banner } from "./banner";
 import { consent } from "./consent";
 import { consentCookie, cookieRules } from "./cookies";
-import { duration, fields, firstFailure, oneOf } from "./kit";
+import { duration, fields, firstFailure, oneOf, RESERVED_KEYS } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 import { regions } from "./regions";
 import { trackers } from "./trackers";
@@ -126,9 +126,14 @@ const hosts = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const list = dataset.value;
+    // A map, not indexOf: a pasted list of 100,000 hosts must not take minutes.
+    const firstAt = new Map<string, number>();
     list.forEach((name, index) => {
-      const first = list.indexOf(name);
-      if (first === index) return;
+      const first = firstAt.get(name);
+      if (first === undefined) {
+        firstAt.set(name, index);
+        return;
+      }
       addIssue({
         message: joinProblem(`"${name}" is also listed at hosts[${first}]`, "list each host once"),
         path: [{ type: "array", origin: "value", input: list, key: index, value: name }],
@@ -145,15 +150,33 @@ const notACategory = say(
 const categories = v.optional(
   v.pipe(
     v.array(
-      v.pipe(v.string(notACategory), v.regex(CATEGORY, notACategory)),
+      firstFailure(
+        v.pipe(
+          v.string(notACategory),
+          v.regex(CATEGORY, notACategory),
+          // Code reads texts and decisions as `object[category]`; "constructor" would find Object's.
+          v.check(
+            (category) => !RESERVED_KEYS.includes(category),
+            say(
+              (input) => `${describeValue(input)} is a name JavaScript objects reserve`,
+              'choose another name for the category, e.g. "site_builder"',
+            ),
+          ),
+        ),
+      ),
       say("categories must be a list", `write ${JSON.stringify(DEFAULT_CATEGORIES)}`),
     ),
     v.description("Categories in display order. `necessary` is always present."),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return;
       const list = dataset.value;
+      const seen = new Set<string>();
       list.forEach((category, index) => {
-        if (category === NECESSARY || list.indexOf(category) === index) return;
+        if (category === NECESSARY) return;
+        if (!seen.has(category)) {
+          seen.add(category);
+          return;
+        }
         addIssue({
           message: joinProblem(`"${category}" is listed twice`, "list each category once"),
           path: [{ type: "array", origin: "value", input: list, key: index, value: category }],
