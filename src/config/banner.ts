@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { type BannerTexts, DEFAULT_LANGUAGE, ENGLISH_TEXTS } from "../banner/texts";
-import { dictionary, fields } from "./kit";
+import { dictionary, fields, forEditors, RESERVED_KEYS } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
 export const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -64,7 +64,7 @@ export const bannerTexts = fields(
     categories: v.optional(
       v.pipe(
         dictionary(
-          v.string(),
+          v.pipe(v.string(), forEditors({ not: { enum: RESERVED_KEYS } })),
           categoryText,
           say(
             "categories must map each category to its texts",
@@ -127,6 +127,7 @@ export const banner = v.optional(
                 'write { "en": { "title": "Cookies" }, "de": { ... } }',
               ),
             ),
+            forEditors({ minProperties: 1 }),
             v.description("Texts per language tag, each merged over the English defaults."),
           ),
         ),

@@ -5,9 +5,11 @@
  */
 import * as v from "valibot";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
-import { dictionary, duration, fields, flag } from "./kit";
+import { LIFETIME_SECONDS } from "./cookies";
+import { dictionary, duration, fields, flag, forEditors, RESERVED_KEYS } from "./kit";
 import { describeValue, isObject, say } from "./problems";
 import { regionModel } from "./regions";
+import { NECESSARY } from "./types";
 import type { ValidSite } from "./site";
 
 export const KNOWN_CMPS = [
@@ -39,7 +41,7 @@ const cmpSource = fields(
     map: v.optional(
       v.pipe(
         dictionary(
-          v.string(),
+          v.pipe(v.string(), forEditors({ not: { enum: RESERVED_KEYS } })),
           v.string(
             say(
               (input) => `${describeValue(input)} is not a category of this site`,
@@ -125,11 +127,15 @@ export type ConsentSourceConfig = v.InferOutput<typeof source>;
 const categoryList = (description: string) =>
   v.pipe(
     v.array(
-      v.string(
-        say(
-          (input) => `${describeValue(input)} is not a category name`,
-          'write the name of one of the site\'s categories, e.g. "marketing"',
+      v.pipe(
+        v.string(
+          say(
+            (input) => `${describeValue(input)} is not a category name`,
+            'write the name of one of the site\'s categories, e.g. "marketing"',
+          ),
         ),
+        // Which categories the site has is a cross-check; that necessary cannot be refused is not.
+        forEditors({ not: { const: NECESSARY } }),
       ),
       say("must be a list of categories", 'write e.g. ["marketing"], naming categories of the site'),
     ),
@@ -160,6 +166,7 @@ export const consent = v.optional(
                     fix: 'write a duration up to "400d", e.g. "180d" (CNIL recommends 6 months)',
                   }
                 : undefined,
+            LIFETIME_SECONDS,
           ),
           "180d",
         ),

@@ -141,6 +141,21 @@ export function firstFailure<const TSchema extends v.GenericSchema>(schema: TSch
   return v.config(schema, { abortPipeEarly: true });
 }
 
+/**
+ * Constraints for the JSON Schema only, where a check of the validator (a `v.check`, a transform)
+ * cannot convert: editors then refuse what `npm run check` refuses. At run time it does nothing;
+ * the validator's own check says the same with its message. test/config-schema.test.ts holds the
+ * two to the same verdicts.
+ */
+export function forEditors<TInput>(
+  jsonSchema: Record<string, unknown>,
+): v.MetadataAction<TInput, Record<string, unknown>> {
+  return v.metadata<TInput, Record<string, unknown>>(jsonSchema);
+}
+
+/** A duration as written: seconds, or a number and a unit ("30m", " 1.5 h "), as parseDuration reads it. */
+const DURATION_TEXT = String.raw`^\s*\d+(\.\d+)?\s*(s|m|h|d|w|mo|y)\s*$`;
+
 /** true or false. */
 export function flag(name: string, description: string) {
   return v.pipe(
@@ -173,6 +188,8 @@ export function oneOf<const TOptions extends readonly string[]>(options: TOption
 export function duration(
   description: string,
   judge: (seconds: number | undefined, input: unknown) => { message: string; fix: string } | undefined,
+  /** The seconds `judge` accepts, for the JSON Schema: at least `atLeast`, less than `below`. */
+  seconds: { atLeast: number; below: number },
 ) {
   const complain = (input: unknown) =>
     judge(undefined, input) ?? { message: "not a duration", fix: 'write 30 or "30s"' };
@@ -181,6 +198,14 @@ export function duration(
       joinProblem(complain(issue.input).message, complain(issue.input).fix),
     ),
     v.description(description),
+    // Numbers are floored, so 1.9 is 1 s and anything below `below` passes; a text's amount
+    // cannot be bounded in JSON Schema, only its form.
+    forEditors({
+      anyOf: [
+        { type: "number", minimum: seconds.atLeast, exclusiveMaximum: seconds.below },
+        { type: "string", pattern: DURATION_TEXT },
+      ],
+    }),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const seconds = parseDuration(dataset.value);
       const problem = judge(seconds, dataset.value);
