@@ -23,6 +23,7 @@ import { CONSENT_HEADER_PREFIX, filterRequest } from "./proxy/origin-request";
 import type { EnforcementReport } from "./report";
 import { markPrivate } from "./response/cache-safety";
 import { enforceCookies } from "./response/enforce-cookies";
+import { enforceLinkHeader } from "./response/link-header";
 
 export type Clock = () => number;
 
@@ -127,6 +128,15 @@ export async function enforceRequest(
       { site, granted: consent.granted, doNotTrack: consent.signals.dnt, requestPlan, requestUrl, now },
       report,
     );
+    // The header form of <link rel=preload|preconnect>: what the HTML stage does for the element.
+    if (enforce) {
+      enforceLinkHeader(headers, {
+        classifier: site.classifyResource,
+        granted: consent.granted,
+        doNotTrack: consent.signals.dnt,
+        page: requestUrl,
+      });
+    }
     const body = await enforceHtml(
       originResponse,
       headers,
@@ -162,6 +172,8 @@ export async function enforceRequest(
     );
     const headers = withoutConsentHeaders(originResponse.headers);
     headers.delete("Set-Cookie");
+    // Nor a preload or preconnect to anyone (a preconnect is no fetch a CSP could refuse).
+    headers.delete("Link");
     headers.set("Cache-Control", "private, no-store");
     // Nor an unfiltered page: its third-party scripts, frames and pixels are refused by the browser.
     // The HTML stage's decision, without the body: any type a browser may run scripts in, an

@@ -213,6 +213,12 @@ describe("validateConfig: the full problem list of broken configs", () => {
           '"english" is not a language tag',
           'use a BCP 47 tag such as "en", "de", "pt-BR"',
         ),
+        // Reported in the same run, as the hand-written validator did: "en" names no valid language.
+        at(
+          "sites[0].banner.defaultLanguage",
+          '"en" has no texts',
+          "name one of the banner's languages once its tag is valid",
+        ),
       ],
     ],
     [

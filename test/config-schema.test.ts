@@ -96,3 +96,83 @@ describe("consent-edge.schema.json", () => {
     expect(validateConfig(config).ok).toBe(false);
   });
 });
+
+/** A valid site with `over` merged in. */
+const one = (over: Record<string, unknown>) => ({
+  sites: [
+    { id: "shop", hosts: ["www.example.com"], origin: "https://o.example.com", policyRevision: "1", ...over },
+  ],
+});
+const rule = (over: Record<string, unknown>) =>
+  one({ cookies: [{ name: "_ga", category: "analytics", ...over }] });
+
+describe("consent-edge.schema.json says what JSON Schema can of validateConfig's checks", () => {
+  // Each was accepted by the JSON Schema (an editor showed no red) while `npm run check` refused it.
+  it.each<[string, unknown]>([
+    ["a host in capitals", one({ hosts: ["WWW.example.com"] })],
+    ["a host with a port", one({ hosts: ["www.example.com:8080"] })],
+    ["a wildcard inside a host", one({ hosts: ["*.*.example.com"] })],
+    ["an empty host label", one({ hosts: ["a..example.com"] })],
+    ["a host listed twice", one({ hosts: ["a.example.com", "a.example.com"] })],
+    ["an empty origin", one({ origin: "" })],
+    ["a service binding starting with a digit", one({ origin: "service:1X" })],
+    ["an ftp origin", one({ origin: "ftp://o.example.com" })],
+    ["a category named constructor", one({ categories: ["constructor"] })],
+    ["an originTimeout of 0", one({ originTimeout: 0 })],
+    ["an originTimeout of 101 s", one({ originTimeout: 101 })],
+    ["an originTimeout that is no duration", one({ originTimeout: "soon" })],
+    ["a cookie lifetime under a second", rule({ maxAge: 0.5 })],
+    ["a cookie lifetime over 400 days, in seconds", rule({ maxAge: 400 * 86_400 + 1 })],
+    ["a consent lifetime of 0", one({ consent: { maxAge: 0 } })],
+    ["a rule matching every cookie", rule({ name: "**" })],
+    ["SameSite=None without Secure", rule({ sameSite: "None" })],
+    ["a __Host- cookie with a path", rule({ name: "__Host-id", path: "/app" })],
+    ["a __Secure- cookie not Secure", rule({ name: "__Secure-id", secure: false })],
+    [
+      "a tracker rule with two resources",
+      one({ trackers: { rules: [{ host: "a.com", url: "https://a.com/", category: "analytics" }] } }),
+    ],
+    ["a tracker rule with no resource", one({ trackers: { rules: [{ category: "analytics" }] } })],
+    ["a blank inline snippet", one({ trackers: { rules: [{ inline: "     ", category: "analytics" }] } })],
+    ["GPC refusing necessary", one({ consent: { gpc: { categories: ["necessary"] } } })],
+    ["DNT refusing necessary", one({ consent: { doNotTrack: ["necessary"] } })],
+    ["a CMP map written as a list", one({ consent: { sources: [{ cmp: "onetrust", map: ["analytics"] }] } })],
+    [
+      "a CMP group named constructor",
+      one({ consent: { sources: [{ cmp: "onetrust", map: { constructor: "analytics" } }] } }),
+    ],
+    ["a banner with no language", one({ banner: { languages: {} } })],
+    [
+      "banner category texts named __proto__",
+      JSON.parse(
+        JSON.stringify(
+          one({
+            banner: { languages: { en: { categories: { placeholder: { label: "A", description: "d" } } } } },
+          }),
+        ).replace("placeholder", "__proto__"),
+      ),
+    ],
+  ])("refuses %s, as validateConfig does", (_, config) => {
+    expect(validateConfig(config).ok).toBe(false);
+    expect(matchesSchema(config)).toBe(false);
+  });
+
+  // Valid configs at the edges of those constraints: an editor must not show them in red.
+  it.each<[string, unknown]>([
+    ["an originTimeout of 100.5 (floored to 100)", one({ originTimeout: 100.5 })],
+    ["an originTimeout of 1.9 (floored to 1)", one({ originTimeout: 1.9 })],
+    ["a duration written with spaces", one({ originTimeout: " 1 m " })],
+    ["a lifetime just under 400 days and a second", rule({ maxAge: 400 * 86_400 + 0.5 })],
+    ["necessary listed twice", one({ categories: ["necessary", "necessary"] })],
+    ["an origin with the scheme in capitals", one({ origin: "HTTPS://O.Example.com" })],
+    ["a local http origin", one({ origin: "http://localhost:8787" })],
+    ["a single-label host and an IP", one({ hosts: ["localhost", "127.0.0.1"] })],
+    ["a __Host- cookie with Path=/ and Secure", rule({ name: "__Host-id", path: "/", secure: true })],
+    ["SameSite=None with Secure", rule({ sameSite: "None", secure: true })],
+    ["a cookie named with a * inside", rule({ name: "_ga_*" })],
+  ])("accepts %s, as validateConfig does", (_, config) => {
+    const result = validateConfig(config);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    expect(matchesSchema(config) ? [] : matchesSchema.errors).toEqual([]);
+  });
+});

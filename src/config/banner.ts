@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { type BannerTexts, DEFAULT_LANGUAGE, ENGLISH_TEXTS } from "../banner/texts";
-import { fields } from "./kit";
+import { dictionary, fields, forEditors, RESERVED_KEYS } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
 export const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -63,13 +63,14 @@ export const bannerTexts = fields(
     policyLinkText: words("The text of the link to the cookie policy."),
     categories: v.optional(
       v.pipe(
-        v.record(
-          v.string(),
+        dictionary(
+          v.pipe(v.string(), forEditors({ not: { enum: RESERVED_KEYS } })),
           categoryText,
           say(
             "categories must map each category to its texts",
             'write { "analytics": { "label": "...", "description": "..." } }',
           ),
+          'name the site\'s categories, e.g. "analytics"',
         ),
         v.description("Category -> its label and description on the banner."),
       ),
@@ -110,13 +111,14 @@ export const banner = v.optional(
         ),
         languages: v.optional(
           v.pipe(
-            v.record(
+            dictionary(
               languageTag,
               bannerTexts,
               say(
                 "languages must map language tags to texts",
                 'write { "en": { "title": "Cookies" }, "de": { ... } }',
               ),
+              'use a BCP 47 tag such as "en", "de", "pt-BR"',
             ),
             v.check(
               (languages) => Object.keys(languages).length > 0,
@@ -125,6 +127,7 @@ export const banner = v.optional(
                 'write { "en": { "title": "Cookies" }, "de": { ... } }',
               ),
             ),
+            forEditors({ minProperties: 1 }),
             v.description("Texts per language tag, each merged over the English defaults."),
           ),
         ),

@@ -5,9 +5,11 @@
  */
 import * as v from "valibot";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
-import { duration, fields, flag } from "./kit";
+import { LIFETIME_SECONDS } from "./cookies";
+import { dictionary, duration, fields, flag, forEditors, RESERVED_KEYS } from "./kit";
 import { describeValue, isObject, say } from "./problems";
 import { regionModel } from "./regions";
+import { NECESSARY } from "./types";
 import type { ValidSite } from "./site";
 
 export const KNOWN_CMPS = [
@@ -38,8 +40,8 @@ const cmpSource = fields(
     ),
     map: v.optional(
       v.pipe(
-        v.record(
-          v.string(),
+        dictionary(
+          v.pipe(v.string(), forEditors({ not: { enum: RESERVED_KEYS } })),
           v.string(
             say(
               (input) => `${describeValue(input)} is not a category of this site`,
@@ -47,6 +49,7 @@ const cmpSource = fields(
             ),
           ),
           say("map must be an object of CMP group -> category", 'write { "C0002": "analytics" }'),
+          'use the group id the CMP sets in its cookie, e.g. "C0002"',
         ),
         v.description(
           "The CMP's group/purpose/service id -> a category of the site. Replaces the documented default.",
@@ -85,18 +88,19 @@ const sourceName = v.picklist(SOURCE_NAMES, notReadable);
  * problem is that option's ("\"onetrus\" is not a source ...") rather than a union's summary.
  */
 const source = (() => {
-  const union = v.union(
-    [sourceName, cmpSource],
-    say(
-      "a source is a name or an object",
-      'write "onetrust" or { "cmp": "onetrust", "map": { "C0002": "analytics" } }',
-    ),
+  const notASource = say(
+    "a source is a name or an object",
+    'write "onetrust" or { "cmp": "onetrust", "map": { "C0002": "analytics" } }',
   );
+  const union = v.union([sourceName, cmpSource], notASource);
+  // The union that runs for a value of neither type: `union` gets the `~run` below, and calling
+  // its own would call itself forever (a number in `sources` overflowed the stack).
+  const fallback = v.union([sourceName, cmpSource], notASource);
   type Run = (typeof union)["~run"];
   const run = (dataset: Parameters<Run>[0], config: Parameters<Run>[1]): ReturnType<Run> => {
     if (typeof dataset.value === "string") return sourceName["~run"](dataset, config);
     if (isObject(dataset.value)) return cmpSource["~run"](dataset, config);
-    return union["~run"](dataset, config);
+    return fallback["~run"](dataset, config);
   };
   return v.pipe(
     Object.assign(union, { "~run": run }),
@@ -123,7 +127,16 @@ export type ConsentSourceConfig = v.InferOutput<typeof source>;
 const categoryList = (description: string) =>
   v.pipe(
     v.array(
-      v.string(),
+      v.pipe(
+        v.string(
+          say(
+            (input) => `${describeValue(input)} is not a category name`,
+            'write the name of one of the site\'s categories, e.g. "marketing"',
+          ),
+        ),
+        // Which categories the site has is a cross-check; that necessary cannot be refused is not.
+        forEditors({ not: { const: NECESSARY } }),
+      ),
       say("must be a list of categories", 'write e.g. ["marketing"], naming categories of the site'),
     ),
     v.description(description),
@@ -153,6 +166,7 @@ export const consent = v.optional(
                     fix: 'write a duration up to "400d", e.g. "180d" (CNIL recommends 6 months)',
                   }
                 : undefined,
+            LIFETIME_SECONDS,
           ),
           "180d",
         ),

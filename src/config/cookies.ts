@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
-import { duration, fields, firstFailure, flag, oneOf, text } from "./kit";
+import { duration, fields, firstFailure, flag, forEditors, oneOf, text } from "./kit";
 import { describeValue, say } from "./problems";
 import { SAME_SITE_VALUES } from "./types";
 
@@ -27,22 +27,29 @@ const DEFAULT_CONSENT_MAX_AGE = "180d";
 
 /** A cookie lifetime: at most 400 days, as browsers keep cookies no longer. */
 export function lifetime(description: string) {
-  return duration(description, (seconds, input) => {
-    if (seconds === undefined || seconds === 0) {
-      return {
-        message: `${describeValue(input)} is not a duration`,
-        fix: 'write seconds (3600) or a duration such as "30m", "24h", "7d", "13mo", "1y"',
-      };
-    }
-    if (seconds > MAX_COOKIE_LIFETIME_SECONDS) {
-      return {
-        message: `${describeValue(input)} is longer than browsers keep a cookie`,
-        fix: 'use "400d" or less (RFC 6265bis caps lifetimes at 400 days)',
-      };
-    }
-    return undefined;
-  });
+  return duration(
+    description,
+    (seconds, input) => {
+      if (seconds === undefined || seconds === 0) {
+        return {
+          message: `${describeValue(input)} is not a duration`,
+          fix: 'write seconds (3600) or a duration such as "30m", "24h", "7d", "13mo", "1y"',
+        };
+      }
+      if (seconds > MAX_COOKIE_LIFETIME_SECONDS) {
+        return {
+          message: `${describeValue(input)} is longer than browsers keep a cookie`,
+          fix: 'use "400d" or less (RFC 6265bis caps lifetimes at 400 days)',
+        };
+      }
+      return undefined;
+    },
+    LIFETIME_SECONDS,
+  );
 }
+
+/** 1 s to 400 days; a number is floored, so anything below 400 days and a second passes. */
+export const LIFETIME_SECONDS = { atLeast: 1, below: MAX_COOKIE_LIFETIME_SECONDS + 1 };
 
 const cookieName = firstFailure(
   v.pipe(
@@ -66,6 +73,7 @@ const cookieName = firstFailure(
         'declare names, and set the site\'s "undeclared" policy for the rest',
       ),
     ),
+    forEditors({ not: { pattern: String.raw`^\*+$` } }),
     v.description(
       "The cookie name. Exact (`_ga`), or a glob where `*` matches any run of characters (`_ga_*`, `ph_*_posthog`). A trailing `*` is a prefix rule (`_pk_id*`).",
     ),
@@ -154,6 +162,23 @@ export const cookieRule = v.pipe(
     ),
     ["secure"],
   ),
+  // The three checks above, as JSON Schema says them.
+  forEditors({
+    allOf: [
+      {
+        if: { type: "object", properties: { sameSite: { const: "None" } }, required: ["sameSite"] },
+        then: { type: "object", properties: { secure: { const: true } }, required: ["secure"] },
+      },
+      {
+        if: { type: "object", properties: { name: { type: "string", pattern: "^__Host-" } } },
+        then: { type: "object", properties: { path: { const: "/" } } },
+      },
+      {
+        if: { type: "object", properties: { name: { type: "string", pattern: "^__(Host|Secure)-" } } },
+        then: { type: "object", properties: { secure: { const: true } } },
+      },
+    ],
+  }),
 );
 
 /** The rules in order: ties between equally specific globs go to the first. */

@@ -10,6 +10,7 @@ import { LANGUAGE } from "./banner";
 import { consentCookieNameOf } from "./cookies";
 import { describeValue, type Finding, isObject, type Keys, pathOf } from "./problems";
 import { CATEGORY } from "./site";
+import { RESERVED_KEYS } from "./kit";
 import { kindsOf } from "./trackers";
 import { EEA } from "./regions";
 import { DEFAULT_CATEGORIES, NECESSARY, REGION_MODELS } from "./types";
@@ -34,7 +35,8 @@ export function crossChecks(input: unknown): Finding[] {
 function categoriesOf(site: Record<string, unknown>): string[] {
   if (!Array.isArray(site.categories)) return [...DEFAULT_CATEGORIES];
   const names = site.categories.filter(
-    (name): name is string => typeof name === "string" && CATEGORY.test(name) && name !== NECESSARY,
+    (name): name is string =>
+      typeof name === "string" && CATEGORY.test(name) && name !== NECESSARY && !RESERVED_KEYS.includes(name),
   );
   return [NECESSARY, ...new Set(names)];
 }
@@ -161,6 +163,7 @@ function checkBannerTexts(banner: Record<string, unknown>, categories: string[],
     return;
   }
   if (!isObject(banner.languages)) return;
+  checkDefaultLanguage(banner, banner.languages, at, report);
   for (const [language, texts] of Object.entries(banner.languages)) {
     if (!LANGUAGE.test(language) || !isObject(texts)) continue;
     const own = isObject(texts.categories) ? texts.categories : {};
@@ -173,6 +176,31 @@ function checkBannerTexts(banner: Record<string, unknown>, categories: string[],
       );
     }
   }
+}
+
+/**
+ * The default language must have texts. The schema checks it too, but only once every language
+ * is valid; this also runs when another language is wrong ("EN"), as the old validator did, so a
+ * default that names no valid language is reported in the same run. validate.ts drops the copy.
+ */
+function checkDefaultLanguage(
+  banner: Record<string, unknown>,
+  languages: Record<string, unknown>,
+  at: Keys,
+  report: Report,
+) {
+  const usable = Object.keys(languages).filter(
+    (language) => LANGUAGE.test(language) && isObject(languages[language]),
+  );
+  const chosen = banner.defaultLanguage ?? usable[0];
+  if (typeof chosen !== "string" || usable.includes(chosen)) return;
+  report(
+    [...at, "defaultLanguage"],
+    `${describeValue(chosen)} has no texts`,
+    usable.length > 0
+      ? `use one of ${usable.join(", ")}`
+      : "name one of the banner's languages once its tag is valid",
+  );
 }
 
 /** Two sites never share an id, nor a host with the same path prefix (which one would answer?). */

@@ -120,7 +120,7 @@ export function fields<const TEntries extends v.ObjectEntries>(entries: TEntries
         config,
       );
       issue.message = joinProblem(
-        `unknown field "${key}"`,
+        `unknown field ${describeValue(key)}`,
         guess !== undefined
           ? `did you mean ${guess}?`
           : `remove it or correct the spelling; known fields are ${known.join(", ")}`,
@@ -140,6 +140,21 @@ export function fields<const TEntries extends v.ObjectEntries>(entries: TEntries
 export function firstFailure<const TSchema extends v.GenericSchema>(schema: TSchema): TSchema {
   return v.config(schema, { abortPipeEarly: true });
 }
+
+/**
+ * Constraints for the JSON Schema only, where a check of the validator (a `v.check`, a transform)
+ * cannot convert: editors then refuse what `npm run check` refuses. At run time it does nothing;
+ * the validator's own check says the same with its message. test/config-schema.test.ts holds the
+ * two to the same verdicts.
+ */
+export function forEditors<TInput>(
+  jsonSchema: Record<string, unknown>,
+): v.MetadataAction<TInput, Record<string, unknown>> {
+  return v.metadata<TInput, Record<string, unknown>>(jsonSchema);
+}
+
+/** A duration as written: seconds, or a number and a unit ("30m", " 1.5 h "), as parseDuration reads it. */
+const DURATION_TEXT = String.raw`^\s*\d+(\.\d+)?\s*(s|m|h|d|w|mo|y)\s*$`;
 
 /** true or false. */
 export function flag(name: string, description: string) {
@@ -173,6 +188,8 @@ export function oneOf<const TOptions extends readonly string[]>(options: TOption
 export function duration(
   description: string,
   judge: (seconds: number | undefined, input: unknown) => { message: string; fix: string } | undefined,
+  /** The seconds `judge` accepts, for the JSON Schema: at least `atLeast`, less than `below`. */
+  seconds: { atLeast: number; below: number },
 ) {
   const complain = (input: unknown) =>
     judge(undefined, input) ?? { message: "not a duration", fix: 'write 30 or "30s"' };
@@ -181,6 +198,14 @@ export function duration(
       joinProblem(complain(issue.input).message, complain(issue.input).fix),
     ),
     v.description(description),
+    // Numbers are floored, so 1.9 is 1 s and anything below `below` passes; a text's amount
+    // cannot be bounded in JSON Schema, only its form.
+    forEditors({
+      anyOf: [
+        { type: "number", minimum: seconds.atLeast, exclusiveMaximum: seconds.below },
+        { type: "string", pattern: DURATION_TEXT },
+      ],
+    }),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const seconds = parseDuration(dataset.value);
       const problem = judge(seconds, dataset.value);
@@ -192,4 +217,50 @@ export function duration(
       return seconds;
     }),
   );
+}
+
+/**
+ * Keys valibot's `record` skips without a word (they could reach Object.prototype): a map entry or
+ * a banner language written with one of them would vanish from the validated config.
+ */
+export const RESERVED_KEYS: readonly string[] = ["__proto__", "constructor", "prototype"];
+
+/**
+ * A map of keys to values (`v.record`) that refuses a list, which `v.record` takes for an object
+ * (a config never means one), and reports each key it would drop (RESERVED_KEYS) instead of losing
+ * it. `renameFix` says what to write instead of such a key.
+ */
+export function dictionary<
+  const TKey extends v.GenericSchema<string, string | number | symbol>,
+  const TValue extends v.GenericSchema,
+>(key: TKey, value: TValue, notAnObject: Message, renameFix: string) {
+  const schema = v.record(key, value, notAnObject);
+  // The record that runs; `schema` gets the `~run` below (calling its own would loop forever).
+  const record = v.record(key, value, notAnObject);
+  type Run = (typeof schema)["~run"];
+  const run = (dataset: Parameters<Run>[0], config: Parameters<Run>[1]) => {
+    const input = dataset.value;
+    if (!isObject(input)) {
+      const issue = strictObjectIssue(input, "Object", undefined, config);
+      issue.message = notAnObject(issue);
+      return { typed: false, value: input, issues: [issue] } as unknown as ReturnType<Run>;
+    }
+    const result = record["~run"](dataset, config);
+    const reserved = RESERVED_KEYS.filter((name) => Object.hasOwn(input, name)).map((name) => {
+      const issue = strictObjectIssue(
+        name,
+        "never",
+        [{ type: "object", origin: "key", input, key: name, value: input[name] }],
+        config,
+      );
+      issue.message = joinProblem(`"${name}" cannot be a key here: JavaScript objects reserve it`, renameFix);
+      return issue;
+    });
+    if (reserved.length > 0) {
+      result.typed = false;
+      result.issues = [...reserved, ...(result.issues ?? [])] as typeof result.issues;
+    }
+    return result;
+  };
+  return Object.assign(schema, { "~run": run });
 }

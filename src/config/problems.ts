@@ -71,8 +71,10 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "a missing value";
   let text: string;
   try {
-    // Config is JSON: no function or symbol, for which JSON.stringify would give undefined.
-    text = JSON.stringify(value);
+    // From code a value may be a function or a symbol, for which JSON.stringify gives undefined
+    // (its type says string).
+    const json: unknown = JSON.stringify(value);
+    text = typeof json === "string" ? json : `a ${typeof value}`;
   } catch {
     text = typeof value;
   }
@@ -129,6 +131,8 @@ function distance(a: string, b: string): number {
 export function closestWord(word: string, known: readonly string[]): string | undefined {
   // One slip per three letters, at most two: "categry" -> "category", but "id" is not "ids"' typo of "hosts".
   const allowed = Math.min(2, Math.floor(word.length / 3));
+  // No field name is this long; a pasted blob as a key would make the comparison slow for nothing.
+  if (word.length > 64) return undefined;
   let best: string | undefined;
   let bestDistance = allowed + 1;
   for (const candidate of known) {

@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { banner } from "./banner";
 import { consent } from "./consent";
 import { consentCookie, cookieRules } from "./cookies";
-import { duration, fields, firstFailure, oneOf } from "./kit";
+import { duration, fields, firstFailure, forEditors, oneOf, RESERVED_KEYS } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 import { regions } from "./regions";
 import { trackers } from "./trackers";
@@ -16,7 +16,8 @@ const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
 const REVISION = /^[A-Za-z0-9_-]{1,32}$/;
 const BINDING = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+/** A hostname, or `*.` and one: lowercase labels of 1-63 letters, digits and inner dashes. */
+const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const PATH = /^\/[^\s;,?#*]*$/;
 const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\]|.+\.localhost|.+\.test)$/;
 /**
@@ -70,6 +71,12 @@ const origin = v.pipe(
   v.description(
     "Where requests go: an `https://` URL, or `service:BINDING` for a Worker service binding. Left out when consent-edge runs as middleware in front of the Worker's own routes.",
   ),
+  // What a pattern can say of parseOrigin's verdict: a service binding's name, or an http(s) URL.
+  // The URL parser ignores the scheme's case and surrounding spaces, so the pattern does too;
+  // whether plain http names a local host is left to the validator.
+  forEditors({
+    pattern: String.raw`^(service:[A-Za-z_][A-Za-z0-9_]*|[\u0000-\u0020]*[hH][tT][tT][pP][sS]?:.+)$`,
+  }),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const parsed = parseOrigin(dataset.value);
     if ("kind" in parsed) return parsed;
@@ -99,11 +106,8 @@ const host = firstFailure(
       const problem = notAHost(dataset.value);
       if (problem) addIssue({ message: joinProblem(problem.message, problem.fix) });
     }),
-    v.check(
-      (host) => {
-        const bare = host.startsWith("*.") ? host.slice(2) : host;
-        return !bare.includes("*") && bare.split(".").every((label) => HOST_LABEL.test(label));
-      },
+    v.regex(
+      HOST_NAME,
       say(
         (input) => `${describeValue(input)} is not a valid hostname`,
         'use "www.example.com", or "*.example.com" for every subdomain',
@@ -122,13 +126,19 @@ const hosts = v.pipe(
   ),
   v.description("Hostnames this site answers for: exact (`www.example.com`) or wildcard (`*.example.com`)."),
   v.examples([["www.example.com", "*.example.com"]]),
+  forEditors({ uniqueItems: true }),
   // The same host twice in one site: harmless to routing, but always a copy-and-paste slip.
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const list = dataset.value;
+    // A map, not indexOf: a pasted list of 100,000 hosts must not take minutes.
+    const firstAt = new Map<string, number>();
     list.forEach((name, index) => {
-      const first = list.indexOf(name);
-      if (first === index) return;
+      const first = firstAt.get(name);
+      if (first === undefined) {
+        firstAt.set(name, index);
+        return;
+      }
       addIssue({
         message: joinProblem(`"${name}" is also listed at hosts[${first}]`, "list each host once"),
         path: [{ type: "array", origin: "value", input: list, key: index, value: name }],
@@ -145,15 +155,34 @@ const notACategory = say(
 const categories = v.optional(
   v.pipe(
     v.array(
-      v.pipe(v.string(notACategory), v.regex(CATEGORY, notACategory)),
+      firstFailure(
+        v.pipe(
+          v.string(notACategory),
+          v.regex(CATEGORY, notACategory),
+          forEditors({ not: { enum: RESERVED_KEYS } }),
+          // Code reads texts and decisions as `object[category]`; "constructor" would find Object's.
+          v.check(
+            (category) => !RESERVED_KEYS.includes(category),
+            say(
+              (input) => `${describeValue(input)} is a name JavaScript objects reserve`,
+              'choose another name for the category, e.g. "site_builder"',
+            ),
+          ),
+        ),
+      ),
       say("categories must be a list", `write ${JSON.stringify(DEFAULT_CATEGORIES)}`),
     ),
     v.description("Categories in display order. `necessary` is always present."),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return;
       const list = dataset.value;
+      const seen = new Set<string>();
       list.forEach((category, index) => {
-        if (category === NECESSARY || list.indexOf(category) === index) return;
+        if (category === NECESSARY) return;
+        if (!seen.has(category)) {
+          seen.add(category);
+          return;
+        }
         addIssue({
           message: joinProblem(`"${category}" is listed twice`, "list each category once"),
           path: [{ type: "array", origin: "value", input: list, key: index, value: category }],
@@ -253,6 +282,7 @@ export const siteFields = fields(
                 fix: 'write seconds (30) or a duration such as "30s" or "1m"; Cloudflare itself stops waiting after 100 s',
               }
             : undefined,
+        { atLeast: 1, below: MAX_ORIGIN_TIMEOUT + 1 },
       ),
       DEFAULT_ORIGIN_TIMEOUT,
     ),

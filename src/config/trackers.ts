@@ -4,7 +4,7 @@
  * cross-field checks (cross-checks.ts).
  */
 import * as v from "valibot";
-import { fields, firstFailure, flag } from "./kit";
+import { fields, firstFailure, flag, forEditors } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
 const HOST = /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$/;
@@ -64,6 +64,7 @@ const ruleFields = fields(
         v.pipe(
           nonEmpty("inline"),
           notBlank("inline"),
+          forEditors({ pattern: String.raw`\S` }),
           v.minLength(
             4,
             say(
@@ -111,6 +112,9 @@ const trackerRule = v.pipe(
   v.description(
     "A resource (script, iframe, pixel, preconnect) and the category it needs. Exactly one of `host`, `url` or `inline` per rule.",
   ),
+  forEditors({
+    oneOf: TRACKER_KINDS.map((kind) => ({ type: "object", properties: { [kind]: {} }, required: [kind] })),
+  }),
   v.rawCheck(({ dataset, addIssue }) => {
     const rule = dataset.value;
     if (typeof rule === "object" && rule !== null && kindsOf(rule as Record<string, unknown>).length !== 1) {

@@ -3,10 +3,13 @@
  * the five examples, the bundled consent-edge.config.json and the demo's with fields deleted, retyped, renamed,
  * duplicated and replaced by hostile values, and random JSON. Invariants: validation never throws;
  * a config is either valid, or every problem has a path, a message and a fix, none of them saying
- * `undefined` or `[object Object]`; a config that validates compiles, and compiling never throws.
+ * `undefined` or `[object Object]`; a config that validates compiles, and compiling never throws;
+ * the JSON Schema (consent-edge.schema.json) accepts every config that validates.
  */
+import { Ajv } from "ajv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import jsonSchema from "../../consent-edge.schema.json";
 import bundled from "../../consent-edge.config.json";
 import demo from "../../demo/consent-edge.config.json";
 import aktara from "../../examples/aktara.json";
@@ -242,6 +245,22 @@ describe("config validation over random and mutated configs", () => {
       }),
       fuzzParameters({ scale: 0.5 }),
     );
+  });
+
+  it("the JSON Schema accepts every config validateConfig accepts (an editor never shows a valid config in red)", () => {
+    const matchesSchema = new Ajv({ allErrors: true, strict: true }).compile(jsonSchema);
+    let valid = 0;
+    fc.assert(
+      fc.property(anyConfig, (config) => {
+        if (!validateConfig(config).ok) return;
+        valid++;
+        expect(matchesSchema(config) ? [] : matchesSchema.errors).toEqual([]);
+      }),
+      fuzzParameters({ scale: 0.5 }),
+    );
+    // The mutations leave some configs valid (a deleted optional field, a renamed key back to a
+    // known one); with none, this property would check nothing.
+    expect(valid).toBeGreaterThan(0);
   });
 
   it("validates the same config the same way twice (no state kept between calls)", () => {
