@@ -56,10 +56,27 @@ describe("keys JavaScript reserves are reported, not dropped", () => {
     ]);
   });
 
-  it.each(["constructor", "prototype"])("a category named %s (its texts could not be kept)", (name) => {
-    expect(problemsOf(one({ categories: [name] }))).toEqual([
-      ["sites[0].categories[0]", `"${name}" is a name JavaScript objects reserve`],
+  it.each(["constructor", "prototype"])("a category named %s keeps its banner texts", (name) => {
+    const texts = { label: "Tools", description: "Site building tools." };
+    const result = validateConfig(
+      one({ categories: [name], banner: { languages: { en: { categories: own({}, name, texts) } } } }),
+    );
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    const kept = result.ok ? result.config.sites[0]?.banner.languages.en?.categories : undefined;
+    expect(kept && Object.hasOwn(kept, name) ? kept[name] : "dropped").toEqual(texts);
+  });
+
+  it("a category named constructor still needs its banner texts", () => {
+    expect(problemsOf(one({ categories: ["constructor"], banner: { languages: { en: {} } } }))).toEqual([
+      ["sites[0].banner.languages.en.categories.constructor", 'no text for the category "constructor"'],
     ]);
+  });
+
+  it("a category text named constructor is checked like any other", () => {
+    const texts = own({}, "constructor", { label: "", description: "d" });
+    expect(
+      problemsOf(one({ categories: ["constructor"], banner: { languages: { en: { categories: texts } } } })),
+    ).toEqual([["sites[0].banner.languages.en.categories.constructor.label", "must be non-empty text"]]);
   });
 
   it("a map or category texts written as a list are refused, as the JSON Schema refuses them", () => {

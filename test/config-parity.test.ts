@@ -554,3 +554,19 @@ describe("parity with the hand-written validators: defaults and normalisations",
     expect(pick(valid(over))).toEqual(expected);
   });
 });
+
+describe("parity with the hand-written validators: lookups a visitor's input reaches have no prototype", () => {
+  // A CMP cookie's group id or a country code comes from the visitor: "constructor" must find nothing.
+  it("a CMP map", () => {
+    const result = validateConfig(
+      one({ consent: { sources: [{ cmp: "onetrust", map: { C0002: "analytics" } }] } }),
+    );
+    const source = result.ok ? result.config.sites[0]?.consent.sources[0] : undefined;
+    expect(source && "map" in source ? Object.getPrototypeOf(source.map) : "no map").toBeNull();
+  });
+
+  it("the countries of the regions", () => {
+    const result = validateConfig(one({ regions: { "opt-in": ["DE"] } }));
+    expect(result.ok ? Object.getPrototypeOf(result.config.sites[0]?.regions.byArea) : "invalid").toBeNull();
+  });
+});

@@ -117,7 +117,6 @@ describe("consent-edge.schema.json says what JSON Schema can of validateConfig's
     ["an empty origin", one({ origin: "" })],
     ["a service binding starting with a digit", one({ origin: "service:1X" })],
     ["an ftp origin", one({ origin: "ftp://o.example.com" })],
-    ["a category named constructor", one({ categories: ["constructor"] })],
     ["an originTimeout of 0", one({ originTimeout: 0 })],
     ["an originTimeout of 101 s", one({ originTimeout: 101 })],
     ["an originTimeout that is no duration", one({ originTimeout: "soon" })],
@@ -170,6 +169,13 @@ describe("consent-edge.schema.json says what JSON Schema can of validateConfig's
     ["a __Host- cookie with Path=/ and Secure", rule({ name: "__Host-id", path: "/", secure: true })],
     ["SameSite=None with Secure", rule({ sameSite: "None", secure: true })],
     ["a cookie named with a * inside", rule({ name: "_ga_*" })],
+    [
+      "a category named constructor with its banner texts",
+      one({
+        categories: ["constructor"],
+        banner: { languages: { en: { categories: { constructor: { label: "Tools", description: "d" } } } } },
+      }),
+    ],
   ])("accepts %s, as validateConfig does", (_, config) => {
     const result = validateConfig(config);
     expect(result.ok ? [] : result.problems).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { type BannerTexts, DEFAULT_LANGUAGE, ENGLISH_TEXTS } from "../banner/texts";
-import { dictionary, fields, forEditors, RESERVED_KEYS } from "./kit";
+import { dictionary, fields, forEditors } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
 export const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -64,13 +64,15 @@ export const bannerTexts = fields(
     categories: v.optional(
       v.pipe(
         dictionary(
-          v.pipe(v.string(), forEditors({ not: { enum: RESERVED_KEYS } })),
+          // "__proto__" is no category name; "constructor" and "prototype" are, and keep their texts.
+          v.pipe(v.string(), forEditors({ not: { const: "__proto__" } })),
           categoryText,
           say(
             "categories must map each category to its texts",
             'write { "analytics": { "label": "...", "description": "..." } }',
           ),
           'name the site\'s categories, e.g. "analytics"',
+          ["constructor", "prototype"],
         ),
         v.description("Category -> its label and description on the banner."),
       ),

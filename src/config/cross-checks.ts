@@ -10,7 +10,6 @@ import { LANGUAGE } from "./banner";
 import { consentCookieNameOf } from "./cookies";
 import { describeValue, type Finding, isObject, type Keys, pathOf } from "./problems";
 import { CATEGORY } from "./site";
-import { RESERVED_KEYS } from "./kit";
 import { kindsOf } from "./trackers";
 import { EEA } from "./regions";
 import { DEFAULT_CATEGORIES, NECESSARY, REGION_MODELS } from "./types";
@@ -35,8 +34,7 @@ export function crossChecks(input: unknown): Finding[] {
 function categoriesOf(site: Record<string, unknown>): string[] {
   if (!Array.isArray(site.categories)) return [...DEFAULT_CATEGORIES];
   const names = site.categories.filter(
-    (name): name is string =>
-      typeof name === "string" && CATEGORY.test(name) && name !== NECESSARY && !RESERVED_KEYS.includes(name),
+    (name): name is string => typeof name === "string" && CATEGORY.test(name) && name !== NECESSARY,
   );
   return [NECESSARY, ...new Set(names)];
 }

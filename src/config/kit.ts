@@ -228,12 +228,13 @@ export const RESERVED_KEYS: readonly string[] = ["__proto__", "constructor", "pr
 /**
  * A map of keys to values (`v.record`) that refuses a list, which `v.record` takes for an object
  * (a config never means one), and reports each key it would drop (RESERVED_KEYS) instead of losing
- * it. `renameFix` says what to write instead of such a key.
+ * it; `renameFix` says what to write instead. Names in `keep` are checked and kept (as own
+ * properties) instead: a site may have a category named "constructor", which needs its texts.
  */
 export function dictionary<
   const TKey extends v.GenericSchema<string, string | number | symbol>,
   const TValue extends v.GenericSchema,
->(key: TKey, value: TValue, notAnObject: Message, renameFix: string) {
+>(key: TKey, value: TValue, notAnObject: Message, renameFix: string, keep: readonly string[] = []) {
   const schema = v.record(key, value, notAnObject);
   // The record that runs; `schema` gets the `~run` below (calling its own would loop forever).
   const record = v.record(key, value, notAnObject);
@@ -246,16 +247,38 @@ export function dictionary<
       return { typed: false, value: input, issues: [issue] } as unknown as ReturnType<Run>;
     }
     const result = record["~run"](dataset, config);
-    const reserved = RESERVED_KEYS.filter((name) => Object.hasOwn(input, name)).map((name) => {
-      const issue = strictObjectIssue(
-        name,
-        "never",
-        [{ type: "object", origin: "key", input, key: name, value: input[name] }],
-        config,
-      );
-      issue.message = joinProblem(`"${name}" cannot be a key here: JavaScript objects reserve it`, renameFix);
-      return issue;
-    });
+    const present = RESERVED_KEYS.filter((name) => Object.hasOwn(input, name));
+    for (const name of present.filter((name) => keep.includes(name))) {
+      const item = value["~run"]({ value: input[name] }, config);
+      const step = { type: "object", origin: "value", input, key: name, value: input[name] } as const;
+      if (item.issues) {
+        result.typed = false;
+        const issues = item.issues.map((issue) => ({ ...issue, path: [step, ...(issue.path ?? [])] }));
+        result.issues = [...(result.issues ?? []), ...issues] as typeof result.issues;
+      } else {
+        Object.defineProperty(result.value, name, {
+          value: item.value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+    const reserved = present
+      .filter((name) => !keep.includes(name))
+      .map((name) => {
+        const issue = strictObjectIssue(
+          name,
+          "never",
+          [{ type: "object", origin: "key", input, key: name, value: input[name] }],
+          config,
+        );
+        issue.message = joinProblem(
+          `"${name}" cannot be a key here: JavaScript objects reserve it`,
+          renameFix,
+        );
+        return issue;
+      });
     if (reserved.length > 0) {
       result.typed = false;
       result.issues = [...reserved, ...(result.issues ?? [])] as typeof result.issues;

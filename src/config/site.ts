@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { banner } from "./banner";
 import { consent } from "./consent";
 import { consentCookie, cookieRules } from "./cookies";
-import { duration, fields, firstFailure, forEditors, oneOf, RESERVED_KEYS } from "./kit";
+import { duration, fields, firstFailure, forEditors, oneOf } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 import { regions } from "./regions";
 import { trackers } from "./trackers";
@@ -155,21 +155,7 @@ const notACategory = say(
 const categories = v.optional(
   v.pipe(
     v.array(
-      firstFailure(
-        v.pipe(
-          v.string(notACategory),
-          v.regex(CATEGORY, notACategory),
-          forEditors({ not: { enum: RESERVED_KEYS } }),
-          // Code reads texts and decisions as `object[category]`; "constructor" would find Object's.
-          v.check(
-            (category) => !RESERVED_KEYS.includes(category),
-            say(
-              (input) => `${describeValue(input)} is a name JavaScript objects reserve`,
-              'choose another name for the category, e.g. "site_builder"',
-            ),
-          ),
-        ),
-      ),
+      v.pipe(v.string(notACategory), v.regex(CATEGORY, notACategory)),
       say("categories must be a list", `write ${JSON.stringify(DEFAULT_CATEGORIES)}`),
     ),
     v.description("Categories in display order. `necessary` is always present."),
