@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
 import { LIFETIME_SECONDS } from "./cookies";
-import { dictionary, duration, fields, flag, forEditors, RESERVED_KEYS } from "./kit";
+import { dictionary, duration, fields, flag, forEditors, RESERVED_KEYS, textMatching } from "./kit";
 import { describeValue, isObject, say } from "./problems";
 import { regionModel } from "./regions";
 import { NECESSARY } from "./types";
@@ -58,13 +58,7 @@ const cmpSource = fields(
     ),
     cookie: v.optional(
       v.pipe(
-        v.string(
-          say(
-            (input) => `${describeValue(input)} is not a cookie name`,
-            'write the name the CMP uses, e.g. "euconsent-v2"',
-          ),
-        ),
-        v.regex(
+        ...textMatching(
           COOKIE_NAME,
           say(
             (input) => `${describeValue(input)} is not a cookie name`,

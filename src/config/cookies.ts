@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
-import { duration, fields, firstFailure, flag, forEditors, oneOf, text } from "./kit";
+import { duration, fields, firstFailure, flag, forEditors, oneOf, text, textMatching } from "./kit";
 import { describeValue, say } from "./problems";
 import { SAME_SITE_VALUES } from "./types";
 
@@ -53,13 +53,7 @@ export const LIFETIME_SECONDS = { atLeast: 1, below: MAX_COOKIE_LIFETIME_SECONDS
 
 const cookieName = firstFailure(
   v.pipe(
-    v.string(
-      say(
-        (input) => `${describeValue(input)} is not a cookie name or pattern`,
-        'write an exact name ("_ga") or a glob ("_ga_*")',
-      ),
-    ),
-    v.regex(
+    ...textMatching(
       COOKIE_NAME_PATTERN,
       say(
         (input) => `${describeValue(input)} is not a cookie name or pattern`,
@@ -83,13 +77,7 @@ const cookieName = firstFailure(
 
 const cookiePath = v.optional(
   v.pipe(
-    v.string(
-      say(
-        (input) => `${describeValue(input)} is not a cookie path`,
-        'write a path starting with "/", e.g. "/api/auth"',
-      ),
-    ),
-    v.regex(
+    ...textMatching(
       PATH,
       say(
         (input) => `${describeValue(input)} is not a cookie path`,
@@ -211,13 +199,7 @@ export const consentCookie = v.optional(
       {
         name: v.optional(
           v.pipe(
-            v.string(
-              say(
-                (input) => `${describeValue(input)} is not a valid cookie name`,
-                "use letters, digits, '_' and '-', e.g. \"ce_consent\"",
-              ),
-            ),
-            v.regex(
+            ...textMatching(
               COOKIE_NAME,
               say(
                 (input) => `${describeValue(input)} is not a valid cookie name`,

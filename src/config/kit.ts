@@ -287,3 +287,11 @@ export function dictionary<
   };
   return Object.assign(schema, { "~run": run });
 }
+
+/**
+ * The start of a text field's pipe, spread into `v.pipe(...)`: text matching `pattern`, with one
+ * message whether the value is not text at all or text of the wrong form.
+ */
+export function textMatching(pattern: RegExp, message: (issue: v.BaseIssue<unknown>) => string) {
+  return [v.string(message), v.regex(pattern, message)] as const;
+}

@@ -1,6 +1,6 @@
 /** A site's `regions`: which consent model (opt-in, opt-out, notice) applies to visitors from where. */
 import * as v from "valibot";
-import { fields } from "./kit";
+import { fields, textMatching } from "./kit";
 import { describeValue, say } from "./problems";
 import { REGION_MODELS, type RegionModel } from "./types";
 
@@ -50,13 +50,7 @@ function areaList(model: RegionModel) {
     v.pipe(
       v.array(
         v.pipe(
-          v.string(
-            say(
-              (input) => `${describeValue(input)} is not a country or US state`,
-              'use ISO 3166 codes in capitals: "DE", "GB", "US-CA", or "EEA"',
-            ),
-          ),
-          v.regex(
+          ...textMatching(
             AREA,
             say(
               (input) => `${describeValue(input)} is not a country or US state`,

@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { banner } from "./banner";
 import { consent } from "./consent";
 import { consentCookie, cookieRules } from "./cookies";
-import { duration, fields, firstFailure, forEditors, oneOf } from "./kit";
+import { duration, fields, firstFailure, forEditors, oneOf, textMatching } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 import { regions } from "./regions";
 import { trackers } from "./trackers";
@@ -183,13 +183,7 @@ const categories = v.optional(
 export const siteFields = fields(
   {
     id: v.pipe(
-      v.string(
-        say(
-          (input) => `${describeValue(input)} is not a valid site id`,
-          'use 1-63 lowercase letters, digits and dashes, e.g. "shop"',
-        ),
-      ),
-      v.regex(
+      ...textMatching(
         SITE_ID,
         say(
           (input) => `${describeValue(input)} is not a valid site id`,
@@ -202,13 +196,7 @@ export const siteFields = fields(
     hosts,
     pathPrefix: v.optional(
       v.pipe(
-        v.string(
-          say(
-            (input) => `${describeValue(input)} is not a path starting with /`,
-            'write it like "/shop", without wildcards or query',
-          ),
-        ),
-        v.regex(
+        ...textMatching(
           PATH,
           say(
             (input) => `${describeValue(input)} is not a path starting with /`,
@@ -223,13 +211,7 @@ export const siteFields = fields(
     origin: v.optional(origin),
     categories,
     policyRevision: v.pipe(
-      v.string(
-        say(
-          (input) => `${describeValue(input)} is not a policy revision`,
-          'use 1-32 letters, digits, "-" or "_", e.g. the policy date "2026-04-03"; bump it to ask every visitor again',
-        ),
-      ),
-      v.regex(
+      ...textMatching(
         REVISION,
         say(
           (input) => `${describeValue(input)} is not a policy revision`,
@@ -274,13 +256,7 @@ export const siteFields = fields(
     ),
     debugSecret: v.optional(
       v.pipe(
-        v.string(
-          say(
-            "debugSecret must name a Worker secret, not hold the secret itself",
-            'write the binding name, e.g. "CONSENT_DEBUG_SECRET", and run `wrangler secret put CONSENT_DEBUG_SECRET`',
-          ),
-        ),
-        v.regex(
+        ...textMatching(
           BINDING,
           say(
             "debugSecret must name a Worker secret, not hold the secret itself",
