@@ -5,6 +5,7 @@
  * with the number of selectors, so there are a handful of narrow selectors (never one per host, never
  * one that fires on every element) and the host decision is a Map lookup in JS.
  */
+import { LOADING_RELS, loadsSomething } from "./loading-rels";
 import {
   embeddedText,
   pingUrls,
@@ -109,22 +110,7 @@ export interface NeutraliseContext {
   neutralised: Neutralised[];
 }
 
-/**
- * Links that fetch or connect by themselves (HTML §4.6.7): a preconnect leaks the visitor's IP
- * before any script runs; a stylesheet or icon on a tracker host is a request with its cookies.
- * Canonical, alternate and other links that only describe never reach a handler.
- */
-const LOADING_RELS = [
-  "preconnect",
-  "dns-prefetch",
-  "preload",
-  "prefetch",
-  "modulepreload",
-  "prerender",
-  "stylesheet",
-  "icon",
-  "manifest",
-];
+/** Links that load (loading-rels.ts); canonical, alternate and other describing links never reach a handler. */
 const LOADING_LINK_SELECTORS = LOADING_RELS.map((rel) => `link[rel~="${rel}" i]`);
 /** The namespace of HTML elements, as HTMLRewriter's `Element.namespaceURI` reports it. */
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
@@ -488,7 +474,7 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
     const kind = element.tagName === "area" ? "a" : element.tagName;
     if (kind === "link") {
       const rels = (element.getAttribute("rel") ?? "").toLowerCase().split(/[\t\n\f\r ]+/);
-      if (!rels.some((rel) => LOADING_RELS.includes(rel))) return;
+      if (!loadsSomething(rels)) return;
     }
     return kind in LOADERS ? loader(kind)(element) : undefined;
   };

@@ -7,19 +7,7 @@
  * one that does not parse is removed too (fail closed); every other link stays as it was written.
  */
 import type { ResourceClassifier } from "../html/classify-resource";
-
-/** The rels browsers act on in a Link header (HTML §4.6.7), as for `<link>` elements. */
-const LOADING_RELS = new Set([
-  "preconnect",
-  "dns-prefetch",
-  "preload",
-  "prefetch",
-  "modulepreload",
-  "prerender",
-  "stylesheet",
-  "icon",
-  "manifest",
-]);
+import { loadsSomething } from "../html/loading-rels";
 
 export interface LinkContext {
   classifier: ResourceClassifier;
@@ -37,7 +25,7 @@ export function enforceLinkHeader(headers: Headers, context: LinkContext): strin
   const removed: string[] = [];
   for (const link of splitLinks(value)) {
     const parsed = parseLink(link);
-    if (parsed && !(loads(parsed.rels) && refuses(parsed.target, context))) kept.push(link);
+    if (parsed && !(loadsSomething(parsed.rels) && refuses(parsed.target, context))) kept.push(link);
     else removed.push(parsed?.target ?? link);
   }
   if (removed.length === 0) return [];
@@ -90,10 +78,6 @@ function parseLink(link: string): ParsedLink | undefined {
     rels.push(...relValue.toLowerCase().split(/\s+/).filter(Boolean));
   }
   return { target, rels };
-}
-
-function loads(rels: string[]): boolean {
-  return rels.some((rel) => LOADING_RELS.has(rel));
 }
 
 function refuses(target: string, { classifier, granted, doNotTrack, page }: LinkContext): boolean {
