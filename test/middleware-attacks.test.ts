@@ -16,27 +16,12 @@ import { compileConfig } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { FALLBACK_CSP } from "../src/html/csp";
 import { ConsentEdgeConfigError, consentEdge } from "../src/middleware/consent-edge";
-import { storedFrom } from "./cookie-jar";
 import { consent, FIXED_NOW_MS, testSite } from "./helpers";
+import { GA, send, stored, WWW } from "./hono-helpers";
 import { liveUrls, page, refusedTracker } from "./html-helpers";
 
-const WWW = "https://www.example.com";
-const GA = '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>';
 const GA_URL = "https://www.googletagmanager.com/gtag/js?id=G-1";
 const clock = () => FIXED_NOW_MS;
-
-async function send(app: { fetch: Hono["fetch"] }, path: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(new URL(path, WWW), init), env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-function stored(response: Response, url = `${WWW}/`): string[] {
-  return storedFrom(response.headers.getSetCookie(), url, FIXED_NOW_MS)
-    .map((cookie) => cookie.key)
-    .sort();
-}
 
 /** What a browser reads: the body decoded by its Content-Encoding, as Fetch does. */
 async function browserText(response: Response): Promise<string> {

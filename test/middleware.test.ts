@@ -4,7 +4,7 @@
  * Response, streams, errors, HEAD, a WebSocket upgrade, middleware after ours) is enforced.
  * Cookies are judged by tough-cookie, pages by parse5, in workerd with the real HTMLRewriter.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
@@ -15,12 +15,10 @@ import { compileConfig } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { FALLBACK_CSP } from "../src/html/csp";
 import { ConsentEdgeConfigError, consentEdge } from "../src/middleware/consent-edge";
-import { storedFrom } from "./cookie-jar";
 import { consent, FIXED_NOW_MS, testSite } from "./helpers";
+import { GA, send, stored } from "./hono-helpers";
 import { liveUrls, page, refusedTracker } from "./html-helpers";
 
-const WWW = "https://www.example.com";
-const GA = '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>';
 const REFUSED_LINES = ["_ga=GA1.1.1; Path=/; Max-Age=3600", "_fbp=fb.1; Path=/"];
 
 /** A Hono app of its own behind consentEdge(), counting what reached its routes. */
@@ -120,20 +118,6 @@ function siteApp(site: SiteInput = testSite()) {
     });
   });
   return { app, reached };
-}
-
-async function send(app: Hono, path: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(new URL(path, WWW), init), env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-/** The cookies a browser would store from the response, by name. */
-function stored(response: Response, url = `${WWW}/`): string[] {
-  return storedFrom(response.headers.getSetCookie(), url, FIXED_NOW_MS)
-    .map((cookie) => cookie.key)
-    .sort();
 }
 
 const withConsent = (granted: string[]) => ({ headers: { Cookie: consent(granted) } });
