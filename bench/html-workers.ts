@@ -40,13 +40,13 @@ export default {
 `;
 }
 
-/** consent-edge's Hono app with an inline config (src/app.ts + src/config/compile.ts from `srcDir`). */
+/** consent-edge's stand-alone worker with an inline config (src/worker.ts createProxy + src/config/compile.ts). */
 export function consentEdgeEntry(config: unknown): string {
-  return `import { createApp } from "./app";
+  return `import { createProxy } from "./worker";
 import { compileConfig } from "./config/compile";
 const compiled = compileConfig(${JSON.stringify(config)});
 if (!compiled.ok) throw new Error("bench: generated config is invalid: " + JSON.stringify(compiled.problems));
-export default createApp(compiled.config);
+export default createProxy(compiled.config);
 `;
 }
 

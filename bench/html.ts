@@ -5,7 +5,7 @@
  * process serves, side by side on loopback, each bound to that origin (bench/html-workers.ts):
  *   passthrough        forwards the origin's response
  *   one-selector       HTMLRewriter with one empty `script[src]` handler (5 matches on the page)
- *   consent-edge-10    consent-edge (src/app.ts createApp + compileConfig), 10 tracker host rules
+ *   consent-edge-10    consent-edge (src/worker.ts createProxy + compileConfig), 10 tracker host rules
  *   consent-edge-1k    the same with 1,000 rules
  *   consent-edge-10k   the same with 10,000 rules
  * The visitor has no consent cookie: every tracker is neutralised (the worst case). Before measuring,
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       ` (about ${Math.ceil(estimate)} s)`,
   );
 
-  log("bundling src/app.ts with generated configs into bench/.build/html/");
+  log("bundling src/worker.ts with generated configs into bench/.build/html/");
   const { services, bundles } = await buildWorkers(ROOT, BUILD_DIR, page, PAGE_HOST);
   const git = describeGit(ROOT, ["src", "demo/origin/trackers.ts", "bench"]);
   log(
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
         ...Object.fromEntries(
           EDGE.map((v, i) => [
             v,
-            `consent-edge createApp(compileConfig(...)): ${RULE_COUNTS[i]} tracker host rules + built-ins`,
+            `consent-edge createProxy(compileConfig(...)): ${RULE_COUNTS[i]} tracker host rules + built-ins`,
           ]),
         ),
       },

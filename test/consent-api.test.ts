@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { Cookie, CookieJar } from "tough-cookie";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app";
+import { createProxy } from "../src/worker";
 import { safeReturnPath } from "../src/banner/render-banner";
 import { compileConfig } from "../src/config/compile";
 import { parseConsentCookie } from "../src/consent/consent-cookie";
@@ -38,7 +38,7 @@ function jsonPost(body: unknown, headers: Record<string, string> = {}) {
 function appForLimits(id: string, clock: { now: number }, throttle: ThrottleLimits): App {
   const compiled = compileConfig({ sites: [testSite({ id, consent: { receipts: true } })] });
   if (!compiled.ok) throw new Error(`test config invalid: ${JSON.stringify(compiled.problems)}`);
-  return createApp(compiled.config, { clock: () => clock.now, throttle });
+  return createProxy(compiled.config, { clock: () => clock.now, throttle });
 }
 
 function consentCookieOf(res: Response) {

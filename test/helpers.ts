@@ -1,7 +1,7 @@
 /** Shared test helpers: build the real app from a config and send it real requests. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { createApp } from "../src/app";
+import { createProxy } from "../src/worker";
 import { compileConfig } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { serializeConsentCookie } from "../src/consent/consent-cookie";
@@ -37,7 +37,7 @@ export function testSite(overrides: Partial<SiteInput> = {}): SiteInput {
 export function appFor(sites: SiteInput[] | SiteInput, clock: () => number = () => FIXED_NOW_MS) {
   const compiled = compileConfig({ sites: Array.isArray(sites) ? sites : [sites] });
   if (!compiled.ok) throw new Error(`test config invalid: ${JSON.stringify(compiled.problems)}`);
-  return createApp(compiled.config, { clock });
+  return createProxy(compiled.config, { clock });
 }
 
 export type App = ReturnType<typeof appFor>;

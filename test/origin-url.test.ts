@@ -7,7 +7,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app";
+import { createProxy } from "../src/worker";
 import { compileConfig } from "../src/config/compile";
 import { originUrlFor } from "../src/proxy/origin-request";
 import { fuzzParameters } from "./fuzz/settings";
@@ -162,7 +162,7 @@ describe("through the worker: the fixture origin is asked for the path, on the c
     if (!broken) throw new Error("site");
     // Validation never lets userinfo into an origin; if a bug ever did, the request must not go out.
     broken.origin = { kind: "url", url: "https://user:pw@origin.example.com" };
-    const refusing = createApp(compiled.config, { clock: () => FIXED_NOW_MS });
+    const refusing = createProxy(compiled.config, { clock: () => FIXED_NOW_MS });
     const res = await refusing.fetch(
       new Request("https://www.example.com/x", { headers: { Cookie: "session=s1" } }),
       env,

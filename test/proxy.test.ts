@@ -3,7 +3,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp, createConfigErrorApp } from "../src/app";
+import { createConfigErrorWorker, createProxy } from "../src/worker";
 import { createWorker, missingOrigins } from "../src/worker";
 import { compileConfig } from "../src/config/compile";
 import {
@@ -343,7 +343,7 @@ describe("failing closed", () => {
       if (name === "boom") throw new Error("classifier bug");
       return classify(name);
     };
-    const broken = createApp(compiled.config, { clock: () => FIXED_NOW_MS });
+    const broken = createProxy(compiled.config, { clock: () => FIXED_NOW_MS });
     const request = new Request(WWW, {
       headers: {
         "X-Fixture-Set-Cookie": JSON.stringify(["session=1", "_ga=1", "boom=1"]),
@@ -368,7 +368,7 @@ describe("failing closed", () => {
 
 describe("an invalid bundled config", () => {
   it("refuses every request with 503 and fetches nothing", async () => {
-    const refusing = createConfigErrorApp("  sites[0].origin: missing");
+    const refusing = createConfigErrorWorker("  sites[0].origin: missing");
     const res = await refusing.fetch(
       new Request(WWW, { headers: { "X-Fixture-Set-Cookie": '["_ga=1"]' } }),
       env,
