@@ -1,7 +1,7 @@
 /**
  * `npm run check [file...]`: `consent-edge check` (src/cli/main.ts) on the given configs, or on the
  * config the worker bundles (consent-edge.config.json, checked against wrangler.toml's bindings), the
- * demo's (demo/consent-edge.config.json) and every example under examples/.
+ * demo's (demo/consent-edge.config.json), every example under examples/ and the example projects'.
  */
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -17,6 +17,9 @@ const files =
         ...readdirSync("examples")
           .filter((name) => name.endsWith(".json"))
           .map((name) => join("examples", name)),
+        // The example projects' configs, each checked against its own wrangler.toml.
+        "examples/hono-app/consent-edge.config.json",
+        "examples/proxy/consent-edge.config.json",
       ];
 
 process.exitCode = await main(["check", ...files], {

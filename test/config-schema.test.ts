@@ -14,6 +14,8 @@ import aktok from "../examples/aktok.json";
 import ankorium from "../examples/ankorium.json";
 import certiron from "../examples/certiron.json";
 import prokken from "../examples/prokken.json";
+import honoApp from "../examples/hono-app/consent-edge.config.json";
+import proxy from "../examples/proxy/consent-edge.config.json";
 import { buildJsonSchema } from "../src/cli/json-schema";
 import { validateConfig } from "../src/config/validate";
 
@@ -25,6 +27,8 @@ const CONFIGS: Array<[string, { $schema: string }, string]> = [
   ["examples/ankorium.json", ankorium, "../consent-edge.schema.json"],
   ["examples/certiron.json", certiron, "../consent-edge.schema.json"],
   ["examples/prokken.json", prokken, "../consent-edge.schema.json"],
+  ["examples/hono-app/consent-edge.config.json", honoApp, "../../consent-edge.schema.json"],
+  ["examples/proxy/consent-edge.config.json", proxy, "../../consent-edge.schema.json"],
 ];
 
 const ajv = new Ajv({ allErrors: true, strict: true });
