@@ -1,0 +1,43 @@
+/**
+ * consent-edge's own consent cookie, read and written in the page. The value is
+ * `1.<revision>.<unix seconds>.<categories joined by ~, or ->`. Several copies (a sibling subdomain
+ * can add one with `Domain=`) are read by the edge's rule (src/consent/sources/own-cookie.ts): they
+ * grant only what every copy grants, and beside another copy, one that is not a current choice
+ * (another revision, unreadable, dated more than 10 minutes ahead) grants nothing.
+ */
+import type { RuntimeConfig } from "./config";
+
+/** The granted categories (without `necessary`) the cookie string carries, or null without a copy. */
+export function readConsent(config: RuntimeConfig, cookies: string): string[] | null {
+  let granted: string[] | null = null;
+  let copies = 0;
+  let bad = 0;
+  const latest = Date.now() / 1e3 + 600;
+  cookies.split("; ").forEach((pair) => {
+    const i = pair.indexOf("=");
+    if (pair.slice(0, i) != config.n) return;
+    copies++;
+    const f = pair.slice(i + 1).split(".");
+    const list = f[3] || "";
+    if (
+      f[0] != "1" ||
+      f[1] != config.r ||
+      !/^\d+$/.test(f[2] as string) ||
+      +(f[2] as string) > latest ||
+      !/^(-|[a-z][a-z0-9_]*(~[a-z][a-z0-9_]*)*)$/.test(list)
+    ) {
+      bad++;
+      return;
+    }
+    const copy = list == "-" ? [] : list.split("~").filter((c) => config.k.includes(c));
+    granted = granted == null ? copy : granted.filter((c) => copy.includes(c));
+  });
+  return copies > 1 && bad ? [] : granted;
+}
+
+/** Writes the choice as the consent cookie, for as long as the edge would keep it. */
+export function writeConsent(config: RuntimeConfig, granted: string[]): void {
+  const secure = location.protocol == "https:" || /^__(Host|Secure)-/.test(config.n) ? "; Secure" : "";
+  const list = granted.length ? granted.join("~") : "-";
+  document.cookie = `${config.n}=1.${config.r}.${Math.floor(Date.now() / 1e3)}.${list}; Path=/; Max-Age=${config.m}; SameSite=Lax${secure}`;
+}
