@@ -2,7 +2,7 @@
  * The consent banner: one self-contained HTML fragment (style, region, settings link, script)
  * inserted at the start of `<body>`. It works without JavaScript (a form that posts to the consent
  * API, `<details>` for the categories, a link to the API's settings page); its script only enhances
- * it, when the runtime (`window.consentEdge`, src/html/runtime.ts) is there, so that a choice takes
+ * it, when the runtime (`window.consentEdge`, src/runtime/index.ts) is there, so that a choice takes
  * effect without a reload.
  *
  * What a compliant banner must offer (aktok policy §5.1.1, EDPB Guidelines 05/2020 and the EDPB
