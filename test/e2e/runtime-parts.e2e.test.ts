@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TARGET } from "../../scripts/build-runtime.ts";
 import { chromiumPath, launchChromium } from "./servers";
+import type { RuntimeConfig } from "../../src/runtime/config";
 
 const ORIGIN = "http://runtime.test";
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -31,16 +32,8 @@ async function bundle(module: string): Promise<string> {
   return result.outputFiles[0]?.text ?? "";
 }
 
-/** The config the edge would hand the runtime (src/runtime/config.ts). */
-interface Config {
-  n: string;
-  r: string;
-  m: number;
-  k: string[];
-  g: string[];
-  gcm: boolean;
-  guard: Array<[string, string]> | false;
-}
+/** The config the edge would hand the runtime. */
+type Config = RuntimeConfig;
 
 const CONFIG: Config = {
   n: "ce_consent",
