@@ -70,6 +70,37 @@ function strictObjectIssue(
 }
 
 /**
+ * The failure for a value that is not an object, a list included: valibot's object and record take
+ * an array, a config never means one. `fields` and `dictionary` both answer it so.
+ */
+function notAnObjectFailure(
+  input: unknown,
+  notAnObject: Message,
+  config: v.Config<v.BaseIssue<unknown>>,
+): v.FailureDataset<v.StrictObjectIssue> {
+  const issue = strictObjectIssue(input, "Object", undefined, config);
+  issue.message = notAnObject(issue);
+  return { typed: false, value: input, issues: [issue] };
+}
+
+/** The issue for a key of `input` that has no place there (unknown, or reserved), at that key. */
+function keyIssue(
+  input: Record<string, unknown>,
+  key: string,
+  message: string,
+  config: v.Config<v.BaseIssue<unknown>>,
+): v.StrictObjectIssue {
+  const issue = strictObjectIssue(
+    key,
+    "never",
+    [{ type: "object", origin: "key", input, key, value: input[key] }],
+    config,
+  );
+  issue.message = message;
+  return issue;
+}
+
+/**
  * An object with exactly these fields. Every unknown key is reported (with "did you mean ...?" when
  * it is a likely misspelling of a known one), every missing required field says "missing", and a
  * misspelling of a missing field is reported once, at the missing field.
@@ -97,12 +128,7 @@ export function fields<const TEntries extends v.ObjectEntries>(entries: TEntries
   type Run = (typeof schema)["~run"];
   const run = (dataset: Parameters<Run>[0], config: Parameters<Run>[1]) => {
     const input = dataset.value;
-    if (!isObject(input)) {
-      // Also for a list: valibot's object takes an array, a config never means one.
-      const issue = strictObjectIssue(input, "Object", undefined, config);
-      issue.message = notAnObject(issue);
-      return { typed: false, value: input, issues: [issue] } as ReturnType<Run>;
-    }
+    if (!isObject(input)) return notAnObjectFailure(input, notAnObject, config) as ReturnType<Run>;
     const result = object["~run"](dataset, config);
     const explained = new Set(
       requiredKeys(entries)
@@ -113,19 +139,13 @@ export function fields<const TEntries extends v.ObjectEntries>(entries: TEntries
     for (const key of Object.keys(input)) {
       if (Object.hasOwn(entries, key) || explained.has(key)) continue;
       const guess = closestWord(key, known);
-      const issue = strictObjectIssue(
-        key,
-        "never",
-        [{ type: "object", origin: "key", input, key, value: input[key] }],
-        config,
-      );
-      issue.message = joinProblem(
+      const message = joinProblem(
         `unknown field ${describeValue(key)}`,
         guess !== undefined
           ? `did you mean ${guess}?`
           : `remove it or correct the spelling; known fields are ${known.join(", ")}`,
       );
-      unknown.push(issue);
+      unknown.push(keyIssue(input, key, message, config));
     }
     if (unknown.length > 0) {
       result.typed = false;
@@ -241,11 +261,7 @@ export function dictionary<
   type Run = (typeof schema)["~run"];
   const run = (dataset: Parameters<Run>[0], config: Parameters<Run>[1]) => {
     const input = dataset.value;
-    if (!isObject(input)) {
-      const issue = strictObjectIssue(input, "Object", undefined, config);
-      issue.message = notAnObject(issue);
-      return { typed: false, value: input, issues: [issue] } as unknown as ReturnType<Run>;
-    }
+    if (!isObject(input)) return notAnObjectFailure(input, notAnObject, config) as ReturnType<Run>;
     const result = record["~run"](dataset, config);
     const present = RESERVED_KEYS.filter((name) => Object.hasOwn(input, name));
     for (const name of present.filter((name) => keep.includes(name))) {
@@ -266,19 +282,14 @@ export function dictionary<
     }
     const reserved = present
       .filter((name) => !keep.includes(name))
-      .map((name) => {
-        const issue = strictObjectIssue(
+      .map((name) =>
+        keyIssue(
+          input,
           name,
-          "never",
-          [{ type: "object", origin: "key", input, key: name, value: input[name] }],
+          joinProblem(`"${name}" cannot be a key here: JavaScript objects reserve it`, renameFix),
           config,
-        );
-        issue.message = joinProblem(
-          `"${name}" cannot be a key here: JavaScript objects reserve it`,
-          renameFix,
-        );
-        return issue;
-      });
+        ),
+      );
     if (reserved.length > 0) {
       result.typed = false;
       result.issues = [...reserved, ...(result.issues ?? [])] as typeof result.issues;
