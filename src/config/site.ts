@@ -155,7 +155,7 @@ const notACategory = say(
 const categories = v.optional(
   v.pipe(
     v.array(
-      v.pipe(v.string(notACategory), v.regex(CATEGORY, notACategory)),
+      v.pipe(...textMatching(CATEGORY, notACategory)),
       say("categories must be a list", `write ${JSON.stringify(DEFAULT_CATEGORIES)}`),
     ),
     v.description("Categories in display order. `necessary` is always present."),
