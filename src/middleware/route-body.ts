@@ -7,7 +7,7 @@
  * rewriter found no tracker in them and the browser, decoding them, ran every one.
  */
 import { classifyDocument, SNIFF_BYTES, sniffUnknownType } from "../html/content-type";
-import { peekBody } from "../html/decode-body";
+import { decodeBody, peekBody } from "../html/decode-body";
 
 /** A route's body labelled `br` that is not plain markup: workerd has no brotli decoder. */
 export class UnreadableRouteBody extends Error {
@@ -41,11 +41,8 @@ async function decodedGzip(response: Response, body: ReadableStream<Uint8Array>)
   const headers = new Headers(response.headers);
   headers.delete("Content-Encoding");
   headers.delete("Content-Length");
-  const decoder = new DecompressionStream("gzip");
-  // A failure is seen by whoever reads the decoder's output (the HTML stage, which falls back).
-  void whole.pipeTo(decoder.writable).catch(() => {});
   // A JavaScript stream after the decoder's, for the same reason as streamed() below.
-  return new Response(decoder.readable.pipeThrough(new TransformStream()), {
+  return new Response(decodeBody(whole, "gzip", head).pipeThrough(new TransformStream()), {
     status: response.status,
     statusText: response.statusText,
     headers,
