@@ -21,9 +21,6 @@ export type SameSite = (typeof SAME_SITE_VALUES)[number];
 export const REGION_MODELS = ["opt-in", "opt-out", "notice"] as const;
 export type RegionModel = (typeof REGION_MODELS)[number];
 
-/** A duration: seconds as a number, or a string such as "30m", "24h", "7d", "13mo", "2y". */
-export type DurationInput = number | string;
-
 export type { ConfigInput, ValidConfig } from "./schema";
 export type { Origin, SiteInput, ValidSite } from "./site";
 export type { CookieRule } from "./cookies";
