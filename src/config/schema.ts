@@ -8,7 +8,13 @@ import { fields } from "./kit";
 import { say } from "./problems";
 import { site } from "./site";
 
-const NO_SITES = say("the config has no `sites` list", 'write `{ "sites": [ { "id": "...", ... } ] }`');
+/** What a config without a `sites` list is told: by the schema, and by validateConfig for a non-object. */
+export const MISSING_SITES = {
+  message: "the config has no `sites` list",
+  fix: 'write `{ "sites": [ { "id": "...", ... } ] }`',
+} as const;
+
+const NO_SITES = say(MISSING_SITES.message, MISSING_SITES.fix);
 
 export const configSchema = fields(
   {

@@ -9,7 +9,7 @@ import { crossChecks } from "./cross-checks";
 import { inSchemaOrder } from "./order";
 import { plainDataProblems } from "./plain-data";
 import { type ConfigProblem, type Finding, findingOf, isObject, pathOf } from "./problems";
-import { configSchema, type ValidConfig } from "./schema";
+import { configSchema, MISSING_SITES, type ValidConfig } from "./schema";
 
 export { formatProblems, type ConfigProblem } from "./problems";
 export type { ValidConfig } from "./schema";
@@ -18,11 +18,7 @@ export type { CookieRule } from "./cookies";
 
 export type ValidationResult = { ok: true; config: ValidConfig } | { ok: false; problems: ConfigProblem[] };
 
-const NO_SITES: ConfigProblem = {
-  path: "sites",
-  message: "the config has no `sites` list",
-  fix: 'write `{ "sites": [ { "id": "...", ... } ] }`',
-};
+const NO_SITES: ConfigProblem = { path: "sites", ...MISSING_SITES };
 
 /** The findings less any that repeats an earlier one (the schema and a cross-check may both see it). */
 function withoutCopies(findings: Finding[]): Finding[] {
