@@ -9,7 +9,7 @@ import { chmodSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 /** package.json `exports` name -> source. */
-export const ENTRIES = {
+const ENTRIES = {
   index: "src/lib/index.ts",
   hono: "src/lib/hono.ts",
   worker: "src/lib/worker.ts",

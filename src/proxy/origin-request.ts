@@ -65,19 +65,6 @@ const ROUTING_HEADERS = [
 ];
 
 /**
- * The request the origin receives, for the stand-alone worker: the visitor's request filtered
- * (filterRequest), sent to the configured origin's URL.
- */
-export function buildOriginRequest(
-  request: Request,
-  site: Site,
-  keptCookies: RequestCookie[] | undefined,
-  consent: ConsentState,
-): Request {
-  return retargetToOrigin(filterRequest(request, keptCookies, consent), site);
-}
-
-/**
  * The visitor's request as the origin may see it, still addressed to the visitor's URL: refused
  * cookies removed (when `keptCookies` is given), consent-edge's own headers and the routing headers
  * a visitor could forge replaced, the resolved consent added. The middleware hands this to the
