@@ -9,7 +9,7 @@ import { ENGLISH_TEXTS } from "../banner/texts";
 import { LANGUAGE } from "./banner";
 import { consentCookieNameOf } from "./cookies";
 import { describeValue, type Finding, isObject, type Keys, pathOf } from "./problems";
-import { CATEGORY } from "./site";
+import { CATEGORY, withNecessaryFirst } from "./site";
 import { kindsOf } from "./trackers";
 import { EEA } from "./regions";
 import { DEFAULT_CATEGORIES, NECESSARY, REGION_MODELS } from "./types";
@@ -33,10 +33,9 @@ export function crossChecks(input: unknown): Finding[] {
 /** The site's categories as the schema reads them: the valid names, `necessary` first. */
 function categoriesOf(site: Record<string, unknown>): string[] {
   if (!Array.isArray(site.categories)) return [...DEFAULT_CATEGORIES];
-  const names = site.categories.filter(
-    (name): name is string => typeof name === "string" && CATEGORY.test(name) && name !== NECESSARY,
+  return withNecessaryFirst(
+    site.categories.filter((name): name is string => typeof name === "string" && CATEGORY.test(name)),
   );
-  return [NECESSARY, ...new Set(names)];
 }
 
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);

@@ -147,6 +147,11 @@ const hosts = v.pipe(
   }),
 );
 
+/** A site's categories as the worker uses them: `necessary` first, then each other name once, in order. */
+export function withNecessaryFirst(names: readonly string[]): string[] {
+  return [NECESSARY, ...new Set(names.filter((category) => category !== NECESSARY))];
+}
+
 const notACategory = say(
   (input) => `${describeValue(input)} is not a valid category name`,
   'use lowercase letters, digits and "_", starting with a letter',
@@ -175,7 +180,7 @@ const categories = v.optional(
         });
       });
     }),
-    v.transform((list) => [NECESSARY, ...new Set(list.filter((category) => category !== NECESSARY))]),
+    v.transform((list) => withNecessaryFirst(list)),
   ),
   () => [...DEFAULT_CATEGORIES],
 );
