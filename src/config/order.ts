@@ -8,10 +8,16 @@ import { type Finding, isObject, type Keys } from "./problems";
 
 type Node = Record<string, unknown>;
 
+/** The schema inside its optional (and similar) wrappers. */
+function unwrapped(schema: Node): Node {
+  let node = schema;
+  while (isObject(node.wrapped)) node = node.wrapped;
+  return node;
+}
+
 /** The schema one step down `key`, through optional wrappers and unions; undefined off the schema. */
 function step(schema: Node, key: string | number): Node | undefined {
-  let node: Node = schema;
-  while (isObject(node.wrapped)) node = node.wrapped;
+  const node = unwrapped(schema);
   if (Array.isArray(node.options)) {
     for (const option of node.options as unknown[]) {
       const next = isObject(option) ? step(option, key) : undefined;
@@ -27,8 +33,7 @@ function step(schema: Node, key: string | number): Node | undefined {
 /** The rank of `key` among its siblings: -1 for an unknown field, 0 for any key of a map. */
 function rank(schema: Node | undefined, key: string | number): number {
   if (typeof key === "number") return key;
-  let node = schema;
-  while (node && isObject(node.wrapped)) node = node.wrapped;
+  const node = schema && unwrapped(schema);
   const options = node && Array.isArray(node.options) ? (node.options as unknown[]) : [node];
   for (const option of options) {
     if (isObject(option) && isObject(option.entries)) return Object.keys(option.entries).indexOf(key);
