@@ -24,6 +24,7 @@ import type { EnforcementReport } from "./report";
 import { markPrivate } from "./response/cache-safety";
 import { enforceCookies } from "./response/enforce-cookies";
 import { enforceLinkHeader } from "./response/link-header";
+import { plainResponse } from "./response/plain-response";
 
 export type Clock = () => number;
 
@@ -231,12 +232,5 @@ function rebuild(origin: Response, headers: Headers, body: ReadableStream | null
     statusText: origin.statusText,
     headers,
     ...(origin.webSocket ? { webSocket: origin.webSocket } : {}),
-  });
-}
-
-function plainResponse(status: number, body: string): Response {
-  return new Response(body, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
   });
 }

@@ -9,6 +9,7 @@ import type { Env } from "./env";
 import { type ConsentEdgeOptions, enforcer } from "./middleware/consent-edge";
 import { fetchOrigin } from "./proxy/fetch-origin";
 import { originUrlFor, retargetToOrigin } from "./proxy/origin-request";
+import { plainResponse } from "./response/plain-response";
 
 export type WorkerOptions = ConsentEdgeOptions;
 
@@ -60,12 +61,11 @@ export function missingOrigins(config: CompiledConfig): ConfigProblem[] {
 /** Every request is refused while the bundled config is invalid; nothing is proxied unfiltered. */
 export function createConfigErrorWorker(problems: string): ConsentEdgeWorker {
   const app = new Hono<{ Bindings: Env }>();
-  app.all("*", (c) => {
+  app.all("*", () => {
     console.error(`consent-edge: invalid configuration, refusing all requests:\n${problems}`);
-    return c.text(
-      "Service Unavailable: consent-edge is misconfigured. Run `npm run check` (or `npx consent-edge check`).\n",
+    return plainResponse(
       503,
-      { "Cache-Control": "no-store" },
+      "Service Unavailable: consent-edge is misconfigured. Run `npm run check` (or `npx consent-edge check`).\n",
     );
   });
   return app;

@@ -21,6 +21,7 @@ import { GPC_PATH, gpcAnnouncement } from "../endpoints/gpc";
 import { createThrottle, DEFAULT_THROTTLE, type Throttle, type ThrottleLimits } from "../endpoints/throttle";
 import type { Env } from "../env";
 import { OriginTimeout } from "../proxy/fetch-origin";
+import { plainResponse } from "../response/plain-response";
 import { readableRouteBody } from "./route-body";
 import { routedPath } from "./routed-path";
 
@@ -76,12 +77,18 @@ export function enforcer(
       const site = config.matchSite(url.hostname, routed);
       // Not an open proxy: a host no site claims is refused before anything is asked (RFC 9110 §15.5.20).
       if (!site)
-        return respond(c, plain(421, "Misdirected Request: consent-edge serves no site for this host.\n"));
+        return respond(
+          c,
+          plainResponse(421, "Misdirected Request: consent-edge serves no site for this host.\n"),
+        );
       siteId = site.id;
       // Not an open proxy either through the path: a request the origin URL cannot be built from
       // without leaving the configured origin is refused before anything is fetched or decided.
       if (!origin.downstream && !origin.acceptsTarget(url, site)) {
-        return respond(c, plain(400, "Bad Request: this request target cannot be sent to the origin.\n"));
+        return respond(
+          c,
+          plainResponse(400, "Bad Request: this request target cannot be sent to the origin.\n"),
+        );
       }
       const env: Env = (c.env as Env | undefined) ?? {};
       const request = c.req.raw;
@@ -112,7 +119,7 @@ export function enforcer(
       // A bug of ours: nothing unfiltered goes out, and the app's own error handler is not asked
       // (it could answer with the downstream's headers, or with headers it set itself).
       console.error(`consent-edge: site ${siteId}: unhandled error: ${String(error)}`);
-      return respond(c, plain(502, "Bad Gateway: consent-edge failed to process this request.\n"));
+      return respond(c, plainResponse(502, "Bad Gateway: consent-edge failed to process this request.\n"));
     }
   };
 }
@@ -177,13 +184,6 @@ let sharedThrottle: Throttle | undefined;
 function isolateThrottle(): Throttle {
   sharedThrottle ??= createThrottle(DEFAULT_THROTTLE);
   return sharedThrottle;
-}
-
-function plain(status: number, body: string): Response {
-  return new Response(body, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=UTF-8", "Cache-Control": "no-store" },
-  });
 }
 
 function compiled(config: unknown): CompiledConfig {
