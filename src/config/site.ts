@@ -116,14 +116,14 @@ const host = firstFailure(
   ),
 );
 
+const NO_HOSTS = say(
+  "a site needs at least one host",
+  'list its hostnames, e.g. ["www.example.com", "*.example.com"]',
+);
+
 const hosts = v.pipe(
-  v.array(
-    host,
-    say("a site needs at least one host", 'list its hostnames, e.g. ["www.example.com", "*.example.com"]'),
-  ),
-  v.nonEmpty(
-    say("a site needs at least one host", 'list its hostnames, e.g. ["www.example.com", "*.example.com"]'),
-  ),
+  v.array(host, NO_HOSTS),
+  v.nonEmpty(NO_HOSTS),
   v.description("Hostnames this site answers for: exact (`www.example.com`) or wildcard (`*.example.com`)."),
   v.examples([["www.example.com", "*.example.com"]]),
   forEditors({ uniqueItems: true }),
