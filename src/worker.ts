@@ -34,8 +34,11 @@ export function createProxy(config: CompiledConfig, options: WorkerOptions = {})
   app.use(
     enforcer(config, options, {
       downstream: false,
-      acceptsTarget: (url, site) => originUrlFor(url, site) !== undefined,
-      askOrigin: (site, env) => (request) => fetchOrigin(retargetToOrigin(request, site), site, env),
+      // The origin URL is built (and checked) once per request, and is the one every ask goes to.
+      askOrigin: (url, site, env) => {
+        const target = originUrlFor(url, site);
+        return target && ((request) => fetchOrigin(retargetToOrigin(request, target), site, env));
+      },
     }),
   );
   return app;

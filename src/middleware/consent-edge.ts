@@ -53,9 +53,11 @@ export type OriginAccess =
   | { downstream: true }
   | {
       downstream: false;
-      /** A request target the origin URL cannot be built from is refused with 400. */
-      acceptsTarget: (url: URL, site: Site) => boolean;
-      askOrigin: (site: Site, env: Env) => AskOrigin;
+      /**
+       * How to ask the origin for the request to `url`, or undefined when the origin URL cannot be
+       * built from it without leaving the configured origin (the request is then refused with 400).
+       */
+      askOrigin: (url: URL, site: Site, env: Env) => AskOrigin | undefined;
     };
 
 /** The middleware itself, shared by consentEdge() and the stand-alone worker (worker.ts). */
@@ -82,15 +84,16 @@ export function enforcer(
           plainResponse(421, "Misdirected Request: consent-edge serves no site for this host.\n"),
         );
       siteId = site.id;
+      const env: Env = (c.env as Env | undefined) ?? {};
+      const askOrigin = origin.downstream ? askDownstream(c, next, site) : origin.askOrigin(url, site, env);
       // Not an open proxy either through the path: a request the origin URL cannot be built from
       // without leaving the configured origin is refused before anything is fetched or decided.
-      if (!origin.downstream && !origin.acceptsTarget(url, site)) {
+      if (!askOrigin) {
         return respond(
           c,
           plainResponse(400, "Bad Request: this request target cannot be sent to the origin.\n"),
         );
       }
-      const env: Env = (c.env as Env | undefined) ?? {};
       const request = c.req.raw;
       const path = routed.slice(site.pathPrefix.length);
       if (path === GPC_PATH && site.consent.gpc.announce) return respond(c, gpcAnnouncement(site));
@@ -111,7 +114,7 @@ export function enforcer(
         env,
         clock,
         context,
-        askOrigin: origin.downstream ? askDownstream(c, next, site) : origin.askOrigin(site, env),
+        askOrigin,
         askAgain: !origin.downstream,
       });
       return respond(c, response);

@@ -13,11 +13,6 @@ export const ORIGIN_GRANTED_HEADER = "X-Consent-Granted";
 export const ORIGIN_SOURCE_HEADER = "X-Consent-Source";
 export const ORIGIN_DECIDED_HEADER = "X-Consent-Decided";
 
-/** The request target cannot be sent to the configured origin: refused with 400, nothing fetched. */
-export class ForeignOriginRequest extends Error {
-  override name = "ForeignOriginRequest";
-}
-
 /**
  * The URL the origin is asked for: the configured origin with only the visitor's path and query
  * set on it, never `new URL(path, origin)`. Resolving a path against a base treats `//host`,
@@ -103,11 +98,11 @@ export function filterRequest(
   return new Request(request, { headers });
 }
 
-/** A filtered request sent to the site's configured origin instead of the visitor's URL. */
-export function retargetToOrigin(request: Request, site: Site): Request {
-  const url = originUrlFor(new URL(request.url), site);
-  // Last line of defence: the worker refuses such a request with 400 before the pipeline runs.
-  if (!url) throw new ForeignOriginRequest(`request target does not stay on the origin of site ${site.id}`);
+/**
+ * A filtered request sent to `url` (originUrlFor's, for the visitor's URL) instead of the visitor's
+ * URL. The worker refuses a request originUrlFor gives no URL for with 400, before the pipeline runs.
+ */
+export function retargetToOrigin(request: Request, url: URL): Request {
   return new Request(url, {
     method: request.method,
     headers: request.headers,
