@@ -306,3 +306,33 @@ export function dictionary<
 export function textMatching(pattern: RegExp, message: (issue: v.BaseIssue<unknown>) => string) {
   return [v.string(message), v.regex(pattern, message)] as const;
 }
+
+/**
+ * A check that each text of a list appears once, except `exempt` (a word the list may repeat):
+ * every later copy is reported at its position, worded by `repeated` from the text and the
+ * position of its first copy. A map, not indexOf: a pasted list of 100,000 entries must not take
+ * minutes.
+ */
+export function eachOnce(
+  repeated: (text: string, first: number) => { message: string; fix: string },
+  exempt?: string,
+) {
+  return v.rawCheck<string[]>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const list = dataset.value;
+    const firstAt = new Map<string, number>();
+    list.forEach((text, index) => {
+      if (text === exempt) return;
+      const first = firstAt.get(text);
+      if (first === undefined) {
+        firstAt.set(text, index);
+        return;
+      }
+      const { message, fix } = repeated(text, first);
+      addIssue({
+        message: joinProblem(message, fix),
+        path: [{ type: "array", origin: "value", input: list, key: index, value: text }],
+      });
+    });
+  });
+}

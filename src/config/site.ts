@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { banner } from "./banner";
 import { consent } from "./consent";
 import { consentCookie, cookieRules } from "./cookies";
-import { duration, fields, firstFailure, forEditors, oneOf, textMatching } from "./kit";
+import { duration, eachOnce, fields, firstFailure, forEditors, oneOf, textMatching } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 import { regions } from "./regions";
 import { trackers } from "./trackers";
@@ -128,23 +128,10 @@ const hosts = v.pipe(
   v.examples([["www.example.com", "*.example.com"]]),
   forEditors({ uniqueItems: true }),
   // The same host twice in one site: harmless to routing, but always a copy-and-paste slip.
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const list = dataset.value;
-    // A map, not indexOf: a pasted list of 100,000 hosts must not take minutes.
-    const firstAt = new Map<string, number>();
-    list.forEach((name, index) => {
-      const first = firstAt.get(name);
-      if (first === undefined) {
-        firstAt.set(name, index);
-        return;
-      }
-      addIssue({
-        message: joinProblem(`"${name}" is also listed at hosts[${first}]`, "list each host once"),
-        path: [{ type: "array", origin: "value", input: list, key: index, value: name }],
-      });
-    });
-  }),
+  eachOnce((name, first) => ({
+    message: `"${name}" is also listed at hosts[${first}]`,
+    fix: "list each host once",
+  })),
 );
 
 /** A site's categories as the worker uses them: `necessary` first, then each other name once, in order. */
@@ -164,22 +151,11 @@ const categories = v.optional(
       say("categories must be a list", `write ${JSON.stringify(DEFAULT_CATEGORIES)}`),
     ),
     v.description("Categories in display order. `necessary` is always present."),
-    v.rawCheck(({ dataset, addIssue }) => {
-      if (!dataset.typed) return;
-      const list = dataset.value;
-      const seen = new Set<string>();
-      list.forEach((category, index) => {
-        if (category === NECESSARY) return;
-        if (!seen.has(category)) {
-          seen.add(category);
-          return;
-        }
-        addIssue({
-          message: joinProblem(`"${category}" is listed twice`, "list each category once"),
-          path: [{ type: "array", origin: "value", input: list, key: index, value: category }],
-        });
-      });
-    }),
+    // `necessary` is always present, so listing it again changes nothing.
+    eachOnce(
+      (category) => ({ message: `"${category}" is listed twice`, fix: "list each category once" }),
+      NECESSARY,
+    ),
     v.transform((list) => withNecessaryFirst(list)),
   ),
   () => [...DEFAULT_CATEGORIES],
