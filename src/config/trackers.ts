@@ -12,14 +12,14 @@ const URL_START = /^(https?:)?\/\/[^/*]+\//;
 
 export const TRACKER_KINDS = ["host", "url", "inline"] as const;
 
+/** One message for a matcher that is not text and one that is blank: both give nothing to match. */
+const nothingToMatch = (kind: string) =>
+  say(`${kind} must be a non-empty string`, `write the ${kind} to match`);
+
 function nonEmpty(kind: string) {
-  return v.string(say(`${kind} must be a non-empty string`, `write the ${kind} to match`));
+  return v.string(nothingToMatch(kind));
 }
-const notBlank = (kind: string) =>
-  v.check(
-    (value: string) => value.trim() !== "",
-    say(`${kind} must be a non-empty string`, `write the ${kind} to match`),
-  );
+const notBlank = (kind: string) => v.check((value: string) => value.trim() !== "", nothingToMatch(kind));
 
 const ruleFields = fields(
   {
