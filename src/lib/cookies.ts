@@ -3,6 +3,7 @@
  * decision the worker makes for each line an origin sends, as a pure function.
  */
 import type { Site } from "../config/compile";
+import { NECESSARY } from "../config/types";
 import { type SetCookieDecision, decideSetCookie } from "../cookies/decide-set-cookie";
 
 export { type CookieClass, type ClassifyCookie } from "../cookies/classify-cookie";
@@ -25,7 +26,7 @@ export function judgeSetCookie(
   return decideSetCookie(line, {
     classify: site.classifyCookie,
     consentCookieName: site.consentCookie.name,
-    granted: new Set(["necessary", ...granted]),
+    granted: new Set([NECESSARY, ...granted]),
     undeclared: site.undeclared,
     now,
   });
