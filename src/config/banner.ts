@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { type BannerTexts, DEFAULT_LANGUAGE, ENGLISH_TEXTS } from "../banner/texts";
-import { dictionary, fields, forEditors } from "./kit";
+import { dictionary, fields, flag, forEditors } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
 export const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -106,10 +106,7 @@ export const banner = v.optional(
     fields(
       {
         enabled: v.optional(
-          v.pipe(
-            v.boolean(say("enabled must be true or false", 'write "enabled": true')),
-            v.description("Show the banner. Default true once a banner section is present."),
-          ),
+          flag("enabled", "Show the banner. Default true once a banner section is present."),
         ),
         languages: v.optional(
           v.pipe(
