@@ -11,18 +11,13 @@ import { describeValue, joinProblem, say } from "./problems";
 export const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const POLICY_URL = /^(https:\/\/|\/)[^\s]*$/;
 
+const NO_WORDS = say(
+  "must be non-empty text",
+  "write the text, or leave the field out for the English default",
+);
+
 function words(description: string) {
-  return v.optional(
-    v.pipe(
-      v.string(
-        say("must be non-empty text", "write the text, or leave the field out for the English default"),
-      ),
-      v.nonEmpty(
-        say("must be non-empty text", "write the text, or leave the field out for the English default"),
-      ),
-      v.description(description),
-    ),
-  );
+  return v.optional(v.pipe(v.string(NO_WORDS), v.nonEmpty(NO_WORDS), v.description(description)));
 }
 
 /** The fields that are set: valibot's output types an optional field as `T | undefined`. */
@@ -32,11 +27,13 @@ function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclud
   };
 }
 
+const NO_LABEL = say("must be non-empty text", 'write the label, e.g. "Analytics"');
+
 const categoryText = fields(
   {
     label: v.pipe(
-      v.string(say("must be non-empty text", 'write the label, e.g. "Analytics"')),
-      v.nonEmpty(say("must be non-empty text", 'write the label, e.g. "Analytics"')),
+      v.string(NO_LABEL),
+      v.nonEmpty(NO_LABEL),
       v.description("The category's name on the banner."),
       v.examples(["Analytics"]),
     ),
@@ -101,6 +98,12 @@ const languageTag = v.pipe(
   ),
 );
 
+/** For `languages` that is not a map, and for an empty one: either way the banner has no texts. */
+const NO_LANGUAGES = say(
+  "languages must map language tags to texts",
+  'write { "en": { "title": "Cookies" }, "de": { ... } }',
+);
+
 export const banner = v.optional(
   v.pipe(
     fields(
@@ -113,19 +116,10 @@ export const banner = v.optional(
             dictionary(
               languageTag,
               bannerTexts,
-              say(
-                "languages must map language tags to texts",
-                'write { "en": { "title": "Cookies" }, "de": { ... } }',
-              ),
+              NO_LANGUAGES,
               'use a BCP 47 tag such as "en", "de", "pt-BR"',
             ),
-            v.check(
-              (languages) => Object.keys(languages).length > 0,
-              say(
-                "languages must map language tags to texts",
-                'write { "en": { "title": "Cookies" }, "de": { ... } }',
-              ),
-            ),
+            v.check((languages) => Object.keys(languages).length > 0, NO_LANGUAGES),
             forEditors({ minProperties: 1 }),
             v.description("Texts per language tag, each merged over the English defaults."),
           ),
