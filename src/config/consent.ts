@@ -136,14 +136,17 @@ const categoryList = (description: string) =>
     v.description(description),
   );
 
+/** For `sources` that is not a list, and for an empty one: either way consent is read from nowhere. */
+const NO_SOURCES = say("sources must be a non-empty list", 'write ["consent-cookie", "onetrust"]');
+
 export const consent = v.optional(
   v.pipe(
     fields(
       {
         sources: v.optional(
           v.pipe(
-            v.array(source, say("sources must be a non-empty list", 'write ["consent-cookie", "onetrust"]')),
-            v.nonEmpty(say("sources must be a non-empty list", 'write ["consent-cookie", "onetrust"]')),
+            v.array(source, NO_SOURCES),
+            v.nonEmpty(NO_SOURCES),
             v.description(
               'Where consent is read from, in order; the first that holds a decision wins. "consent-cookie" is consent-edge\'s own cookie; the others are CMPs. Default: ["consent-cookie"].',
             ),
