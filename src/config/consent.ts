@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
-import { LIFETIME_SECONDS } from "./cookies";
+import { COOKIE_NAME, LIFETIME_SECONDS } from "./cookies";
 import { dictionary, duration, fields, flag, forEditors, RESERVED_KEYS, textMatching } from "./kit";
 import { describeValue, isObject, say } from "./problems";
 import { regionModel } from "./regions";
@@ -23,7 +23,6 @@ export const KNOWN_CMPS = [
   "tcf",
 ] as const;
 
-const COOKIE_NAME = /^[!#$%&'+\-.^_`|~0-9A-Za-z]+$/;
 const SOURCE_NAMES = ["consent-cookie", ...KNOWN_CMPS] as const;
 
 const notReadable = say(

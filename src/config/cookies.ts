@@ -11,7 +11,8 @@ import { SAME_SITE_VALUES } from "./types";
 
 // RFC 6265 §4.1.1 cookie-name is an RFC 2616 token; `*` is our glob wildcard.
 const COOKIE_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const COOKIE_NAME = /^[!#$%&'+\-.^_`|~0-9A-Za-z]+$/;
+/** An exact cookie name (an RFC 6265 token): the consent cookie's, a CMP's. */
+export const COOKIE_NAME = /^[!#$%&'+\-.^_`|~0-9A-Za-z]+$/;
 
 /** The consent cookie's name as the schema reads `consentCookie`: the default unless a valid name is given. */
 export function consentCookieNameOf(consentCookie: unknown): string {
