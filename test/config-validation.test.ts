@@ -147,7 +147,13 @@ describe("validateConfig", () => {
             cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
             consentCookie: { name: "ce_consent", maxAgeSeconds: 180 * 86_400 },
             originTimeoutSeconds: 30,
-            trackers: { builtin: true, rules: [], googleConsentMode: false, cookieGuard: false },
+            trackers: {
+              builtin: true,
+              rules: [],
+              googleConsentMode: false,
+              cookieGuard: false,
+              runtimeGuard: true,
+            },
             consent: {
               sources: [{ kind: "consent-cookie" }],
               maxAgeSeconds: 180 * 86_400,

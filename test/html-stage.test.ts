@@ -179,7 +179,7 @@ describe("response headers of a rewritten page", () => {
     expect(csp).toMatch(expected);
     const hash = /'sha256-([^']+)'$/.exec(csp.split(";")[0] ?? "")?.[1];
     if (hash && hash !== "AAAA") {
-      const runtime = /<script>(\(function\(C,G\)[\s\S]*?)<\/script>/.exec(text)?.[1] ?? "";
+      const runtime = /<script>(\(function\(C,G,P\)[\s\S]*?)<\/script>/.exec(text)?.[1] ?? "";
       const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(runtime));
       expect(btoa(String.fromCharCode(...new Uint8Array(digest)))).toBe(hash);
     }

@@ -8,7 +8,13 @@
 import fc from "fast-check";
 import { CookieJar } from "tough-cookie";
 import { describe, expect, it } from "vitest";
-import { GUARD_SOURCE_TEXT, RUNTIME_SOURCE, runtimeConfig, runtimeText } from "../src/html/runtime";
+import {
+  GUARD_SOURCE_TEXT,
+  PAGE_GUARD_SOURCE,
+  RUNTIME_SOURCE,
+  runtimeConfig,
+  runtimeText,
+} from "../src/html/runtime";
 import { fuzzParameters } from "./fuzz/settings";
 import { htmlSite } from "./html-helpers";
 
@@ -246,13 +252,22 @@ describe("the cookie guard", () => {
 
 describe("where the guard ships", () => {
   it("only in the runtime of a site with cookieGuard, after the core runtime", () => {
-    const plain = runtimeText(runtimeConfig(htmlSite(), new Set(["necessary"])));
-    const guarded = runtimeText(
-      runtimeConfig(htmlSite({ trackers: { cookieGuard: true } }), new Set(["necessary"])),
-    );
+    const site = (trackers: Record<string, boolean>) =>
+      runtimeText(runtimeConfig(htmlSite({ trackers }), new Set(["necessary"])));
+    const plain = site({ runtimeGuard: false });
+    const guarded = site({ cookieGuard: true, runtimeGuard: false });
     expect(plain.startsWith(RUNTIME_SOURCE)).toBe(true);
     expect(plain).not.toContain(GUARD_SOURCE_TEXT);
+    expect(plain.endsWith("})")).toBe(true);
     expect(guarded.startsWith(RUNTIME_SOURCE)).toBe(true);
     expect(guarded.endsWith(`,${GUARD_SOURCE_TEXT})`)).toBe(true);
+  });
+
+  it("the page guard ships by default, after the cookie guard's place (0 when the site has none)", () => {
+    const site = (trackers: Record<string, boolean>) =>
+      runtimeText(runtimeConfig(htmlSite({ trackers }), new Set(["necessary"])));
+    expect(site({}).endsWith(`,0,${PAGE_GUARD_SOURCE})`)).toBe(true);
+    expect(site({ cookieGuard: true }).endsWith(`,${GUARD_SOURCE_TEXT},${PAGE_GUARD_SOURCE})`)).toBe(true);
+    expect(site({ runtimeGuard: false })).not.toContain(PAGE_GUARD_SOURCE);
   });
 });

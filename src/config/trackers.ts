@@ -161,6 +161,13 @@ export const trackers = v.optional(
           flag("cookieGuard", "Refuse `document.cookie` writes of cookies whose category is not granted."),
           false,
         ),
+        runtimeGuard: v.optional(
+          flag(
+            "runtimeGuard",
+            "Guard the page at run time: elements and requests that first-party JavaScript creates for a refused category are made inert or refused, as the edge makes them in the HTML. Default true.",
+          ),
+          true,
+        ),
         rules: v.optional(
           v.pipe(
             v.array(

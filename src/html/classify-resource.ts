@@ -27,6 +27,15 @@ export interface ResourceClassifier {
    * exact host): what a relative URL resolved against a `<base href>` there may need.
    */
   classifyHost(url: URL): ResourceMatch[];
+  /** The compiled rules, site rules already in place of the built-in ones they replace. */
+  readonly compiled: CompiledRules;
+}
+
+export interface CompiledRules {
+  hosts: ReadonlyMap<string, ResourceMatch>;
+  /** Every URL glob, as the regular expression its absolute URL is tested with. */
+  urlGlobs: ReadonlyArray<{ regex: RegExp; match: ResourceMatch }>;
+  signatures: ReadonlyMap<string, ResourceMatch>;
 }
 
 interface UrlGlob {
@@ -112,7 +121,8 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
     return found;
   }
 
-  return { classifyUrl, classifyInline, classifyHost };
+  const compiled: CompiledRules = { hosts, urlGlobs: [...urlGlobs.values()].flat(), signatures };
+  return { classifyUrl, classifyInline, classifyHost, compiled };
 }
 
 const ASCII_WHITESPACE = /[\t\n\f\r ]/;

@@ -194,7 +194,7 @@ export async function enforceHtml(
   const contentType = htmlContentType(headers);
   headers.set("Content-Type", contentType);
 
-  const script = runtimeText(runtimeConfig(input.site, input.granted));
+  const script = runtimeText(runtimeConfig(input.site, input.granted, input.doNotTrack));
   const nonce = cspNonce(headers);
   const runtime = runtimeElement(script, nonce);
   const banner = input.banner?.(nonce);

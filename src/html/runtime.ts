@@ -9,12 +9,14 @@ import type { Site } from "../config/compile";
 import { globSource } from "../config/glob";
 import type { RuntimeConfig } from "../runtime/config";
 import { nonceAttribute } from "./csp";
-import { GUARD_SOURCE_TEXT, RUNTIME_SOURCE } from "./runtime.generated";
+import { guardRules } from "./guard-rules";
+import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";
 
-export { GUARD_SOURCE_TEXT, RUNTIME_SOURCE };
+export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE };
 export type { RuntimeConfig };
 
-export function runtimeConfig(site: Site, granted: ReadonlySet<string>): RuntimeConfig {
+/** `doNotTrack`: the visitor sent DNT: 1, so `doNotTrack` rules need a category nobody can grant. */
+export function runtimeConfig(site: Site, granted: ReadonlySet<string>, doNotTrack = false): RuntimeConfig {
   return {
     n: site.consentCookie.name,
     r: site.policyRevision,
@@ -23,7 +25,21 @@ export function runtimeConfig(site: Site, granted: ReadonlySet<string>): Runtime
     g: [...granted].filter((category) => category !== "necessary"),
     gcm: site.trackers.googleConsentMode,
     guard: cookieGuardRules(site),
+    t: pageGuardRules(site, doNotTrack),
   };
+}
+
+/** The page guard's rules depend only on the site and DNT: built once per isolate for each. */
+const pageGuards = [new WeakMap<Site, RuntimeConfig["t"]>(), new WeakMap<Site, RuntimeConfig["t"]>()];
+
+function pageGuardRules(site: Site, doNotTrack: boolean): RuntimeConfig["t"] {
+  const cache = pageGuards[doNotTrack ? 1 : 0] as WeakMap<Site, RuntimeConfig["t"]>;
+  let rules = cache.get(site);
+  if (rules === undefined) {
+    rules = site.trackers.runtimeGuard ? guardRules(site.classifyResource, doNotTrack) : false;
+    cache.set(site, rules);
+  }
+  return rules;
 }
 
 /** The guard's rules depend only on the site: built once per isolate, not per page. */
@@ -40,10 +56,15 @@ function cookieGuardRules(site: Site): RuntimeConfig["guard"] {
   return rules;
 }
 
-/** The text of the injected script. `<` is escaped so that nothing in the config can close the element. */
+/**
+ * The text of the injected script: `RUNTIME(config, cookieGuard, pageGuard)`, each guard only for
+ * sites that enable it (`0` in its place otherwise). `<` is escaped so that nothing in the config can
+ * close the element.
+ */
 export function runtimeText(config: RuntimeConfig): string {
-  const guard = config.guard ? `,${GUARD_SOURCE_TEXT}` : "";
-  return `${RUNTIME_SOURCE}(${JSON.stringify(config).replace(/</g, "\\u003c")}${guard})`;
+  const guards = [config.guard ? GUARD_SOURCE_TEXT : "0", config.t ? PAGE_GUARD_SOURCE : "0"];
+  const args = (config.t ? guards : guards.slice(0, config.guard ? 1 : 0)).map((guard) => `,${guard}`);
+  return `${RUNTIME_SOURCE}(${JSON.stringify(config).replace(/</g, "\\u003c")}${args.join("")})`;
 }
 
 /** The `<script>` element to inject; `nonce` is the page's CSP nonce when it has one. */

@@ -14,6 +14,22 @@ export interface RuntimeConfig {
   gcm: boolean;
   /** `document.cookie` guard: [name regex, category] for every cookie rule, or false. */
   guard: Array<[string, string]> | false;
+  /** The page guard's rules (trackers.runtimeGuard), or false: the site's compiled tracker rules. */
+  t: GuardRules | false;
+}
+
+/**
+ * The site's tracker rules as the page guard reads them (src/html/guard-rules.ts writes them):
+ * compact, because they are written into every page. A rule's categories are space-separated
+ * (`marketing do-not-track` for a `doNotTrack` rule when the visitor sent DNT: 1).
+ */
+export interface GuardRules {
+  /** Categories -> the hosts (each covering its subdomains) that need them, space-separated. */
+  h: Record<string, string>;
+  /** URL globs: [regular expression source matched against the absolute URL, categories]. */
+  u: Array<[string, string]>;
+  /** Inline snippet signatures: [text a script contains, categories]. */
+  i: Array<[string, string]>;
 }
 
 /** Whether a category is granted now (`necessary` always is). */
@@ -21,3 +37,6 @@ export type Granted = (category: string) => boolean;
 
 /** The document.cookie guard's bundle (cookie-guard.ts), passed in only to sites that enable it. */
 export type CookieGuard = (config: RuntimeConfig, has: Granted) => void;
+
+/** The page guard's bundle (guard/index.ts), passed in only to sites with trackers.runtimeGuard. */
+export type PageGuard = (config: RuntimeConfig, has: Granted) => void;

@@ -15,7 +15,7 @@
  * It also follows the consent cookie (a CMP or another tab may write it): through the Cookie Store
  * API where there is one, else by checking once a second.
  */
-import type { CookieGuard, RuntimeConfig } from "./config";
+import type { CookieGuard, PageGuard, RuntimeConfig } from "./config";
 import { readConsent, writeConsent } from "./consent-cookie";
 import { consentMode } from "./consent-mode";
 import { GRANT } from "./inert";
@@ -31,7 +31,7 @@ export interface ConsentEdge {
   sync(): void;
 }
 
-export default function start(config: RuntimeConfig, guard?: CookieGuard): void {
+export default function start(config: RuntimeConfig, guard?: CookieGuard | 0, pageGuard?: PageGuard | 0): void {
   const d = document;
   const w = window as unknown as { consentEdge: ConsentEdge; cookieStore?: Partial<EventTarget> };
   /** What is granted now (without `necessary`), and the cookie string it was last read from. */
@@ -94,6 +94,7 @@ export default function start(config: RuntimeConfig, guard?: CookieGuard): void 
     },
   });
   if (guard) guard(config, has);
+  if (pageGuard) pageGuard(config, has);
   gcm("default");
   check(1);
   d.addEventListener("click", (e) => {

@@ -1,0 +1,26 @@
+/**
+ * The site's compiled tracker rules in the compact form the page guard reads (src/runtime/config.ts,
+ * GuardRules): hosts grouped by the categories they need, URL globs as regular expression sources,
+ * inline signatures. Built from the same compiled classifier the HTML stage uses, so the page and the
+ * edge can never classify a URL differently. Written into every page: it grows by a host's length
+ * plus one byte per host rule (README, Performance).
+ */
+import type { ResourceClassifier, ResourceMatch } from "./classify-resource";
+import { DO_NOT_TRACK } from "./neutralise";
+import type { GuardRules } from "../runtime/config";
+
+export function guardRules(classifier: ResourceClassifier, doNotTrack: boolean): GuardRules {
+  const { hosts, urlGlobs, signatures } = classifier.compiled;
+  const categories = (match: ResourceMatch) =>
+    doNotTrack && match.doNotTrack ? `${match.category} ${DO_NOT_TRACK}` : match.category;
+  const h: Record<string, string> = {};
+  for (const [host, match] of hosts) {
+    const key = categories(match);
+    h[key] = h[key] === undefined ? host : `${h[key]} ${host}`;
+  }
+  return {
+    h,
+    u: urlGlobs.map(({ regex, match }): [string, string] => [regex.source, categories(match)]),
+    i: [...signatures].map(([signature, match]): [string, string] => [signature, categories(match)]),
+  };
+}

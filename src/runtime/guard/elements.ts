@@ -1,0 +1,6 @@
+/** Elements created by script (being written). */
+import type { PageRules } from "./rules";
+
+export function guardElements(rules: PageRules): void {
+  void rules;
+}

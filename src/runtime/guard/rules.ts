@@ -1,0 +1,60 @@
+/**
+ * The site's tracker rules in the page (config.t, written by src/html/guard-rules.ts), compiled once
+ * into the edge's lookups: hosts probed once per label of a URL's host (`a.b.example.com`,
+ * `b.example.com`, ...), URL globs tested against the absolute URL, snippet signatures searched in a
+ * script's text together with every host it mentions. The same answers as the edge's classifier
+ * (src/html/classify-resource.ts) for the same rules.
+ */
+import type { Granted, GuardRules } from "../config";
+
+/** The categories (space-separated) a refused URL or script text needs, or undefined when it may load. */
+export type Refuses = (value: string) => string | undefined;
+
+export interface PageRules {
+  /** A URL as a page writes it (absolute, protocol-relative, or relative to the document's base URL). */
+  url: Refuses;
+  /** An inline script's text: by signature, and by each host it mentions. */
+  text: Refuses;
+}
+
+const URL_IN_TEXT = /(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
+
+export function compileRules(rules: GuardRules, has: Granted): PageRules {
+  const hosts: Record<string, string> = {};
+  for (const categories in rules.h)
+    (rules.h[categories] as string).split(" ").forEach((host) => {
+      hosts[host] = categories;
+    });
+  const globs = rules.u.map(([source, categories]): [RegExp, string] => [new RegExp(source), categories]);
+  /** The categories of the first rule that matches, when one of them is not granted. */
+  const refused = (categories: string | undefined) =>
+    categories && !categories.split(" ").every(has) ? categories : undefined;
+  const categoriesOf = (raw: string): string | undefined => {
+    let url: URL;
+    try {
+      url = new URL(raw.trim(), document.baseURI);
+    } catch {
+      return;
+    }
+    if (!/^https?:$/.test(url.protocol)) return;
+    for (const [regex, categories] of globs) if (regex.test(url.href)) return categories;
+    for (let host = url.hostname; ; host = host.slice(host.indexOf(".") + 1)) {
+      if (Object.prototype.hasOwnProperty.call(hosts, host)) return hosts[host];
+      if (host.indexOf(".") < 0) return;
+    }
+  };
+  return {
+    url: (raw) => refused(categoriesOf(raw)),
+    text(text) {
+      const found: string[] = [];
+      rules.i.forEach(([signature, categories]) => {
+        if (text.indexOf(signature) >= 0) found.push(categories);
+      });
+      let m: RegExpExecArray | null;
+      URL_IN_TEXT.lastIndex = 0;
+      while ((m = URL_IN_TEXT.exec(text))) found.push(categoriesOf(`https://${m[1]}/`) || "");
+      const all = found.join(" ").split(" ").filter((c, i, list) => c && list.indexOf(c) == i);
+      return refused(all.join(" "));
+    },
+  };
+}
