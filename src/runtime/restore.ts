@@ -31,20 +31,26 @@ export function restore(all: AllGranted): void {
         n.async = o.hasAttribute("async");
         if (src != null) n.src = src;
         else n.setAttribute("href", href as string);
+        // The page may be waiting on the element it made (`script.onload = init`, made inert by the
+        // page guard): it hears the copy's load or error.
+        n.onload = n.onerror = (e: Event | string) => {
+          o.dispatchEvent(new Event((e as Event).type));
+          if (!n.async) go();
+        };
         if (!n.async) {
-          n.onload = n.onerror = go;
           p.replaceChild(n, o);
           return;
         }
       } else n.textContent = o.textContent;
       p.replaceChild(n, o);
     } else {
+      // Not inert any more before its URLs come back, so that the page guard lets them through.
+      o.removeAttribute(CATEGORY);
       URL_ATTRIBUTES.forEach((a) => {
         const v = o.getAttribute(`data-ce-${a}`);
         if (v != null) o.setAttribute(a, v);
       });
       if (o.hasAttribute(UNHIDE)) o.removeAttribute("hidden");
-      o.removeAttribute(CATEGORY);
       if (l == "source" && p.load) p.load();
       // A refresh is read once, when the element is inserted: insert it again.
       if (l == "meta") p.replaceChild(o.cloneNode(), o);

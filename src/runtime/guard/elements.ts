@@ -1,6 +1,321 @@
-/** Elements created by script (being written). */
+/**
+ * Elements that first-party script creates, gives a URL or inserts, made inert exactly as the edge
+ * makes them in the HTML (src/html/neutralise.ts): each URL attribute waits in its `data-ce-` twin,
+ * a script's `type` becomes text/plain (the original in `data-ce-type`), an iframe is hidden, and
+ * `data-ce-category` names what it needs. The runtime's one restore path (../restore.ts)
+ * re-activates them on grant, in document order, with the edge's own.
+ *
+ * Where a URL can reach a loading element, in the order a page meets them:
+ *   - the URL property setters (`img.src = ...`, `new Image().src`, `script.src`, `link.href`...) and
+ *     `setAttribute`/`setAttributeNS`: decided before the browser sees the URL (an img fetches at
+ *     once, connected or not);
+ *   - the insertion methods (appendChild, insertBefore, replaceChild, append, prepend, before, after,
+ *     replaceWith, replaceChildren, insertAdjacentElement) and importNode/adoptNode: whatever is
+ *     inserted, and everything under it, is checked first (an element given its URL some other way,
+ *     a script's inline text);
+ *   - HTML strings (innerHTML, outerHTML, insertAdjacentHTML, document.write/writeln,
+ *     createContextualFragment, setHTMLUnsafe, iframe srcdoc): parsed first in an inert template,
+ *     where nothing loads or runs; when anything in it needs a refused category, the neutralised
+ *     markup is what the page gets, else the page's own string, untouched;
+ *   - a MutationObserver, the backstop for anything else (an Attr node's value): it sees elements
+ *     the moment after, in time for a parser-inserted script (the parser runs microtasks before it
+ *     runs one), too late for an image that already fetched.
+ * Elements of granted or unmatched categories are left exactly as the page made them.
+ */
+import { AUTHOR_CATEGORY, CATEGORY, GRANT, PLACEHOLDER, TYPE, UNHIDE } from "../inert";
 import type { PageRules } from "./rules";
 
+/**
+ * The HTML elements that load, with the properties (and so the attributes, lowercased) each loads
+ * from: the edge's LOADERS.
+ */
+const LOADS: Record<string, string> = {
+  script: "src",
+  iframe: "src srcdoc",
+  img: "src srcset",
+  link: "href imageSrcset",
+  source: "src srcset",
+  embed: "src",
+  object: "data",
+  video: "src poster",
+  audio: "src",
+  track: "src",
+};
+const attributesOf = (tag: string) => (LOADS[tag] as string).toLowerCase().split(" ");
+const SELECTOR = Object.keys(LOADS).join();
+const PLANTED = `[${CATEGORY}],[${GRANT}],[${PLACEHOLDER}]`;
+const HTML = "http://www.w3.org/1999/xhtml";
+/** A script type the browser would run (HTML §4.12.1.1), as src/html/inert.ts lists them. */
+const RUNS =
+  /^(|module|text\/(java|ecma|j|live)script|text\/javascript1\.[0-5]|(text|application)\/(x-)?(java|ecma)script)$/;
+
 export function guardElements(rules: PageRules): void {
-  void rules;
+  const d = document;
+  const E = Element.prototype;
+  const N = Node.prototype;
+  // The native setAttribute, which the guard replaces below (getAttribute and removeAttribute it does not).
+  const set = (Object.getOwnPropertyDescriptor(E, "setAttribute") as { value: Element["setAttribute"] })
+    .value;
+  const template = () => d.createElement("template");
+  const markupOf = Object.getOwnPropertyDescriptor(E, "innerHTML") as {
+    get: (this: Element) => string;
+    set: (this: Element, markup: string) => void;
+  };
+
+  const loads = (e: Element) => e.namespaceURI == HTML && LOADS[e.localName] && attributesOf(e.localName);
+  const runs = (script: Element) => RUNS.test((script.getAttribute("type") || "").trim().toLowerCase());
+  const inert = (e: Element) => e.hasAttribute(CATEGORY);
+
+  /**
+   * What `name="value"` on `e` needs, when refused: the author's marking wins (as at the edge);
+   * srcset candidates are URLs up to whitespace; a srcdoc is a document, judged by what it holds.
+   */
+  const needOf = (e: Element, name: string, value: string): string | undefined => {
+    const author = e.getAttribute(AUTHOR_CATEGORY);
+    if (author != null) return refusedAuthor(author);
+    if (name == "srcdoc") return html(value).n;
+    if (/srcset$/.test(name)) {
+      let found: string | undefined;
+      value.split(",").forEach((candidate) => {
+        found = found || rules.url(candidate.trim().split(/\s/)[0] as string);
+      });
+      return found;
+    }
+    return rules.url(value);
+  };
+  /** The author's categories (`data-consent-category`), when one of them is refused. */
+  const refusedAuthor = (author: string) => rules.refused(author.trim().split(/\s+/).join(" "));
+
+  /** Makes `e` inert for `categories`: every URL attribute into its twin, as the edge writes it. */
+  const makeInert = (e: Element, categories: string) => {
+    (loads(e) || []).forEach((a) => {
+      const v = e.getAttribute(a);
+      if (v == null) return;
+      e.removeAttribute(a);
+      if (!e.hasAttribute(`data-ce-${a}`)) set.call(e, `data-ce-${a}`, v);
+    });
+    const l = e.localName;
+    if (l == "script") {
+      const type = e.getAttribute("type");
+      if (type != null) set.call(e, TYPE, type);
+      set.call(e, "type", "text/plain");
+    }
+    if (l == "iframe" && !e.hasAttribute("hidden")) {
+      set.call(e, "hidden", "");
+      set.call(e, UNHIDE, "");
+    }
+    set.call(e, CATEGORY, categories);
+  };
+
+  /** Checks one element as the edge would: true when it was made inert. */
+  const check = (e: Element): boolean => {
+    const list = loads(e);
+    if (!list || inert(e)) return false;
+    const script = e.localName == "script";
+    if (script && !runs(e)) return false;
+    let need: string | undefined;
+    list.forEach((a) => {
+      const v = e.getAttribute(a);
+      if (v != null) need = need || needOf(e, a, v);
+    });
+    if (!need && script && !e.hasAttribute("src")) {
+      const author = e.getAttribute(AUTHOR_CATEGORY);
+      need = author != null ? refusedAuthor(author) : rules.text(e.textContent || "");
+    }
+    if (need) makeInert(e, need);
+    return !!need;
+  };
+  /** Checks a node and every element under it: true when anything was made inert. */
+  const scan = (node: unknown): boolean => {
+    let changed = false;
+    const n = node as Partial<Element>;
+    if (n.nodeType == 1 && check(n as Element)) changed = true;
+    if (n.firstElementChild)
+      (n as ParentNode).querySelectorAll(SELECTOR).forEach((e) => {
+        if (check(e)) changed = true;
+      });
+    return changed;
+  };
+  /**
+   * An HTML string, parsed in an inert template (nothing loads or runs there): `s` is the markup to
+   * hand the page's sink (its own string when nothing needed neutralising), `n` what it needed.
+   */
+  const html = (markup: string): { s: string; n?: string } => {
+    if (!/=/.test(markup)) return { s: markup };
+    const t = template();
+    markupOf.set.call(t, markup);
+    const found: string[] = [];
+    // Only the edge and this guard write the inert form: a string's own (user content a sanitiser
+    // let through as data-*) would have the runtime load or grant on the visitor's behalf.
+    let planted = 0;
+    t.content.querySelectorAll(PLANTED).forEach((e) => {
+      for (const { name } of [...e.attributes])
+        if (!name.indexOf("data-ce-")) {
+          e.removeAttribute(name);
+          planted++;
+        }
+    });
+    t.content.querySelectorAll(SELECTOR).forEach((e) => {
+      if (check(e)) found.push(e.getAttribute(CATEGORY) as string);
+    });
+    return found.length || planted
+      ? found.length
+        ? { s: markupOf.get.call(t), n: found.join(" ") }
+        : { s: markupOf.get.call(t) }
+      : { s: markup };
+  };
+  const clean = (markup: unknown) => (typeof markup == "string" ? html(markup).s : markup);
+
+  /** `name="value"` about to be set on `e`: true when the guard stored it in its twin instead. */
+  const attribute = (e: Element, name: string, value: unknown): boolean => {
+    const list = loads(e);
+    if (!list) return false;
+    name = name.toLowerCase();
+    if (name == "type" && e.localName == "script" && inert(e)) {
+      set.call(e, TYPE, value as string);
+      return true;
+    }
+    if (list.indexOf(name) < 0) return false;
+    const v = String(value);
+    const need = inert(e) ? e.getAttribute(CATEGORY) : needOf(e, name, v);
+    if (!need) return false;
+    set.call(e, `data-ce-${name}`, v);
+    if (!inert(e)) makeInert(e, need);
+    return true;
+  };
+
+  // The URL properties of the loading elements, and a script's type.
+  const w = window as unknown as Record<string, { prototype: object } | undefined>;
+  const protoOf = (type: string) => {
+    const c = w[type];
+    return c && c.prototype;
+  };
+  type Setter = (this: Element, value: unknown) => void;
+  const ours: Setter[] = [];
+  /**
+   * Redefines the `name` setter `proto` or its nearest prototype has (video and audio share
+   * HTMLMediaElement's `src`: once): `set(element, value, native)` decides what reaches the native.
+   */
+  const setter = (
+    proto: object | null | undefined,
+    name: string,
+    set: (e: Element, value: unknown, native: (value: unknown) => void) => void,
+  ) => {
+    for (; proto; proto = Object.getPrototypeOf(proto) as object | null) {
+      const p = Object.getOwnPropertyDescriptor(proto, name) as { set?: Setter } | undefined;
+      const native = p && p.set;
+      if (!p || !native) continue;
+      if (ours.indexOf(native) < 0) {
+        p.set = function (value) {
+          set(this, value, (v) => {
+            native.call(this, v);
+          });
+        };
+        ours.push(p.set);
+        Object.defineProperty(proto, name, p);
+      }
+      return;
+    }
+  };
+  Object.keys(LOADS).forEach((tag) => {
+    `${LOADS[tag] as string}${tag == "script" ? " type" : ""}`.split(" ").forEach((name) => {
+      setter(Object.getPrototypeOf(d.createElement(tag)) as object, name, (e, value, native) => {
+        if (!attribute(e, name, value)) native(value);
+      });
+    });
+  });
+
+  type Method = (this: Node, ...args: unknown[]) => unknown;
+  /**
+   * Replaces `proto[name]` by a function that first runs `before` on `this` and the arguments (which
+   * it may change): the native call is skipped when `before` answers true.
+   */
+  const wrap = (
+    proto: object | undefined,
+    name: string,
+    before: (self: Node, args: unknown[]) => boolean | undefined | void, // eslint-disable-line @typescript-eslint/no-invalid-void-type
+  ) => {
+    const methods = proto as Record<string, Method | undefined> | undefined;
+    const f = methods && methods[name];
+    if (methods && f)
+      methods[name] = function (this: Node, ...args: unknown[]) {
+        return before(this, args) === true ? undefined : f.apply(this, args);
+      };
+  };
+  wrap(E, "setAttribute", (e, args) => args.length > 1 && attribute(e as Element, String(args[0]), args[1]));
+  wrap(
+    E,
+    "setAttributeNS",
+    (e, args) => args[0] == null && attribute(e as Element, String(args[1]), args[2]),
+  );
+
+  // Whatever is inserted is checked first; text put into a script is judged with its text.
+  const nodes = (self: Node, args: unknown[]) => {
+    args.forEach((node) => {
+      if (node instanceof Node) scan(node);
+    });
+    if (self instanceof HTMLScriptElement && !inert(self) && !self.hasAttribute("src") && runs(self)) {
+      const text = args.map((a) => (a instanceof Node ? a.textContent : String(a))).join("");
+      const need = self.getAttribute(AUTHOR_CATEGORY) == null && rules.text((self.textContent || "") + text);
+      if (need) makeInert(self, need);
+    }
+  };
+  ["appendChild", "insertBefore", "replaceChild"].forEach((name) => {
+    wrap(N, name, (self, args) => {
+      nodes(self, args.slice(0, 1));
+    });
+  });
+  [E, Document.prototype, DocumentFragment.prototype, CharacterData.prototype].forEach((proto) => {
+    "append prepend before after replaceWith replaceChildren".split(" ").forEach((name) => {
+      if (Object.prototype.hasOwnProperty.call(proto, name)) wrap(proto, name, nodes);
+    });
+  });
+  wrap(E, "insertAdjacentElement", (self, args) => {
+    nodes(self, args.slice(1));
+  });
+  ["importNode", "adoptNode"].forEach((name) => {
+    wrap(Document.prototype, name, (_, args) => {
+      scan(args[0]);
+    });
+  });
+
+  // HTML strings.
+  const shadow = protoOf("ShadowRoot");
+  [E, shadow].forEach((proto) => {
+    setter(proto, "innerHTML", (_, value, native) => {
+      native(clean(value));
+    });
+    wrap(proto, "setHTMLUnsafe", (_, args) => {
+      args[0] = clean(args[0]);
+    });
+  });
+  setter(E, "outerHTML", (_, value, native) => {
+    native(clean(value));
+  });
+  wrap(E, "insertAdjacentHTML", (_, args) => {
+    args[1] = clean(args[1]);
+  });
+  ["write", "writeln"].forEach((name) => {
+    wrap(Document.prototype, name, (_, args) => {
+      args.splice(0, args.length, clean(args.join("")));
+    });
+  });
+  wrap(protoOf("Range"), "createContextualFragment", (_, args) => {
+    args[0] = clean(args[0]);
+  });
+
+  // The backstop.
+  new MutationObserver((records) => {
+    records.forEach((r) => {
+      if (r.type == "attributes") scan(r.target);
+      else r.addedNodes.forEach(scan);
+    });
+  }).observe(d, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: Object.keys(LOADS)
+      .map(attributesOf)
+      .reduce((all, list) => all.concat(list), ["type"]),
+  });
 }

@@ -15,6 +15,8 @@ export interface PageRules {
   url: Refuses;
   /** An inline script's text: by signature, and by each host it mentions. */
   text: Refuses;
+  /** A space-separated category list (an author's marking), when one of them is not granted. */
+  refused: Refuses;
 }
 
 const URL_IN_TEXT = /(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
@@ -44,6 +46,7 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
     }
   };
   return {
+    refused,
     url: (raw) => refused(categoriesOf(raw)),
     text(text) {
       const found: string[] = [];
@@ -53,7 +56,10 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
       let m: RegExpExecArray | null;
       URL_IN_TEXT.lastIndex = 0;
       while ((m = URL_IN_TEXT.exec(text))) found.push(categoriesOf(`https://${m[1]}/`) || "");
-      const all = found.join(" ").split(" ").filter((c, i, list) => c && list.indexOf(c) == i);
+      const all = found
+        .join(" ")
+        .split(" ")
+        .filter((c, i, list) => c && list.indexOf(c) == i);
       return refused(all.join(" "));
     },
   };
