@@ -115,6 +115,8 @@ const WAYS_TO_WRITE = [
   ["&sol; for the slashes", `&sol;&sol;${GTM}/gtag/js?id=G-1`],
   ["fullwidth letters IDNA maps to ASCII", `https://www.&#xFF47;oogletagmanager.&#xFF43;om/gtag/js?id=G-1`],
   ["a fullwidth full stop", `https://www&#xFF0E;googletagmanager&#x3002;com/gtag/js?id=G-1`],
+  ["the root label's dot (the same host to DNS)", `https://${GTM}./gtag/js?id=G-1`],
+  ["two root dots", `https://${GTM}../gtag/js?id=G-1`],
 ] as const;
 
 describe.each([

@@ -257,7 +257,8 @@ export function liveUrls(
 
 /** The tracker hosts the detection tests use: each is refused with nothing granted. */
 export function refusedTracker(url: URL): boolean {
-  const host = url.hostname;
+  // DNS reads `www.googletagmanager.com.` (the root label's dot) as the same host.
+  const host = url.hostname.replace(/\.+$/, "");
   const onHost = (suffix: string) => host === suffix || host.endsWith(`.${suffix}`);
   return (
     ["googletagmanager.com", "google-analytics.com", "doubleclick.net", "clarity.ms", "youtube.com"].some(

@@ -87,6 +87,7 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
       return undefined;
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+    withoutRootDot(url);
     const host = url.hostname.toLowerCase();
     const globs = urlGlobs.get(host);
     if (globs) {
@@ -112,8 +113,9 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
     return [...found.values()];
   }
 
-  function classifyHost(url: URL): ResourceMatch[] {
-    if (url.protocol !== "https:" && url.protocol !== "http:") return [];
+  function classifyHost(base: URL): ResourceMatch[] {
+    if (base.protocol !== "https:" && base.protocol !== "http:") return [];
+    const url = withoutRootDot(new URL(base.href));
     const host = url.hostname.toLowerCase();
     const found = (urlGlobs.get(host) ?? []).map((glob) => glob.match);
     const byItsHost = byHost(host);
@@ -123,6 +125,15 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
 
   const compiled: CompiledRules = { hosts, urlGlobs: [...urlGlobs.values()].flat(), signatures };
   return { classifyUrl, classifyInline, classifyHost, compiled };
+}
+
+/**
+ * `www.googletagmanager.com.` is the same host to DNS (the root label) and loads the same tracker;
+ * the URL parser keeps the dot. Rules are written without it: drop it before any lookup.
+ */
+function withoutRootDot(url: URL): URL {
+  if (url.hostname.endsWith(".")) url.hostname = url.hostname.replace(/\.+$/, "");
+  return url;
 }
 
 const ASCII_WHITESPACE = /[\t\n\f\r ]/;
