@@ -39,6 +39,8 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
       return;
     }
     if (!/^https?:$/.test(url.protocol)) return;
+    // The root label's dot (`www.googletagmanager.com.`) names the same host: as the edge, without it.
+    url.hostname = url.hostname.replace(/\.+$/, "");
     for (const [regex, categories] of globs) if (regex.test(url.href)) return categories;
     for (let host = url.hostname; ; host = host.slice(host.indexOf(".") + 1)) {
       if (Object.prototype.hasOwnProperty.call(hosts, host)) return hosts[host];
