@@ -1,8 +1,8 @@
 /**
  * The checks that relate two places of a config, which a schema of one field cannot make: a rule's
- * category must be one of its site's categories, a cookie or resource is declared once, the
- * consent cookie is not a rule, every category has a banner text, two sites never share an id or a
- * host. They read the config as written, so they run (and report) even where other fields of the
+ * category (cookie, storage, tracker) must be one of its site's categories, a cookie or resource is
+ * declared once, the consent cookie is not a rule, every category has a banner text, two sites never
+ * share an id or a host. They read the config as written, so they run (and report) even where other fields of the
  * same site are wrong; a value of the wrong type is left to the schema, which reports it.
  */
 import { ENGLISH_TEXTS } from "../banner/texts";
@@ -73,6 +73,15 @@ function checkSite(site: Record<string, unknown>, at: Keys, report: Report) {
     }
     unknownCategory(
       [...here, "category"],
+      rule.category,
+      `use one of ${categories.join(", ")}, or add it to the site's categories`,
+    );
+  });
+
+  listOf(site.storage).forEach((rule, index) => {
+    if (!isObject(rule)) return;
+    unknownCategory(
+      [...at, "storage", index, "category"],
       rule.category,
       `use one of ${categories.join(", ")}, or add it to the site's categories`,
     );

@@ -24,6 +24,7 @@ export type RegionModel = (typeof REGION_MODELS)[number];
 export type { ConfigInput, ValidConfig } from "./schema";
 export type { Origin, SiteInput, ValidSite } from "./site";
 export type { CookieRule } from "./cookies";
+export type { StorageArea, StorageRule } from "./storage";
 export type { TrackerRule, ValidTrackers } from "./trackers";
 export type { ConsentSourceConfig, ValidConsent } from "./consent";
 export type { ValidRegions } from "./regions";
