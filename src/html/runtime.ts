@@ -7,6 +7,7 @@
  */
 import type { Site } from "../config/compile";
 import { globSource } from "../config/glob";
+import { NECESSARY, type StorageArea } from "../config/types";
 import type { RuntimeConfig } from "../runtime/config";
 import { nonceAttribute } from "./csp";
 import { guardRules } from "./guard-rules";
@@ -26,7 +27,32 @@ export function runtimeConfig(site: Site, granted: ReadonlySet<string>, doNotTra
     gcm: site.trackers.googleConsentMode,
     guard: cookieGuardRules(site),
     t: pageGuardRules(site, doNotTrack),
+    s: storageGuardRules(site),
   };
+}
+
+/** The `areas` bits of RuntimeConfig.s: 1 localStorage, 2 sessionStorage. */
+const AREA_BITS: Record<StorageArea, number> = { local: 1, session: 2, both: 3 };
+
+/** The storage rules depend only on the site: built once per isolate. They ship with the page guard. */
+const storageGuards = new WeakMap<Site, RuntimeConfig["s"]>();
+
+function storageGuardRules(site: Site): RuntimeConfig["s"] {
+  let rules = storageGuards.get(site);
+  if (rules === undefined) {
+    // A necessary key is never refused: the page needs no rule for it.
+    const refusable = site.storage.filter((rule) => rule.category !== NECESSARY);
+    rules =
+      site.trackers.runtimeGuard && refusable.length > 0
+        ? refusable.map((rule): [string, string, number] => [
+            `^${globSource(rule.key)}$`,
+            rule.category,
+            AREA_BITS[rule.area],
+          ])
+        : false;
+    storageGuards.set(site, rules);
+  }
+  return rules;
 }
 
 /** The page guard's rules depend only on the site and DNT: built once per isolate for each. */

@@ -16,6 +16,11 @@ export interface RuntimeConfig {
   guard: Array<[string, string]> | false;
   /** The page guard's rules (trackers.runtimeGuard), or false: the site's compiled tracker rules. */
   t: GuardRules | false;
+  /**
+   * Storage rules for the page guard: [key regex source, category, areas] with areas a bit set,
+   * 1 `localStorage`, 2 `sessionStorage` (3 both); false when the site has none or no page guard.
+   */
+  s: Array<[string, string, number]> | false;
 }
 
 /**

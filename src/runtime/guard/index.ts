@@ -14,9 +14,11 @@ import type { Granted, GuardRules, RuntimeConfig } from "../config";
 import { guardElements } from "./elements";
 import { guardRequests } from "./requests";
 import { compileRules } from "./rules";
+import { guardStorage } from "./storage";
 
 export default function guardPage(config: RuntimeConfig, has: Granted): void {
   const rules = compileRules(config.t as GuardRules, has);
   guardElements(rules);
   guardRequests(rules.url);
+  guardStorage(config, has);
 }

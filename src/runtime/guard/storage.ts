@@ -1,0 +1,97 @@
+/**
+ * localStorage and sessionStorage keys of refused categories (the site's `storage` rules, config.s):
+ *
+ * - At every page start the declared keys of refused categories are removed, every key a glob
+ *   matches. A withdrawal reloads the page, so this is what clears storage after it, and after a
+ *   refusal made in another tab or without JavaScript. Keys of granted or undeclared categories are
+ *   never touched.
+ * - A write of a refused key is not kept: `setItem` on Storage.prototype (whoever holds the real
+ *   Storage object, a `storage` event's `storageArea` included), and the named-property writes
+ *   `localStorage.foo = "x"`, `localStorage["_ga"] = ...` and Object.defineProperty, which reach the
+ *   Storage object's own named setter (WebIDL §3.9.3) without calling setItem: only a Proxy sees
+ *   them, so `window.localStorage` / `sessionStorage` return one, made once from the real object.
+ *   Storage.prototype's methods take the Proxy for the object it stands for, so that a page's
+ *   `Storage.prototype.getItem.call(localStorage, k)` works as before.
+ *   Reads are never blocked. Each decision asks `has` at the time: a grant lets the next write
+ *   through without a reload.
+ *
+ * A refused write is silently dropped rather than thrown: the platform has no "this key is refused"
+ * error, only QuotaExceededError and SecurityError, and the SDKs that write these keys (posthog-js,
+ * mixpanel-browser) catch a throw and log it as an error on every write, while first-party code that
+ * does not catch would break. Dropped, the key reads back as absent, as for a fresh visitor.
+ */
+import type { Granted, RuntimeConfig } from "../config";
+
+const AREAS = ["localStorage", "sessionStorage"] as const;
+const METHODS = ["key", "getItem", "setItem", "removeItem", "clear"];
+
+type Rule = readonly [RegExp, string, number];
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+export function guardStorage(config: RuntimeConfig, has: Granted): void {
+  const rules = (config.s || []).map(([source, category, areas]): Rule => [
+    new RegExp(source),
+    category,
+    areas,
+  ]);
+  if (!rules.length) return;
+  const w = window;
+  const methods = Storage.prototype as unknown as Record<string, Method>;
+  /** Each Proxy handed out, and each Storage seen: the Storage it is and its area's bit. */
+  const known = new WeakMap<object, [Storage, number]>();
+  /** The rules of these areas (bits) whose category is not granted now. */
+  const live = (areas: number) => rules.filter((r) => r[2] & areas && !has(r[1]));
+  /** Whether a key of these areas needs a category not granted now; a symbol is no storage key. */
+  const refused = (areas: number, key: unknown) =>
+    typeof key == "string" && live(areas).some((r) => r[0].test(key));
+  METHODS.forEach((name) => {
+    const native = methods[name] as Method;
+    // Rest parameters keep the platform's own TypeError for a call with too few arguments. A
+    // Storage not seen yet counts as both areas: its refused keys are refused either way.
+    methods[name] = function (...args) {
+      const [self, bit] = known.get(this as object) || [this, 3];
+      if (name != "setItem" || !refused(bit, String(args[0]))) return native.apply(self, args);
+    };
+  });
+  AREAS.forEach((name, i) => {
+    const bit = i + 1;
+    // The real getter (an own accessor of the global, WebIDL §3.7.8), taken before any page script runs.
+    const d = Object.getOwnPropertyDescriptor(w, name) as { get?: () => Storage } | undefined;
+    const get = d && d.get;
+    let proxy: Storage | undefined;
+    if (!get) return;
+    try {
+      // Untouched when nothing is refused: no page script has run yet.
+      if (live(bit).length) {
+        const storage = get.call(w);
+        known.set(storage, [storage, bit]);
+        for (let j = storage.length; j--;) {
+          const key = storage.key(j);
+          if (refused(bit, key)) storage.removeItem(key as string);
+        }
+      }
+    } catch {
+      // Storage refused by the browser (SecurityError: disabled, sandboxed): nothing to remove.
+    }
+    Object.defineProperty(w, name, {
+      configurable: true,
+      enumerable: true,
+      // The real getter first, so that a browser that refuses storage throws here as it would.
+      get() {
+        const storage = get.call(w);
+        if (!proxy) {
+          proxy = new Proxy(storage, {
+            // Named items and `length` are read from the Storage itself: its getters need it as `this`.
+            get: (target, key): unknown => Reflect.get(target, key),
+            // Refused: reported as done, as a named-property write reports (a `false` would throw in strict code).
+            set: (target, key, value) => refused(bit, key) || Reflect.set(target, key, value),
+            defineProperty: (target, key, descriptor) =>
+              refused(bit, key) || Reflect.defineProperty(target, key, descriptor),
+          });
+          known.set(proxy, [storage, bit]).set(storage, [storage, bit]);
+        }
+        return proxy;
+      },
+    });
+  });
+}
