@@ -23,6 +23,7 @@
  *   --runs=N     BENCH_RUNS=N     measured runs per variant (default 15)
  *   --warmup=N   BENCH_WARMUP=N   warm-up runs per variant, not recorded (default 2)
  */
+import os from "node:os";
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -371,7 +372,7 @@ async function runOnce(
       })
     ).jsonValue()) as PageFigures;
     const after = await read();
-    const delta = (name: string): number => ((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1_000;
+    const delta = (name: string): number => tenth(((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1_000);
     // Beacons and late loads reach the fakes after the page is done: give them a moment.
     await new Promise((done) => setTimeout(done, 250));
     const mine = hits.filter((hit) => hit.path.includes(`bench=${encodeURIComponent(tag)}`));
@@ -383,7 +384,14 @@ async function runOnce(
       scriptMs: delta(METRICS.scriptMs),
       layoutMs: delta(METRICS.layoutMs),
       styleMs: delta(METRICS.styleMs),
-      page: figures,
+      page: {
+        ...figures,
+        startMs: tenth(figures.startMs),
+        insertMs: tenth(figures.insertMs),
+        requestMs: tenth(figures.requestMs),
+        settledMs: tenth(figures.settledMs),
+        longTaskMs: tenth(figures.longTaskMs),
+      },
       trackerHits: mine.length,
       trackerHosts: [...new Set(mine.map((hit) => hit.host))].sort(),
     };
@@ -394,6 +402,9 @@ async function runOnce(
 
 // ---------------------------------------------------------------------------------------------
 // Statistics and the table
+
+/** Milliseconds to 0.1 ms: the clocks are no finer (performance.now is coarsened), the JSON shorter. */
+const tenth = (value: number): number => Math.round(value * 10) / 10;
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
@@ -548,7 +559,7 @@ function rotated<T>(list: readonly T[], r: number): T[] {
 async function main(): Promise<void> {
   const runs = count("runs", "BENCH_RUNS", 15, 3);
   const warmup = count("warmup", "BENCH_WARMUP", 2, 0);
-  const loadBefore = [...(await import("node:os")).loadavg()];
+  const loadBefore = os.loadavg();
   const started = Date.now();
 
   const sizes = measureSizes(await loadWorkerModules());
@@ -610,6 +621,13 @@ async function main(): Promise<void> {
       sizes,
       runs: figures,
     });
+    // A busy machine widens every spread: say how busy it was next to the table.
+    log(
+      `load average before ${loadBefore.map((l) => l.toFixed(1)).join(" ")}, after ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} (${os.cpus().length} cores)`,
+    );
     log(`wrote ${RESULTS_FILE}`);
   } finally {
     await browser?.close();
