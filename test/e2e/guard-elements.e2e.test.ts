@@ -14,7 +14,7 @@ import { chromiumPath, launchChromium, startEdge } from "./servers";
 
 /** What page.evaluate callbacks see (they run in the browser; this project's Node tests have no DOM types). */
 interface Globals {
-  consentEdge: { grant(categories: string[]): void };
+  consentEdge: { grant(categories: string[]): unknown; granted(): string[] };
   __ran: string[];
 }
 
@@ -130,6 +130,19 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "iframe: a srcdoc whose document loads a tracker",
+    category: "marketing",
+    url: PIXEL,
+    code: `const f = document.createElement("iframe"); f.id = "ce-case"; f.srcdoc = '<img src="' + URL + '">'; document.body.append(f);`,
+    inert: {
+      srcdoc: null,
+      "data-ce-srcdoc": '<img src="URL">',
+      hidden: "",
+      "data-ce-unhide": "",
+      "data-ce-category": "marketing",
+    },
+  },
+  {
     name: "link: a preload href, replaceChild",
     category: "analytics",
     url: GA,
@@ -227,6 +240,7 @@ describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipp
   let browser: Browser | undefined;
   /** Every URL requested from a host that is not the demo's, per context. */
   const fetched = new WeakMap<BrowserContext, string[]>();
+  let visitors = 0;
 
   beforeAll(async () => {
     [edge, browser] = await Promise.all([startEdge(), launchChromium([])]);
@@ -240,7 +254,11 @@ describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipp
   /** A fresh visitor (empty jar) on the demo home page, with the runtime and the guard in it. */
   async function visitor(): Promise<{ page: Page; requests: string[] }> {
     if (!browser || !edge) throw new Error("not started");
-    const context = await browser.newContext();
+    // Each visitor is its own client to the consent API's throttle (20 grants a minute per client).
+    visitors++;
+    const context = await browser.newContext({
+      extraHTTPHeaders: { "CF-Connecting-IP": `10.${visitors >> 8}.${visitors & 255}.1` },
+    });
     const requests: string[] = [];
     fetched.set(context, requests);
     await context.route(
@@ -281,10 +299,16 @@ describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipp
   /** Runs a case's code in the page, as page script (an expression string: no eval in this file). */
   const run = (page: Page, code: string, url: string) =>
     page.evaluate(`(function (URL) { ${code} })(${JSON.stringify(url)})`);
-  const grant = (page: Page, category: string) =>
-    page.evaluate((category) => {
-      (globalThis as unknown as Globals).consentEdge.grant([category]);
+  /** Grants `category` and waits until the page has it (the grant may go through the consent API first). */
+  const grant = async (page: Page, category: string) => {
+    await page.evaluate(async (category) => {
+      await (globalThis as unknown as Globals).consentEdge.grant([category]);
     }, category);
+    await page.waitForFunction(
+      (category) => (globalThis as unknown as Globals).consentEdge.granted().includes(category),
+      category,
+    );
+  };
 
   for (const c of CASES) {
     describe(c.name, () => {
@@ -342,6 +366,64 @@ describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipp
       });
     });
   }
+});
+
+describe.skipIf(!executablePath)("what the page guard leaves alone, in Chromium", () => {
+  let edge: Awaited<ReturnType<typeof startEdge>> | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    [edge, browser] = await Promise.all([startEdge(), launchChromium([])]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await edge?.stop();
+  });
+
+  it("first-party and unmatched elements, by every API, are exactly what the page made, and load", async () => {
+    if (!browser || !edge) throw new Error("not started");
+    const context = await browser.newContext();
+    const requests: string[] = [];
+    await context.route(
+      (url) => url.hostname !== "localhost",
+      async (route) => {
+        requests.push(route.request().url());
+        await route.fulfill({ status: 200, contentType: "image/gif", body: "" });
+      },
+    );
+    const page = await context.newPage();
+    await page.goto(edge.url, { waitUntil: "load" });
+    const made = await page.evaluate(`(() => {
+      const out = [];
+      const i = new Image(); i.src = "https://cdn.unlisted.example/a.png"; out.push(i.outerHTML);
+      const s = document.createElement("script"); s.src = "/app.js?again"; s.type = "module"; document.head.append(s); out.push(s.outerHTML);
+      const f = document.createElement("iframe"); f.setAttribute("src", "https://maps.unlisted.example/embed"); document.body.appendChild(f); out.push(f.outerHTML);
+      const d = document.createElement("div"); d.innerHTML = '<img src="https://cdn.unlisted.example/b.png" alt="b"><a href="https://www.googletagmanager.com/">a link loads nothing</a>'; document.body.append(d); out.push(d.innerHTML);
+      document.body.insertAdjacentHTML("beforeend", '<video poster="/poster.png"></video>'); out.push(document.body.lastElementChild.outerHTML);
+      const t = document.createElement("script"); t.textContent = "window.__firstParty = 1"; document.body.append(t);
+      return out;
+    })()`);
+    expect(made).toEqual([
+      '<img src="https://cdn.unlisted.example/a.png">',
+      '<script src="/app.js?again" type="module"></script>',
+      '<iframe src="https://maps.unlisted.example/embed"></iframe>',
+      '<img src="https://cdn.unlisted.example/b.png" alt="b"><a href="https://www.googletagmanager.com/">a link loads nothing</a>',
+      '<video poster="/poster.png"></video>',
+    ]);
+    expect(await page.evaluate(() => (globalThis as unknown as { __firstParty?: number }).__firstParty)).toBe(
+      1,
+    );
+    await expect
+      .poll(() => requests.filter((url) => url.includes("unlisted.example")).sort())
+      .toEqual([
+        "https://cdn.unlisted.example/a.png",
+        "https://cdn.unlisted.example/b.png",
+        "https://maps.unlisted.example/embed",
+      ]);
+    expect(requests.filter((url) => url.includes("googletagmanager"))).toEqual([]);
+    await context.close();
+  });
 });
 
 interface Element_ {
