@@ -142,6 +142,19 @@ describe("nothing is pre-ticked for an undecided visitor", () => {
     expect(ticked).toEqual([]);
   });
 
+  it("first layer: what the visitor granted on an embed (a scoped grant) is ticked, and only that", async () => {
+    const all = await elements(
+      render({ open: true, granted: ["necessary", "analytics", "marketing"], scoped: ["marketing"] }),
+    );
+    const optional = checkboxes(all).filter((e) => e.attrs.name === "category");
+    expect(optional.map((e) => [e.attrs.value, "checked" in e.attrs])).toEqual([
+      ["functional", false],
+      ["analytics", false],
+      ["marketing", true],
+    ]);
+    expect(all.find((e) => e.attrs.id === "ce-banner")?.attrs).not.toHaveProperty("hidden");
+  });
+
   it("first layer: shown, categories folded away", async () => {
     const all = await elements(render({ open: true }));
     expect(all.find((e) => e.attrs.id === "ce-banner")?.attrs).not.toHaveProperty("hidden");
@@ -385,13 +398,16 @@ describe("CSP nonce", () => {
 });
 
 describe("the script", () => {
-  it("sends the choice to the API, then applies the cookie it set through the runtime", () => {
-    expect(BANNER_SCRIPT).toContain(
-      'fetch(location.origin+"/.consent-edge/consent",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({granted:g}),credentials:"same-origin"}).then(function(r){if(!r.ok)throw r;ce.sync()})',
-    );
-    // Only a refusal is applied without the API (no grant without its receipt).
-    expect(BANNER_SCRIPT).toContain(".catch(function(){if(!g.length)ce.set(g)})");
+  // What the choice does in a page (receipt first, refusal applied when the API fails) is the
+  // runtime's consentEdge.set, shown in Chromium by test/e2e/grant-proof.e2e.test.ts.
+  it("hands the choice to the runtime once, and sends nothing of its own", () => {
+    expect(BANNER_SCRIPT).toContain("tick(g);hide(1);ce.set(g)})");
     expect(BANNER_SCRIPT.match(/ce\.set\(/g)).toHaveLength(1);
+    expect(BANNER_SCRIPT).not.toContain("fetch(");
+  });
+
+  it("closes the first layer on another's choice, never on a scoped grant (the visitor has not decided)", () => {
+    expect(BANNER_SCRIPT).toContain("ce.onChange(function(g,s){tick(g);if(!s&&!from&&!R.hidden)hide()})");
   });
 
   it("lets the form post when the runtime is absent", () => {

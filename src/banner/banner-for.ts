@@ -23,6 +23,7 @@ export function bannerFor(
     texts,
     categories: site.categories,
     granted: [...consent.granted],
+    ...(consent.scoped ? { scoped: consent.scoped } : {}),
     // Opt-out regions need no first layer: the settings link offers the refusal.
     open: !consent.decided && consent.region.model !== "opt-out",
     show,

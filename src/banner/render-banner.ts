@@ -40,6 +40,11 @@ export interface BannerOptions {
   categories: string[];
   /** Currently granted: ticked in the settings view (`open: false`), ignored in the first layer. */
   granted: string[];
+  /**
+   * What an undecided visitor granted with scoped grants (an embed's button): ticked in the first
+   * layer, since the visitor ticked them; nothing else is.
+   */
+  scoped?: string[];
   /** true: the first layer, shown (undecided visitor); false: hidden until a settings link opens it. */
   open: boolean;
   /** Same-origin path and query to come back to after a post without JavaScript. */
@@ -84,12 +89,12 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
 
 /**
  * The enhancement, ES2017, static (a hash-based CSP can list it). Without `window.consentEdge` or
- * `SubmitEvent.submitter` the form posts as it would without JavaScript. The receipt's `granted`
- * lists the optional categories chosen, never `necessary`, like the form's `category` fields. The API
- * sets the consent cookie (with its receipt id); the runtime then applies it (`consentEdge.sync`).
- * The page never writes the cookie itself, so the two cannot race. If the API refuses (no receipt
- * could be written) or cannot be reached, a refusal is still applied locally; a grant is not.
- * `location.origin` rather than a relative URL: a page's `<base href>` must not redirect it.
+ * `SubmitEvent.submitter` the form posts as it would without JavaScript. With it, the choice is the
+ * runtime's `consentEdge.set` (src/runtime/index.ts): the optional categories chosen, never
+ * `necessary`, like the form's `category` fields, sent to the consent API, which writes the receipt
+ * and sets the cookie; the runtime then applies it. If the API refuses (no receipt could be written)
+ * or cannot be reached, a refusal is still applied; a grant is not. A scoped grant (an embed's
+ * button) ticks its categories but does not close the first layer: the visitor has not decided yet.
  * The settings link is in the flow, never fixed: a fixed link would cover the page's own content
  * and focus (WCAG 2.4.11). Without JavaScript it stays where the fragment is, at the top of the
  * page; with it, it moves to the end of `<body>` once the page is parsed (a footer, as the aktok
@@ -108,9 +113,8 @@ X.addEventListener("click",function(){hide(1)});
 R.addEventListener("keydown",function(e){if(e.key==="Escape"&&from){e.preventDefault();hide(1)}});
 F.addEventListener("submit",function(e){var b=e.submitter;if(!ce||!b||b.name!=="choice")return;e.preventDefault();
 var v=b.value,g=B.filter(function(i){return v==="accept-all"||v==="save"&&i.checked}).map(function(i){return i.value});
-tick(g);hide(1);
-fetch(location.origin+"${CONSENT_ENDPOINT}",{method:"POST",headers:{"Content-Type":"application/json"},body:JSON.stringify({granted:g}),credentials:"same-origin"}).then(function(r){if(!r.ok)throw r;ce.sync()}).catch(function(){if(!g.length)ce.set(g)})});
-ce&&ce.onChange(function(g){tick(g);if(!from&&!R.hidden)hide()});
+tick(g);hide(1);ce.set(g)});
+ce&&ce.onChange(function(g,s){tick(g);if(!s&&!from&&!R.hidden)hide()});
 function end(){d.body.appendChild(L);L.hidden=false}
 d.readyState==="loading"?d.addEventListener("DOMContentLoaded",end):end()
 })(document,window)`.replace(/\n/g, "");
@@ -172,8 +176,9 @@ export function renderBanner(options: BannerOptions): string {
     "necessary",
     ...options.categories.filter((c, i, all) => c !== "necessary" && all.indexOf(c) === i),
   ];
-  // An undecided visitor sees nothing ticked, whatever a default grants (no pre-ticked boxes).
-  const ticked = new Set(open ? [] : options.granted);
+  // An undecided visitor sees nothing ticked, whatever a default grants (no pre-ticked boxes),
+  // but what they granted themselves on an embed.
+  const ticked = new Set(open ? (options.scoped ?? []) : options.granted);
 
   const rows = categories.map((category, i) => {
     const text = texts.categories[category] ?? { label: category, description: "" };

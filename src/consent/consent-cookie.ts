@@ -6,8 +6,14 @@
  *   1          format version; anything else is "undecided"
  *   revision   the site's policyRevision the choice was made for ([A-Za-z0-9_-]{1,32})
  *   givenAt    when, in Unix seconds
- *   granted    granted categories besides `necessary`, joined by "~"; "-" when none (a refusal)
+ *   granted    granted categories besides `necessary`, joined by "~"; "-" when none (a refusal);
+ *              `+` first (`+marketing`) for a scoped grant: the visitor granted these (an embed's
+ *              placeholder button, `consentEdge.grant` from the page) and decided nothing else yet
  *   receiptId  optional id of the consent receipt ([A-Za-z0-9_-]{1,64})
+ *
+ * A scoped grant is a field value no earlier version wrote: an older edge or runtime reads it as
+ * unparseable, "undecided", which grants less than the scoped grant, never more. Every cookie an
+ * earlier version wrote reads exactly as before.
  *
  * Only cookie-octet characters (RFC 6265 §4.1.1), so it needs no quoting or percent-encoding.
  * It is not signed: forging it only changes what the forger consents to. Proof of consent is
@@ -26,6 +32,8 @@ export interface ConsentChoice {
   givenAt: number;
   /** Without `necessary`. */
   granted: string[];
+  /** A scoped grant: `granted` is all the visitor said; every other category is still undecided. */
+  scoped?: true;
   receiptId?: string;
 }
 
@@ -36,6 +44,8 @@ const GIVEN_AT = /^\d{1,11}$/;
 const CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
 const RECEIPT = /^[A-Za-z0-9_-]{1,64}$/;
 const NONE = "-";
+/** Marks a scoped grant (cookie-octet, RFC 6265 §4.1.1; no category starts with it). */
+const SCOPED = "+";
 const UNPARSEABLE = { ok: false, reason: "unparseable" } as const;
 
 /** Never throws: anything it cannot read is "unparseable". */
@@ -47,9 +57,11 @@ export function parseConsentCookie(value: string): ParsedConsentCookie {
   if (version !== CONSENT_COOKIE_VERSION || !REVISION.test(revision) || !GIVEN_AT.test(givenAt)) {
     return UNPARSEABLE;
   }
+  const scoped = granted.startsWith(SCOPED);
   let categories: string[] = [];
-  if (granted !== NONE) {
-    categories = granted.split("~");
+  // A scoped grant always names what it grants: `+-` or `+` alone is no choice anyone made.
+  if (scoped || granted !== NONE) {
+    categories = (scoped ? granted.slice(SCOPED.length) : granted).split("~");
     if (!categories.every((category) => CATEGORY.test(category))) return UNPARSEABLE;
   }
   if (receiptId !== undefined && !RECEIPT.test(receiptId)) return UNPARSEABLE;
@@ -58,6 +70,7 @@ export function parseConsentCookie(value: string): ParsedConsentCookie {
     givenAt: Number(givenAt),
     granted: [...new Set(categories.filter((category) => category !== NECESSARY))],
   };
+  if (scoped) choice.scoped = true;
   if (receiptId !== undefined) choice.receiptId = receiptId;
   return { ok: true, choice };
 }
@@ -68,7 +81,7 @@ export function serializeConsentCookie(choice: ConsentChoice): string {
     CONSENT_COOKIE_VERSION,
     choice.revision,
     String(Math.floor(choice.givenAt)),
-    granted.length > 0 ? granted.join("~") : NONE,
+    granted.length > 0 ? `${choice.scoped ? SCOPED : ""}${granted.join("~")}` : NONE,
   ];
   if (choice.receiptId) fields.push(choice.receiptId);
   return fields.join(".");

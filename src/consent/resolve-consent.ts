@@ -13,6 +13,10 @@
  * not passed over, since the next source or an opt-out region's default may grant more than any
  * decision. A day, not minutes: CMPs date a choice with the visitor's clock, which may be off by
  * hours (consent-edge's own cookie, dated by the edge, keeps a tighter bound of its own).
+ *
+ * A scoped grant (a placeholder's button: `+marketing` in the own cookie) is not a decision: it
+ * grants its categories while no source decided, and the rest keep the region's default: the
+ * visitor is still undecided, so the banner still asks. A later source's decision is the whole choice.
  */
 import { NECESSARY } from "../config/types";
 import type { ValidSite } from "../config/validate";
@@ -34,6 +38,8 @@ export function resolveConsent(
   const ignored: string[] = [];
 
   let decision: SourceDecision | undefined;
+  /** The first scoped grant met on the way, and whose it is. */
+  let scoped: { granted: string[]; by: string; receiptId?: string } | undefined;
   let source = "default";
   let reason = "valid";
   for (const candidate of sources) {
@@ -62,6 +68,12 @@ export function resolveConsent(
       ignored.push(`${candidate.name}: expired`);
       continue;
     }
+    if (result.decision.scoped) {
+      ignored.push(`${candidate.name}: scoped`);
+      const { granted, receiptId } = result.decision;
+      scoped ??= { granted, by: candidate.name, ...(receiptId !== undefined ? { receiptId } : {}) };
+      continue;
+    }
     decision = result.decision;
     source = candidate.name;
     reason = "valid";
@@ -76,6 +88,12 @@ export function resolveConsent(
     const yes = decision ? decision.granted.includes(category) : region.model !== "opt-in";
     if (yes) granted.add(category);
     decidedBy[category] = decision ? source : `default:${region.model}`;
+    // Only while nothing decided: a decision is the visitor's whole choice (the consent API makes a
+    // scoped grant on top of one a whole choice), so one beside it cannot widen it.
+    if (!decision && scoped?.granted.includes(category)) {
+      granted.add(category);
+      decidedBy[category] = scoped.by;
+    }
   }
   if (gpc && site.consent.gpc.bindingIn.includes(region.model)) {
     for (const category of site.consent.gpc.categories) refuse(category, "gpc");
@@ -94,6 +112,9 @@ export function resolveConsent(
     reason: decision ? reason : ignored.join(", ") || "no-source",
     ...(decision?.givenAt !== undefined ? { givenAt: decision.givenAt } : {}),
     ...(decision?.receiptId !== undefined ? { receiptId: decision.receiptId } : {}),
+    ...(!decision && scoped
+      ? { scoped: scoped.granted, ...(scoped.receiptId !== undefined ? { receiptId: scoped.receiptId } : {}) }
+      : {}),
     region,
     signals: { gpc, dnt },
     decidedBy,

@@ -15,6 +15,11 @@ export interface ConsentState {
   reason: string;
   givenAt?: number;
   receiptId?: string;
+  /**
+   * While undecided: what the visitor granted with scoped grants (a placeholder's button), without
+   * `necessary`. Granted, ticked in the banner, and what the consent API merges the next one with.
+   */
+  scoped?: string[];
   /** The visitor's area ("DE", "US-CA", or undefined when unknown) and the model that applies there. */
   region: { area: string | undefined; model: RegionModel };
   /** Sec-GPC: 1 / DNT: 1 were sent. `dnt` also refuses every rule marked `doNotTrack`. */

@@ -4,7 +4,9 @@
  *   GET    /.consent-edge/consent          the visitor's resolved consent (JSON)
  *   POST   /.consent-edge/consent          set it: a form post (`choice` = accept-all | reject-all | save,
  *                                          repeated `category`, `return`), answered with 303 back to
- *                                          `return`; or JSON `{ "granted": [...] }` / `{ "choice": ... }`
+ *                                          `return`; or JSON `{ "granted": [...] }` / `{ "choice": ... }`;
+ *                                          or JSON `{ "grant": [...], "method": "placeholder" | "page" }`,
+ *                                          a scoped grant (below)
  *   POST   /.consent-edge/withdraw         withdraw everything optional (form or JSON)
  *   DELETE /.consent-edge/consent          the same
  *   GET    /.consent-edge/receipts/<id>    a receipt: proof of a decision (JSON)
@@ -13,6 +15,12 @@
  *
  * Every decision sets the consent cookie and, with `consent.receipts`, writes a receipt to D1 first.
  * A grant is never applied without its receipt (no consent without proof); a refusal always is.
+ *
+ * A scoped grant (an embed placeholder's button, `consentEdge.grant()` in the page) says yes to its
+ * categories and nothing about the others. Merged with the visitor's choice: on top of a decision it
+ * is a whole choice again (that decision plus these); for an undecided visitor it stays scoped (the
+ * cookie's `+` form), so the banner keeps asking about the rest. Its receipt's `method` says which
+ * it was, and `granted` lists everything granted after it.
  *
  * Limits (issue 7, item 9): a body is read as a stream and abandoned past 8 KiB whatever
  * Content-Length or Transfer-Encoding say; receipt writes are throttled per client and per site
@@ -51,10 +59,15 @@ export interface ApiContext {
 
 interface Decision {
   granted: string[];
-  method: "form" | "json";
+  method: Receipt["method"];
   returnTo: string;
   action: "grant" | "withdraw";
+  /** A scoped grant: these categories, to merge with the visitor's choice (see above). */
+  scoped?: true;
 }
+
+/** The `method` a scoped grant may name; anything else is `page`. */
+const SCOPED_METHODS = ["placeholder", "page"] as const;
 
 export async function handleConsentApi(context: ApiContext): Promise<Response> {
   const { request, path } = context;
@@ -138,6 +151,8 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
 
   let choice: unknown;
   let categories: unknown;
+  let scopedGrant: unknown;
+  let scopedMethod: unknown;
   let returnTo: unknown;
   let method: Decision["method"] = "form";
   try {
@@ -150,7 +165,12 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         return { error: 'send {"granted": ["analytics"]} or {"choice": "reject-all"}', status: 400 };
       }
-      ({ choice, granted: categories } = parsed as { choice?: unknown; granted?: unknown });
+      ({
+        choice,
+        granted: categories,
+        grant: scopedGrant,
+        method: scopedMethod,
+      } = parsed as { choice?: unknown; granted?: unknown; grant?: unknown; method?: unknown });
     } else if (isForm) {
       // The bytes already read, parsed by the runtime's own form parser (urlencoded and multipart).
       const form = await new Response(body, { headers: { "Content-Type": contentType } }).formData();
@@ -169,6 +189,12 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
   }
   if (choice === "accept-all") return { ...base, granted: optional, action: "grant" };
   if (choice === "reject-all") return { ...base, granted: [], action: "withdraw" };
+  if (scopedGrant !== undefined) {
+    if (choice !== undefined || categories !== undefined) {
+      return { error: 'send either {"grant": [...]} or a whole choice, not both', status: 400 };
+    }
+    return parseScopedGrant(scopedGrant, scopedMethod, base.returnTo, site, optional);
+  }
   const list = categories ?? [];
   if (!Array.isArray(list) || !list.every((category): category is string => typeof category === "string")) {
     return { error: "granted must be a list of category names", status: 400 };
@@ -181,8 +207,50 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
   return { ...base, granted, action: granted.length > 0 ? "grant" : "withdraw" };
 }
 
-async function applyDecision(context: ApiContext, decision: Decision): Promise<Response> {
+/** `{"grant": [...]}`: at least one optional category, each declared. */
+function parseScopedGrant(
+  list: unknown,
+  method: unknown,
+  returnTo: string,
+  site: Site,
+  optional: string[],
+): Parsed {
+  if (!Array.isArray(list) || !list.every((category): category is string => typeof category === "string")) {
+    return { error: "grant must be a list of category names", status: 400 };
+  }
+  if (list.some((category) => !site.categories.includes(category))) {
+    return { error: `unknown categories; this site's are ${site.categories.join(", ")}`, status: 400 };
+  }
+  const granted = optional.filter((category) => list.includes(category));
+  // Granting nothing optional is no choice at all: it must not become a refusal, nor a receipt.
+  if (granted.length === 0) return { error: "grant names no optional category", status: 400 };
+  const named = SCOPED_METHODS.find((known) => known === method) ?? "page";
+  return { granted, method: named, returnTo, action: "grant", scoped: true };
+}
+
+/**
+ * What a scoped grant leaves granted, and whether that is still scoped: on top of a decision, the
+ * decision's grants plus these (a whole choice again); for an undecided visitor, the scoped grants
+ * so far plus these. A signal's refusal (GPC, DNT) is not in `consent.granted`: it stays refused.
+ */
+export function mergeScopedGrant(
+  consent: ConsentState,
+  granted: string[],
+  categories: readonly string[],
+): { granted: string[]; scoped: boolean } {
+  const before: readonly string[] = consent.decided ? [...consent.granted] : (consent.scoped ?? []);
+  return {
+    granted: categories.filter(
+      (category) => category !== NECESSARY && (before.includes(category) || granted.includes(category)),
+    ),
+    scoped: !consent.decided,
+  };
+}
+
+async function applyDecision(context: ApiContext, asked: Decision): Promise<Response> {
   const { site, consent, env, now, request } = context;
+  const merged = asked.scoped ? mergeScopedGrant(consent, asked.granted, site.categories) : undefined;
+  const decision = merged ? { ...asked, granted: merged.granted } : asked;
   let receiptId: string | undefined;
   const db = env.CONSENT_DB;
   const grants = decision.granted.length > 0;
@@ -222,6 +290,7 @@ async function applyDecision(context: ApiContext, decision: Decision): Promise<R
     revision: site.policyRevision,
     givenAt: now,
     granted: decision.granted,
+    ...(merged?.scoped ? { scoped: true } : {}),
     ...(receiptId ? { receiptId } : {}),
   });
   const response =

@@ -7,7 +7,13 @@ export interface Receipt {
   policyRevision: string;
   action: "grant" | "withdraw";
   granted: string[];
-  method: "form" | "json";
+  /**
+   * How it was given: `form` (the banner without JavaScript), `json` (the banner's script, or a whole
+   * choice through the API: `consentEdge.set`), `placeholder` (an embed's button) or `page`
+   * (`consentEdge.grant` in the page). The last two are scoped grants: yes to the categories they
+   * added (those not in the `previousId` receipt), nothing said about the rest.
+   */
+  method: "form" | "json" | "placeholder" | "page";
   region: string;
   previousId: string | null;
 }
@@ -47,7 +53,7 @@ interface ReceiptRow {
   policy_revision: string;
   action: "grant" | "withdraw";
   granted: string;
-  method: "form" | "json";
+  method: Receipt["method"];
   region: string;
   previous_id: string | null;
 }

@@ -15,7 +15,9 @@
  *   - a copy dated beyond a small clock skew into the future grants nothing (it cannot be the
  *     visitor's choice, and it would never expire); it still counts as a refusal, never as a grant;
  *   - the receipt id is kept only when every copy names the same one (else no single receipt
- *     proves the merged choice); the consent API then checks that it exists for this site.
+ *     proves the merged choice); the consent API then checks that it exists for this site;
+ *   - the merge is a scoped grant (`+marketing`: granted, nothing else decided) only when every copy
+ *     is one: a whole choice beside it decides the rest, and refuses what it does not grant.
  *
  * Dates decide nothing among copies: "the newest wins" let a planted copy dated ahead override a
  * newer refusal.
@@ -95,6 +97,9 @@ function decisionOf(
   return {
     granted,
     givenAt,
+    // Beside a copy that is not a current choice, the merge is a refusal (below), never scoped:
+    // a scoped grant of nothing would leave the rest to an opt-out region's default.
+    ...(allCurrent && choices.every((choice) => choice.scoped) ? { scoped: true } : {}),
     ...(allCurrent && receipts.size === 1 && receiptId !== undefined ? { receiptId } : {}),
   };
 }

@@ -11,6 +11,11 @@ export interface SourceDecision {
   granted: string[];
   givenAt?: number;
   receiptId?: string;
+  /**
+   * A scoped grant (a placeholder's button): `granted` is all it says. It decides nothing about the
+   * other categories, so the next source (or the region's default) still does.
+   */
+  scoped?: true;
 }
 
 export type SourceResult = { decision: SourceDecision } | { skip: string };
