@@ -9,6 +9,7 @@ import type { Site } from "../config/compile";
 import { globSource } from "../config/glob";
 import { NECESSARY, type StorageArea } from "../config/types";
 import type { RuntimeConfig } from "../runtime/config";
+import { API_PREFIX } from "../endpoints/consent-api";
 import { nonceAttribute } from "./csp";
 import { guardRules } from "./guard-rules";
 import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";
@@ -24,6 +25,7 @@ export function runtimeConfig(site: Site, granted: ReadonlySet<string>, doNotTra
     m: site.consentCookie.maxAgeSeconds,
     k: site.categories,
     g: [...granted].filter((category) => category !== "necessary"),
+    p: `${site.pathPrefix}${API_PREFIX}consent`,
     gcm: site.trackers.googleConsentMode,
     guard: cookieGuardRules(site),
     t: pageGuardRules(site, doNotTrack),

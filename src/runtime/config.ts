@@ -11,6 +11,12 @@ export interface RuntimeConfig {
   k: string[];
   /** What the edge rendered this page for (without `necessary`). */
   g: string[];
+  /**
+   * The consent API's path (below the site's pathPrefix): every choice made in the page goes there,
+   * so that the edge writes its receipt (`consent.receipts`) before the cookie, and merges a scoped
+   * grant with what the visitor decided, which only the edge can see whole.
+   */
+  p: string;
   gcm: boolean;
   /** `document.cookie` guard: [name regex, category] for every cookie rule, or false. */
   guard: Array<[string, string]> | false;

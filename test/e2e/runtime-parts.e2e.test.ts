@@ -41,8 +41,11 @@ const CONFIG: Config = {
   m: 3600,
   k: ["necessary", "analytics", "marketing"],
   g: [],
+  p: "/.consent-edge/consent",
   gcm: true,
   guard: false,
+  t: false,
+  s: false,
 };
 
 /**
@@ -67,10 +70,10 @@ interface Window_ {
   __granted: string[];
   consentEdge: {
     granted(): string[];
-    grant(categories: string[]): void;
-    onChange(listener: (granted: string[]) => void): void;
+    grant(categories: string[]): Promise<boolean>;
+    onChange(listener: (granted: string[], scoped: boolean) => void): void;
   };
-  __changes: string[][];
+  __changes: Array<[string[], boolean]>;
 }
 
 const executablePath = chromiumPath();
@@ -91,17 +94,33 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
 
   /**
    * A fresh context (its own cookies) on a page whose `/` is `body`, with `module`'s bundle loaded.
-   * `/slow.js` answers after 300 ms; every path requested is recorded in `requests`.
+   * `/slow.js` answers after 300 ms; every path requested is recorded in `requests`. The consent
+   * API's stand-in answers a scoped grant as the edge does (the real one: grant-proof.e2e.test.ts),
+   * setting the `+` cookie; `posted` records what it was sent.
    */
-  async function open(module: string, body = ""): Promise<{ page: Page; requests: string[] }> {
+  async function open(
+    module: string,
+    body = "",
+  ): Promise<{ page: Page; requests: string[]; posted: unknown[] }> {
     if (!browser) throw new Error("no browser");
     const context = await browser.newContext();
     const page = await context.newPage();
     const requests: string[] = [];
+    const posted: unknown[] = [];
     await page.route("**/*", async (route) => {
       const url = new URL(route.request().url());
       if (url.origin !== ORIGIN) return route.abort();
       requests.push(url.pathname);
+      if (url.pathname === CONFIG.p && route.request().method() === "POST") {
+        const sent = route.request().postDataJSON() as { grant: string[] };
+        posted.push(sent);
+        const value = `1.${CONFIG.r}.${String(Math.floor(Date.now() / 1000))}.+${sent.grant.join("~")}`;
+        return route.fulfill({
+          contentType: "application/json",
+          headers: { "Set-Cookie": `${CONFIG.n}=${value}; Path=/` },
+          body: "{}",
+        });
+      }
       if (url.pathname === "/") {
         const html = `<!doctype html><html><head><script>window.__order=[]</script></head><body>${body}</body></html>`;
         return route.fulfill({ contentType: "text/html", body: html });
@@ -118,41 +137,59 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
     });
     await page.goto(`${ORIGIN}/`);
     await page.addScriptTag({ content: await bundle(module) });
-    return { page, requests };
+    return { page, requests, posted };
   }
 
   describe("consent cookie (consent-cookie.ts)", () => {
     const now = Math.floor(Date.now() / 1000);
     it.each([
       ["no copy", "other=1", null],
-      ["one copy", `ce_consent=1.rev1.${now}.analytics`, ["analytics"]],
-      ["a refusal", `ce_consent=1.rev1.${now}.-`, []],
+      // [granted, whether that is only a scoped grant]
+      ["one copy", `ce_consent=1.rev1.${now}.analytics`, [["analytics"], false]],
+      ["a refusal", `ce_consent=1.rev1.${now}.-`, [[], false]],
       [
         "categories the site does not have are dropped",
         `ce_consent=1.rev1.${now}.analytics~video`,
-        ["analytics"],
+        [["analytics"], false],
+      ],
+      ["a scoped grant", `ce_consent=1.rev1.${now}.+marketing`, [["marketing"], true]],
+      ["a scoped grant names what it grants", `ce_consent=1.rev1.${now}.+-`, null],
+      [
+        "two scoped copies: what both grant, still scoped",
+        `ce_consent=1.rev1.${now}.+analytics~marketing; ce_consent=1.rev1.${now}.+marketing`,
+        [["marketing"], true],
+      ],
+      [
+        "a scoped copy beside a whole one: a whole choice",
+        `ce_consent=1.rev1.${now}.+marketing; ce_consent=1.rev1.${now}.analytics~marketing`,
+        [["marketing"], false],
+      ],
+      [
+        "a scoped copy beside an unreadable one: a refusal",
+        `ce_consent=1.rev1.${now}.+marketing; ce_consent=1.rev1.${now}.Analytics`,
+        [[], false],
       ],
       ["a cookie whose name only ends like it", `xce_consent=1.rev1.${now}.marketing`, null],
       ["a lone copy of another revision is no choice", `ce_consent=1.rev0.${now}.analytics`, null],
       [
         "two copies grant what both grant",
         `ce_consent=1.rev1.${now}.analytics~marketing; ce_consent=1.rev1.${now}.marketing`,
-        ["marketing"],
+        [["marketing"], false],
       ],
       [
         "beside another copy, one of another revision grants nothing",
         `ce_consent=1.rev1.${now}.analytics; ce_consent=1.rev0.${now}.analytics`,
-        [],
+        [[], false],
       ],
       [
         "beside another copy, one dated an hour ahead grants nothing",
         `ce_consent=1.rev1.${now}.analytics; ce_consent=1.rev1.${now + 3600}.analytics`,
-        [],
+        [[], false],
       ],
       [
         "beside another copy, an unreadable one grants nothing",
         `ce_consent=1.rev1.${now}.analytics; ce_consent=1.rev1.${now}.Analytics`,
-        [],
+        [[], false],
       ],
     ])("reads %s", async (_name, cookies, expected) => {
       const { page } = await open("consent-cookie.ts");
@@ -177,7 +214,7 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
           (globalThis as unknown as Window_).document.cookie as never,
         );
       }, CONFIG);
-      expect(read).toEqual(["analytics", "marketing"]);
+      expect(read).toEqual([["analytics", "marketing"], false]);
       const [cookie, ...others] = await page.context().cookies();
       expect(others).toEqual([]);
       const [version, revision, at, list] = (cookie?.value ?? "").split(".");
@@ -393,8 +430,8 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
   });
 
   describe("the entry (index.ts)", () => {
-    it("starts with what the edge rendered, grants without a reload, and tells the page", async () => {
-      const { page, requests } = await open(
+    it("starts with what the edge rendered, grants through the consent API without a reload, and tells the page", async () => {
+      const { page, requests, posted } = await open(
         "index.ts",
         `<script type="text/plain" data-ce-category="analytics" data-ce-src="/analytics.js"></script>` +
           `<button id="grant" data-ce-grant="analytics">load</button>`,
@@ -402,8 +439,8 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
       const first = await page.evaluate((config) => {
         (globalThis as unknown as Window_).__changes = [];
         (globalThis as unknown as Window_).part.default?.(config as never);
-        (globalThis as unknown as Window_).consentEdge.onChange((granted) =>
-          (globalThis as unknown as Window_).__changes.push(granted),
+        (globalThis as unknown as Window_).consentEdge.onChange((granted, scoped) =>
+          (globalThis as unknown as Window_).__changes.push([granted, scoped]),
         );
         return {
           granted: (globalThis as unknown as Window_).consentEdge.granted(),
@@ -422,11 +459,13 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
         update: Array.from((globalThis as unknown as Window_).dataLayer?.[1] ?? []),
       }));
       expect(after.granted).toEqual(["necessary", "analytics"]);
-      expect(after.changes).toEqual([["necessary", "analytics"]]);
+      // The placeholder's button is a scoped grant: the page told the API so, and never wrote the cookie.
+      expect(posted).toEqual([{ grant: ["analytics"], method: "placeholder" }]);
+      expect(after.changes).toEqual([[["necessary", "analytics"], true]]);
       expect(after.update.slice(0, 2)).toEqual(["consent", "update"]);
       expect((after.update[2] as Record<string, string>).analytics_storage).toBe("granted");
       const [cookie] = await page.context().cookies();
-      expect([cookie?.name, cookie?.value.split(".")[3]]).toEqual(["ce_consent", "analytics"]);
+      expect([cookie?.name, cookie?.value.split(".")[3]]).toEqual(["ce_consent", "+analytics"]);
     });
   });
 });
