@@ -284,6 +284,33 @@ describe.skipIf(!executablePath)("storage rules in Chromium (skipped: no /usr/bi
     }
   });
 
+  it("a storage event from another tab names the Storage the page knows (posthog-js compares them)", async () => {
+    const { context, page } = await visit("#quiet");
+    try {
+      await page.evaluate(() => {
+        const w = globalThis as unknown as PageGlobals & {
+          addEventListener(type: string, f: (event: { key: string; storageArea: unknown }) => void): void;
+          events: Array<[string, boolean]>;
+        };
+        w.events = [];
+        w.addEventListener("storage", (event) => {
+          w.events.push([event.key, event.storageArea === w.localStorage]);
+        });
+      });
+      const other = await context.newPage();
+      await other.goto(`${home}#quiet`, { waitUntil: "load" });
+      await other.evaluate(() => {
+        (globalThis as unknown as PageGlobals).localStorage.setItem("from-the-other-tab", "1");
+      });
+      await page.waitForFunction(() => (globalThis as unknown as { events: unknown[] }).events.length > 0);
+      expect(await page.evaluate(() => (globalThis as unknown as { events: unknown[] }).events)).toEqual([
+        ["from-the-other-tab", true],
+      ]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("after a grant, that category's keys are kept at once, without a reload; others still refused", async () => {
     const { context, page } = await visit();
     try {

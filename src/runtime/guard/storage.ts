@@ -9,9 +9,10 @@
  *   Storage object, a `storage` event's `storageArea` included), and the named-property writes
  *   `localStorage.foo = "x"`, `localStorage["_ga"] = ...` and Object.defineProperty, which reach the
  *   Storage object's own named setter (WebIDL §3.9.3) without calling setItem: only a Proxy sees
- *   them, so `window.localStorage` / `sessionStorage` return one, made once from the real object.
- *   Storage.prototype's methods take the Proxy for the object it stands for, so that a page's
- *   `Storage.prototype.getItem.call(localStorage, k)` works as before.
+ *   them, so `window.localStorage` / `sessionStorage` return one, made from the real object at page
+ *   start. Storage.prototype's methods take the Proxy for the object it stands for, so that a page's
+ *   `Storage.prototype.getItem.call(localStorage, k)` works as before, and a `storage` event's
+ *   `storageArea` is the Proxy too.
  *   Reads are never blocked. Each decision asks `has` at the time: a grant lets the next write
  *   through without a reload.
  *
@@ -37,8 +38,8 @@ export function guardStorage(config: RuntimeConfig, has: Granted): void {
   if (!rules.length) return;
   const w = window;
   const methods = Storage.prototype as unknown as Record<string, Method>;
-  /** Each Proxy handed out, and each Storage seen: the Storage it is and its area's bit. */
-  const known = new WeakMap<object, [Storage, number]>();
+  /** Each Proxy handed out, and each real Storage: the Storage it is, its area's bit (and its Proxy). */
+  const known = new WeakMap<object, [Storage, number, Storage?]>();
   /** The rules of these areas (bits) whose category is not granted now. */
   const live = (areas: number) => rules.filter((r) => r[2] & areas && !has(r[1]));
   /** Whether a key of these areas needs a category not granted now; a symbol is no storage key. */
@@ -57,41 +58,40 @@ export function guardStorage(config: RuntimeConfig, has: Granted): void {
     const bit = i + 1;
     // The real getter (an own accessor of the global, WebIDL §3.7.8), taken before any page script runs.
     const d = Object.getOwnPropertyDescriptor(w, name) as { get?: () => Storage } | undefined;
-    const get = d && d.get;
-    let proxy: Storage | undefined;
-    if (!get) return;
+    let storage: Storage;
     try {
-      // Untouched when nothing is refused: no page script has run yet.
-      if (live(bit).length) {
-        const storage = get.call(w);
-        known.set(storage, [storage, bit]);
-        for (let j = storage.length; j--;) {
-          const key = storage.key(j);
-          if (refused(bit, key)) storage.removeItem(key as string);
-        }
-      }
+      storage = (d as { get: () => Storage }).get.call(w);
     } catch {
-      // Storage refused by the browser (SecurityError: disabled, sandboxed): nothing to remove.
+      // Storage refused by the browser (SecurityError: disabled, sandboxed): its getter keeps throwing.
+      return;
     }
-    Object.defineProperty(w, name, {
-      configurable: true,
-      enumerable: true,
-      // The real getter first, so that a browser that refuses storage throws here as it would.
-      get() {
-        const storage = get.call(w);
-        if (!proxy) {
-          proxy = new Proxy(storage, {
-            // Named items and `length` are read from the Storage itself: its getters need it as `this`.
-            get: (target, key): unknown => Reflect.get(target, key),
-            // Refused: reported as done, as a named-property write reports (a `false` would throw in strict code).
-            set: (target, key, value) => refused(bit, key) || Reflect.set(target, key, value),
-            defineProperty: (target, key, descriptor) =>
-              refused(bit, key) || Reflect.defineProperty(target, key, descriptor),
-          });
-          known.set(proxy, [storage, bit]).set(storage, [storage, bit]);
-        }
-        return proxy;
-      },
+    const proxy = new Proxy(storage, {
+      // Named items and `length` are read from the Storage itself: its getters need it as `this`.
+      get: (target, key): unknown => Reflect.get(target, key),
+      // Refused: reported as done, as a named-property write reports (a `false` would throw in strict code).
+      set: (target, key, value) => refused(bit, key) || Reflect.set(target, key, value),
+      defineProperty: (target, key, descriptor) =>
+        refused(bit, key) || Reflect.defineProperty(target, key, descriptor),
     });
+    known.set(proxy, [storage, bit]).set(storage, [storage, bit, proxy]);
+    for (let j = storage.length; j--;) {
+      const key = storage.key(j);
+      if (refused(bit, key)) storage.removeItem(key as string);
+    }
+    Object.defineProperty(w, name, { configurable: true, enumerable: true, get: () => proxy });
+  });
+  // A `storage` event names the Storage the page knows: `event.storageArea === localStorage` (posthog-js
+  // compares so to follow other tabs) must stay true.
+  const event = StorageEvent.prototype;
+  const area = Object.getOwnPropertyDescriptor(event, "storageArea") as { get: () => Storage | null };
+  Object.defineProperty(event, "storageArea", {
+    configurable: true,
+    enumerable: true,
+    get(this: StorageEvent) {
+      const storage = area.get.call(this);
+      // WeakMap.get answers undefined for null, which is no key.
+      const seen = known.get(storage as Storage);
+      return (seen && seen[2]) || storage;
+    },
   });
 }
