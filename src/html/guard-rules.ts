@@ -6,7 +6,7 @@
  * plus one byte per host rule (README, Performance).
  */
 import type { ResourceClassifier, ResourceMatch } from "./classify-resource";
-import { DO_NOT_TRACK } from "./neutralise";
+import { DO_NOT_TRACK } from "./inert";
 import type { GuardRules } from "../runtime/config";
 
 export function guardRules(classifier: ResourceClassifier, doNotTrack: boolean): GuardRules {

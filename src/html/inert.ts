@@ -42,6 +42,12 @@ export function inertTwin(attribute: InertUrlAttribute): `data-ce-${InertUrlAttr
   return `data-ce-${attribute}`;
 }
 
+/**
+ * A pseudo-category nobody can grant: an element that needs it (a `doNotTrack` rule, for a visitor
+ * who sent DNT: 1) stays inert, and the runtime never restores it.
+ */
+export const DO_NOT_TRACK = "do-not-track";
+
 /** Page authors mark their own elements with the category they need. */
 export const AUTHOR_CATEGORY = "data-consent-category";
 

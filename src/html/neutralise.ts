@@ -17,6 +17,7 @@ import {
 import {
   AUTHOR_CATEGORY,
   decodeAttribute,
+  DO_NOT_TRACK,
   escapeHtml,
   INERT,
   inertTwin,
@@ -140,11 +141,7 @@ function andThen<T, U>(value: T | Promise<T>, f: (value: T) => U): U | Promise<U
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
-/**
- * A pseudo-category nobody can grant: an element that needs it (a `doNotTrack` rule, for a visitor
- * who sent DNT: 1) stays inert, and the runtime never restores it.
- */
-export const DO_NOT_TRACK = "do-not-track";
+export { DO_NOT_TRACK };
 
 /**
  * `depth` counts the documents this one is nested in (srcdoc, data: documents): the neutraliser
