@@ -145,6 +145,7 @@ export async function enforceRequest(
         site,
         granted: consent.granted,
         doNotTrack: consent.signals.dnt,
+        refusedBySignals: consent.refusedBySignals,
         page: requestUrl,
         method: request.method,
         buffer: debug,

@@ -145,6 +145,7 @@ describe("validateConfig", () => {
             mode: "enforce",
             undeclared: "block",
             cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
+            storage: [],
             consentCookie: { name: "ce_consent", maxAgeSeconds: 180 * 86_400 },
             originTimeoutSeconds: 30,
             trackers: {

@@ -68,6 +68,7 @@ describe("resolveConsent", () => {
       reason: "consent-cookie: no-cookie",
       region: { area: undefined, model: "opt-in" },
       signals: { gpc: false, dnt: false },
+      refusedBySignals: [],
       decidedBy: {
         necessary: "necessary",
         functional: "default:opt-in",

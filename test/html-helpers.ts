@@ -49,6 +49,7 @@ export function emptyReport(site: Site): EnforcementReport {
       reason: "test",
       region: { area: undefined, model: "opt-in" },
       signals: { gpc: false, dnt: false },
+      refusedBySignals: [],
       decidedBy: {},
       ignored: [],
     },

@@ -95,6 +95,7 @@ export function resolveConsent(
       decidedBy[category] = scoped.by;
     }
   }
+  const refusedBySignals: string[] = [];
   if (gpc && site.consent.gpc.bindingIn.includes(region.model)) {
     for (const category of site.consent.gpc.categories) refuse(category, "gpc");
   }
@@ -102,6 +103,7 @@ export function resolveConsent(
 
   // A signal overrides whatever granted the category; a category already refused keeps its reason.
   function refuse(category: string, by: string) {
+    if (category !== NECESSARY && !refusedBySignals.includes(category)) refusedBySignals.push(category);
     if (granted.delete(category)) decidedBy[category] = by;
   }
 
@@ -117,6 +119,7 @@ export function resolveConsent(
       : {}),
     region,
     signals: { gpc, dnt },
+    refusedBySignals,
     decidedBy,
     ignored,
   };

@@ -24,6 +24,11 @@ export interface ConsentState {
   region: { area: string | undefined; model: RegionModel };
   /** Sec-GPC: 1 / DNT: 1 were sent. `dnt` also refuses every rule marked `doNotTrack`. */
   signals: { gpc: boolean; dnt: boolean };
+  /**
+   * The categories those signals refuse whatever the visitor grants (GPC where binding, DNT's
+   * `consent.doNotTrack`): the page must not grant them either, not even after a grant in the page.
+   */
+  refusedBySignals: string[];
   /** Category -> what decided it: "consent-cookie", "onetrust", "default:opt-in", "gpc", "dnt", "necessary". */
   decidedBy: Record<string, string>;
   /** Sources asked before the deciding one, with why they did not decide: "onetrust: absent". */

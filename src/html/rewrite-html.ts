@@ -50,6 +50,8 @@ export interface HtmlInput {
   site: Site;
   granted: ReadonlySet<string>;
   doNotTrack: boolean;
+  /** What GPC or DNT refuse whatever is granted: the runtime never grants these in the page. */
+  refusedBySignals?: readonly string[];
   page: URL;
   method: string;
   /**
@@ -194,7 +196,9 @@ export async function enforceHtml(
   const contentType = htmlContentType(headers);
   headers.set("Content-Type", contentType);
 
-  const script = runtimeText(runtimeConfig(input.site, input.granted, input.doNotTrack));
+  const script = runtimeText(
+    runtimeConfig(input.site, input.granted, input.doNotTrack, input.refusedBySignals),
+  );
   const nonce = cspNonce(headers);
   const runtime = runtimeElement(script, nonce);
   const banner = input.banner?.(nonce);

@@ -17,9 +17,18 @@ import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "./runtime.
 export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE };
 export type { RuntimeConfig };
 
-/** `doNotTrack`: the visitor sent DNT: 1, so `doNotTrack` rules need a category nobody can grant. */
-export function runtimeConfig(site: Site, granted: ReadonlySet<string>, doNotTrack = false): RuntimeConfig {
+/**
+ * `doNotTrack`: the visitor sent DNT: 1, so `doNotTrack` rules need a category nobody can grant;
+ * `refusedBySignals`: what GPC or DNT refuse whatever the visitor grants.
+ */
+export function runtimeConfig(
+  site: Site,
+  granted: ReadonlySet<string>,
+  doNotTrack = false,
+  refusedBySignals: readonly string[] = [],
+): RuntimeConfig {
   return {
+    x: [...refusedBySignals],
     n: site.consentCookie.name,
     r: site.policyRevision,
     m: site.consentCookie.maxAgeSeconds,

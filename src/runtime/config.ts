@@ -9,6 +9,11 @@ export interface RuntimeConfig {
   m: number;
   /** The site's categories. */
   k: string[];
+  /**
+   * What Sec-GPC or DNT refuse on this request whatever the visitor grants (the edge refuses them on
+   * every page): never granted in the page, whatever the consent cookie says.
+   */
+  x: string[];
   /** What the edge rendered this page for (without `necessary`). */
   g: string[];
   /**

@@ -74,7 +74,10 @@ export default function start(
     const c = readConsent(config, v);
     if (c == null) return;
     // A scoped grant adds to what the page has: the rest keeps what the edge decided for it.
-    current = c[1] ? current.concat(c[0].filter((x) => !current.includes(x))) : c[0];
+    // What GPC or DNT refuse (config.x) the edge refuses on every page: the page never grants it.
+    current = (c[1] ? current.concat(c[0].filter((x) => !current.includes(x))) : c[0]).filter(
+      (x) => !config.x.includes(x),
+    );
     if (!boot && before.some((c) => !has(c))) {
       location.reload();
       return;

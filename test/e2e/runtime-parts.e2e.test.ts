@@ -40,6 +40,7 @@ const CONFIG: Config = {
   r: "rev1",
   m: 3600,
   k: ["necessary", "analytics", "marketing"],
+  x: [],
   g: [],
   p: "/.consent-edge/consent",
   gcm: true,
