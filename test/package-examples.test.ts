@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { serializeConsentCookie } from "../src/consent/consent-cookie";
 import { storedFrom } from "./cookie-jar";
 import { liveScripts, liveUrls, refusedTracker } from "./html-helpers";
+import { RUNTIME_SOURCE } from "../src/html/runtime";
 
 // The package's names (consent-edge/hono, consent-edge/worker) resolve to the source: vitest.config.ts's alias.
 import honoApp from "../examples/hono-app/src/index";
@@ -48,8 +49,12 @@ function storedNames(response: Response): string[] {
     .sort();
 }
 
-/** Whether the Meta Pixel's own snippet would run (its text, in an executable script). */
-const pixelRuns = (html: string) => liveScripts(html).some((script) => script.includes("fbq('init'"));
+/**
+ * Whether the Meta Pixel's own snippet would run (its text, in an executable script). The runtime
+ * carries the site's snippet signatures as data for its page guard: it is not the pixel.
+ */
+const pixelRuns = (html: string) =>
+  liveScripts(html).some((script) => script.includes("fbq('init'") && !script.startsWith(RUNTIME_SOURCE));
 
 describe("examples/hono-app: consentEdge() in front of the app's own routes", () => {
   it("without consent: no _ga or _fbp, GA4, the Meta Pixel and YouTube neutralised", async () => {
