@@ -307,6 +307,28 @@ describe("validateConfig: the full problem list of broken configs", () => {
   });
 });
 
+describe("validateConfig: the page guard's rule cap", () => {
+  const rules = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ host: `t${String(i)}.tracker.example`, category: "analytics" }));
+
+  it("1,000 rules ship; 1,001 are a problem at trackers.rules that names both ways out", () => {
+    expect(problemsOf({ sites: [site({ trackers: { rules: rules(1_000) } })] })).toEqual([]);
+    expect(problemsOf({ sites: [site({ trackers: { rules: rules(1_001) } })] })).toEqual([
+      at(
+        "sites[0].trackers.rules",
+        "1001 rules: with the page guard on, every page carries them all (about 5 bytes gzipped each), and at most 1000 are shipped",
+        'keep one host rule per vendor (a host covers its subdomains), or set "runtimeGuard": false',
+      ),
+    ]);
+  });
+
+  it("without the page guard, nothing ships and there is no cap", () => {
+    expect(problemsOf({ sites: [site({ trackers: { runtimeGuard: false, rules: rules(1_001) } })] })).toEqual(
+      [],
+    );
+  });
+});
+
 describe("validateConfig: origin is optional", () => {
   it("a site without an origin is valid and has none", () => {
     const result = validateConfig({ sites: [site()] });

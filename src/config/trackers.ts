@@ -12,6 +12,12 @@ const URL_START = /^(https?:)?\/\/[^/*]+\//;
 
 export const TRACKER_KINDS = ["host", "url", "inline"] as const;
 
+/**
+ * The page guard ships the site's rules in every page: 1,000 host rules are about 21 KB raw, 6 KB
+ * gzipped (npm run bench:guard). More than that belongs in fewer, wider host rules.
+ */
+export const MAX_PAGE_GUARD_RULES = 1_000;
+
 /** One message for a matcher that is not text and one that is blank: both give nothing to match. */
 const nothingToMatch = (kind: string) =>
   say(`${kind} must be a non-empty string`, `write the ${kind} to match`);
@@ -186,6 +192,18 @@ export const trackers = v.optional(
         "trackers must be an object",
         'write { "rules": [{ "host": "example-tracker.com", "category": "analytics" }] }',
       ),
+    ),
+    v.forward(
+      v.partialCheck(
+        [["runtimeGuard"], ["rules"]],
+        (trackers) => !trackers.runtimeGuard || trackers.rules.length <= MAX_PAGE_GUARD_RULES,
+        say(
+          (input) =>
+            `${String((input as { rules?: unknown[] }).rules?.length)} rules: with the page guard on, every page carries them all (about 5 bytes gzipped each), and at most ${String(MAX_PAGE_GUARD_RULES)} are shipped`,
+          'keep one host rule per vendor (a host covers its subdomains), or set "runtimeGuard": false',
+        ),
+      ),
+      ["rules"],
     ),
     v.description("Third-party resources in HTML pages: which need which category."),
   ),
