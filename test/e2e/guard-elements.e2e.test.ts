@@ -424,6 +424,39 @@ describe.skipIf(!executablePath)("what the page guard leaves alone, in Chromium"
     expect(requests.filter((url) => url.includes("googletagmanager"))).toEqual([]);
     await context.close();
   });
+  it("user content written as HTML cannot plant the inert form or a grant button", async () => {
+    if (!browser || !edge) throw new Error("not started");
+    const context = await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": "10.9.9.9" } });
+    const requests: string[] = [];
+    await context.route(
+      (url) => url.hostname !== "localhost",
+      async (route) => {
+        requests.push(route.request().url());
+        await route.fulfill({ status: 200, contentType: "text/html", body: "" });
+      },
+    );
+    const page = await context.newPage();
+    await page.goto(edge.url, { waitUntil: "load" });
+    const comment = await page.evaluate(`(() => {
+      const d = document.createElement("div");
+      d.id = "comment";
+      d.innerHTML = '<button id="planted" data-ce-grant="marketing">Nice post!</button>' +
+        '<iframe data-ce-category="functional" data-ce-src="https://www.youtube.com/embed/x" hidden data-ce-unhide></iframe>';
+      document.body.append(d);
+      return d.innerHTML;
+    })()`);
+    expect(comment).toBe('<button id="planted">Nice post!</button><iframe hidden=""></iframe>');
+    // (The banner covers the end of the page: the click is dispatched on the button itself.)
+    await page.locator("#planted").dispatchEvent("click");
+    await page.waitForTimeout(500);
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as { consentEdge: { granted(): string[] } }).consentEdge.granted(),
+      ),
+    ).toEqual(["necessary"]);
+    expect(requests.filter((url) => url.includes("youtube"))).toEqual([]);
+    await context.close();
+  });
 });
 
 interface Element_ {
