@@ -21,7 +21,7 @@
 import { existsSync, readFileSync, watch } from "node:fs";
 import { join } from "node:path";
 import { Log, LogLevel, Miniflare, type MiniflareOptions, PeriodType, type WorkerOptions } from "miniflare";
-import { bundleWorker } from "./bundle-worker.ts";
+import { bundleFirstPartyScripts, bundleWorker } from "./bundle-worker.ts";
 import { applyMigrations } from "./migrations.ts";
 
 const ORIGIN_WORKER = "consent-edge-demo-origin";
@@ -102,9 +102,10 @@ async function workerOptions(
   originPort: number,
   secrets: Record<string, string>,
 ): Promise<WorkerOptions[]> {
-  const [edge, origin] = await Promise.all([
+  const [edge, origin, firstParty] = await Promise.all([
     bundleWorker("demo/edge.ts"),
     bundleWorker("demo/origin/index.ts"),
+    bundleFirstPartyScripts(),
   ]);
   return [
     {
@@ -126,6 +127,8 @@ async function workerOptions(
       modules: true,
       script: origin,
       compatibilityDate: date,
+      // The origin's own browser scripts (/run-time, /sdks), bundled above from demo/origin/first-party/.
+      bindings: { FIRST_PARTY_SCRIPTS: firstParty },
       unsafeDirectSockets: [{ host, port: originPort }],
     },
   ];
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
       ? `  debug secret: X-Consent-Debug: ${secret}, from ${demo.devVars.file}${change}`
       : `  debug headers off: ${demo.devVars.file} sets no CONSENT_DEBUG_SECRET`,
   );
+  console.log(`  trackers loaded by JavaScript: ${base}/run-time  ${base}/sdks (real SDKs from npm)`);
   console.log(`  fallbacks: ${base}/fallback/select-noscript  ${base}/fallback/utf-16`);
 
   // Rebuild on change, as wrangler dev would: src/, demo/ and the config.

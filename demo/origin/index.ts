@@ -1,7 +1,7 @@
 // Demo origin: a stand-in for aktok.com, the website behind consent-edge in the demo and in tests.
 // It sets every cookie its cookie policy lists (plus one undeclared one), embeds the trackers the
 // policy names, and echoes the names of the cookies it received so refused cookies can be seen
-// never reaching it. No bindings, no env.
+// never reaching it. One optional binding: its first-party browser scripts (FirstPartyEnv).
 
 import { APP_JS, STYLE_CSS } from "./assets";
 import { type CookieContext, type CookieName, PAGE_COOKIES, setCookieLines } from "./cookies";
@@ -28,6 +28,31 @@ export function receivedCookieNames(request: Request): string[] {
     if (TOKEN.test(name)) names.push(name);
   }
   return names;
+}
+
+/**
+ * The origin's one binding: its first-party browser scripts, bundled when the demo starts
+ * (scripts/bundle-worker.ts's bundleFirstPartyScripts: path -> JavaScript), because one of them
+ * bundles SDKs from node_modules and bundles are not committed. Absent when the origin runs alone
+ * (`wrangler dev` in demo/origin): those scripts are then a 404 and the pages that load them say so.
+ */
+export interface FirstPartyEnv {
+  FIRST_PARTY_SCRIPTS?: Readonly<Record<string, string>>;
+}
+
+function firstPartyScript(env: FirstPartyEnv, path: string): Reply {
+  const scripts = env.FIRST_PARTY_SCRIPTS;
+  const body = scripts && Object.hasOwn(scripts, path) ? scripts[path] : undefined;
+  if (body === undefined)
+    return {
+      status: 404,
+      body: `console.error(${JSON.stringify(`${path}: not bundled (npm start bundles the demo's first-party scripts)`)});\n`,
+      headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" },
+    };
+  return {
+    body,
+    headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": ASSET_CACHE_CONTROL },
+  };
 }
 
 function makeNonce(): string {
@@ -67,9 +92,20 @@ function methodNotAllowed(allowed: readonly string[]): Reply {
   };
 }
 
-function route(request: Request, url: URL, received: readonly string[], nonce: string): Reply {
+function route(
+  request: Request,
+  url: URL,
+  received: readonly string[],
+  nonce: string,
+  env: FirstPartyEnv,
+): Reply {
   const method = request.method;
   const isRead = (READ_METHODS as readonly string[]).includes(method);
+
+  if (url.pathname.startsWith("/first-party/")) {
+    if (!isRead) return methodNotAllowed(READ_METHODS);
+    return firstPartyScript(env, url.pathname);
+  }
 
   switch (url.pathname) {
     case "/style.css":
@@ -127,10 +163,10 @@ function route(request: Request, url: URL, received: readonly string[], nonce: s
 }
 
 export default {
-  fetch(request: Request): Response {
+  fetch(request: Request, env: FirstPartyEnv = {}): Response {
     const url = new URL(request.url);
     const received = receivedCookieNames(request);
     const ctx: CookieContext = { now: Date.now(), hostname: url.hostname };
-    return reply(request, received, ctx, route(request, url, received, makeNonce()));
+    return reply(request, received, ctx, route(request, url, received, makeNonce(), env));
   },
-} satisfies ExportedHandler;
+} satisfies ExportedHandler<FirstPartyEnv>;

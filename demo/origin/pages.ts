@@ -16,6 +16,12 @@ interface Page {
   readonly description: string;
   readonly path: string;
   readonly main: string;
+  /**
+   * A first-party script (served by the origin from /first-party/) that loads this page's trackers
+   * at run time. Such a page has no tracker tags in its HTML: what the edge could neutralise there
+   * would hide what the page guard does.
+   */
+  readonly script?: string;
 }
 
 export function escapeHtml(text: string): string {
@@ -103,6 +109,14 @@ const DEMO_SCRIPT = `(function () {
           saveConsent(CHOICES[event.currentTarget.getAttribute("data-grant")]);
         });
       }
+      // consentEdge.grant applies a grant in the page the visitor is on (no reload): the page guard
+      // then lets through what it refused, and restores what it made inert.
+      var now = document.querySelectorAll("#ce-demo button[data-grant-now]");
+      for (var j = 0; j < now.length; j++) {
+        now[j].addEventListener("click", function (event) {
+          window.consentEdge.grant(event.currentTarget.getAttribute("data-grant-now").split(" "));
+        });
+      }
       var names = document.cookie.split(";").map(function (part) {
         return part.trim().split("=")[0];
       }).filter(Boolean);
@@ -119,6 +133,11 @@ function demoPanel(ctx: PageContext): string {
       <button type="button" data-grant="all">Accept all</button>
       <button type="button" data-grant="none">Reject all</button>
     </p>
+    <p>Trackers loaded by JavaScript, not in the HTML: <a href="/run-time">the run-time patterns</a>
+      (script, pixel, iframe, preconnect, fetch, sendBeacon, XHR, WebSocket, EventSource) and
+      <a href="/sdks">real SDKs from npm</a> (posthog-js, ga-gtag, mixpanel-browser). Grant without a reload:
+      <button type="button" data-grant-now="analytics">Grant analytics now</button>
+      <button type="button" data-grant-now="analytics marketing">Grant all now</button></p>
     <dl>
       <dt>Cookies this page sees (<code>document.cookie</code>, names only; HttpOnly ones are hidden)</dt>
       <dd id="ce-demo-cookies">(script not run)</dd>
@@ -142,11 +161,11 @@ function layout(page: Page, ctx: PageContext): string {
 <link rel="canonical" href="https://aktok.com${escapeHtml(page.path)}">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/style.css">
-${HEAD_TAGS}
+${page.script === undefined ? HEAD_TAGS : `<script src="${escapeHtml(page.script)}" defer></script>`}
 <script src="/app.js" defer></script>
 </head>
 <body>
-${BODY_TAGS}
+${page.script === undefined ? BODY_TAGS : ""}
   ${demoPanel(ctx)}
   ${header(page.path)}
   <main id="content">
@@ -428,10 +447,51 @@ const BLOG_HELLO: Page = {
     </article>`,
 };
 
+const RUN_TIME: Page = {
+  title: "Trackers loaded by JavaScript | Aktok demo",
+  description: "Every way first-party JavaScript loads a tracker, none of them in the HTML.",
+  path: "/run-time",
+  script: "/first-party/run-time.js",
+  main: `    <section class="hero hero-compact">
+      <h1>Trackers loaded by JavaScript</h1>
+      <p class="lead">This page's HTML has no tracker in it. Its own script, <code>/first-party/run-time.js</code>,
+        creates GA4's gtag.js and Meta's fbevents.js, a Meta pixel, a YouTube player and a preconnect hint, and
+        calls <code>fetch</code>, <code>sendBeacon</code>, <code>XMLHttpRequest</code>, a WebSocket and an
+        EventSource to tracker hosts, the way tag managers and plugins do. Without consent, consent-edge's page
+        guard makes the elements inert and refuses the requests; grant above and the elements load, without a
+        reload, while the refused requests stay refused.</p>
+      <p><button type="button" id="run-again">Run every pattern again</button></p>
+    </section>
+    <section>
+      <h2>What happened</h2>
+      <ol id="run-time-log"></ol>
+      <figure class="video" id="video-slot"></figure>
+    </section>`,
+};
+
+const SDKS: Page = {
+  title: "Analytics SDKs from npm | Aktok demo",
+  description: "posthog-js, ga-gtag and mixpanel-browser bundled into the site's own script.",
+  path: "/sdks",
+  script: "/first-party/sdks.js",
+  main: `    <section class="hero hero-compact">
+      <h1>Analytics SDKs from npm</h1>
+      <p class="lead">This page's only script is the site's own bundle, <code>/first-party/sdks.js</code>: posthog-js,
+        ga-gtag and mixpanel-browser, installed from the npm registry, unmodified, started as their READMEs say.
+        Nothing of theirs reaches the network until analytics is granted.</p>
+      <p>SDKs: <span id="sdks-status">not started</span>
+        (<a href="/sdks?late">open with <code>?late</code></a> to start them by hand:
+        <button type="button" id="sdks-start">Start the SDKs</button>)</p>
+      <p><button type="button" id="sdks-event">Send an event to each</button></p>
+    </section>`,
+};
+
 export const PAGES: ReadonlyMap<string, Page> = new Map([
   [HOME.path, HOME],
   [PRICING.path, PRICING],
   [BLOG_HELLO.path, BLOG_HELLO],
+  [RUN_TIME.path, RUN_TIME],
+  [SDKS.path, SDKS],
 ]);
 
 export function renderPage(path: string, ctx: PageContext): string | undefined {
