@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config/compile";
 import { FALLBACK_CSP } from "../../src/html/csp";
 import { enforceHtml } from "../../src/html/rewrite-html";
-import { runtimeConfig, runtimeElement, runtimeText } from "../../src/html/runtime";
+import { RUNTIME_SOURCE, runtimeConfig, runtimeElement, runtimeText } from "../../src/html/runtime";
 import { compileConfig } from "../../src/config/compile";
 import { appFor, consent, send, testSite } from "../helpers";
 import { emptyReport, htmlSite } from "../html-helpers";
@@ -263,8 +263,9 @@ function loadsOf(root: ParentNode, scripting: boolean): Load[] {
       const src =
         ns === HTML_NS ? attribute(element, "src") : (attribute(element, "href") ?? xlinkHref(element));
       if (src !== null) add(src);
-      // An empty script runs nothing (the neutraliser leaves the emptied original in place).
-      else if (textOf(element).trim() !== "")
+      // An empty script runs nothing (the neutraliser leaves the emptied original in place). The
+      // injected runtime carries the site's snippet signatures and hosts as data for its page guard.
+      else if (textOf(element).trim() !== "" && !textOf(element).startsWith(RUNTIME_SOURCE))
         loads.push({ element: "inline-script", inline: textOf(element), author });
       continue;
     }
