@@ -12,7 +12,12 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.json", "./tsconfig.node.json", "./src/runtime/tsconfig.json"],
+        project: [
+          "./tsconfig.json",
+          "./tsconfig.node.json",
+          "./src/runtime/tsconfig.json",
+          "./demo/origin/first-party/tsconfig.json",
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },
