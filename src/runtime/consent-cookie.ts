@@ -40,13 +40,11 @@ export function readConsent(config: RuntimeConfig, cookies: string): Consent | n
     }
     const scoped = list[0] == "+";
     if (!scoped) whole++;
-    const copy =
-      list == "-"
-        ? []
-        : list
-            .slice(+scoped)
-            .split("~")
-            .filter((c) => config.k.includes(c));
+    // A refusal, "-", is no category: it leaves none.
+    const copy = list
+      .slice(+scoped)
+      .split("~")
+      .filter((c) => config.k.includes(c));
     granted = granted == null ? copy : granted.filter((c) => copy.includes(c));
   });
   // Beside a copy that is no current choice: a refusal, never a scoped grant of nothing.

@@ -54,9 +54,8 @@ export function guardElements(rules: PageRules): void {
   const E = Element.prototype;
   const N = Node.prototype;
   // The native setAttribute, which the guard replaces below (getAttribute and removeAttribute it does not).
-  const set = (Object.getOwnPropertyDescriptor(E, "setAttribute") as { value: Element["setAttribute"] })
-    .value;
-  const template = () => d.createElement("template");
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call
+  const set = E.setAttribute;
   const markupOf = Object.getOwnPropertyDescriptor(E, "innerHTML") as {
     get: (this: Element) => string;
     set: (this: Element, markup: string) => void;
@@ -88,7 +87,8 @@ export function guardElements(rules: PageRules): void {
 
   /** Makes `e` inert for `categories`: every URL attribute into its twin, as the edge writes it. */
   const makeInert = (e: Element, categories: string) => {
-    (loads(e) || []).forEach((a) => {
+    // Only loading elements are made inert.
+    (loads(e) as string[]).forEach((a) => {
       const v = e.getAttribute(a);
       if (v == null) return;
       e.removeAttribute(a);
@@ -120,7 +120,7 @@ export function guardElements(rules: PageRules): void {
     });
     if (!need && script && !e.hasAttribute("src")) {
       const author = e.getAttribute(AUTHOR_CATEGORY);
-      need = author != null ? refusedAuthor(author) : rules.text(e.textContent || "");
+      need = author != null ? refusedAuthor(author) : rules.text(e.textContent);
     }
     if (need) makeInert(e, need);
     return !!need;
@@ -142,7 +142,7 @@ export function guardElements(rules: PageRules): void {
    */
   const html = (markup: string): { s: string; n?: string } => {
     if (!/=/.test(markup)) return { s: markup };
-    const t = template();
+    const t = d.createElement("template");
     markupOf.set.call(t, markup);
     const found: string[] = [];
     // Only the edge and this guard write the inert form: a string's own (user content a sanitiser
@@ -158,11 +158,8 @@ export function guardElements(rules: PageRules): void {
     t.content.querySelectorAll(SELECTOR).forEach((e) => {
       if (check(e)) found.push(e.getAttribute(CATEGORY) as string);
     });
-    return found.length || planted
-      ? found.length
-        ? { s: markupOf.get.call(t), n: found.join(" ") }
-        : { s: markupOf.get.call(t) }
-      : { s: markup };
+    // `n` is "" when nothing is refused: every reader takes it as "nothing needed".
+    return { s: found.length || planted ? markupOf.get.call(t) : markup, n: found.join(" ") };
   };
   const clean = (markup: unknown) => (typeof markup == "string" ? html(markup).s : markup);
 
@@ -190,28 +187,27 @@ export function guardElements(rules: PageRules): void {
     const c = w[type];
     return c && c.prototype;
   };
-  type Setter = (this: Element, value: unknown) => void;
-  const ours: Setter[] = [];
+  type Method = (this: Node, ...args: unknown[]) => unknown;
+  /** What runs before a hooked method or setter, on `this` and the arguments (which it may change). */
+  type Before = (self: Node, args: unknown[]) => boolean | undefined | void; // eslint-disable-line @typescript-eslint/no-invalid-void-type
+  /** `f` behind `before`: the native call is skipped when `before` answers true. */
+  const guarded = (f: Method, before: Before) =>
+    function (this: Node, ...args: unknown[]) {
+      if (!before(this, args)) return f.apply(this, args);
+    };
+  const ours: unknown[] = [];
   /**
    * Redefines the `name` setter `proto` or its nearest prototype has (video and audio share
-   * HTMLMediaElement's `src`: once): `set(element, value, native)` decides what reaches the native.
+   * HTMLMediaElement's `src`: once), behind `before`, which sees the value as `args[0]`.
    */
-  const setter = (
-    proto: object | null | undefined,
-    name: string,
-    set: (e: Element, value: unknown, native: (value: unknown) => void) => void,
-  ) => {
+  const setter = (proto: object | null | undefined, name: string, before: Before) => {
     for (; proto; proto = Object.getPrototypeOf(proto) as object | null) {
-      const p = Object.getOwnPropertyDescriptor(proto, name) as { set?: Setter } | undefined;
-      const native = p && p.set;
-      if (!p || !native) continue;
-      if (ours.indexOf(native) < 0) {
-        p.set = function (value) {
-          set(this, value, (v) => {
-            native.call(this, v);
-          });
-        };
-        ours.push(p.set);
+      const p = Object.getOwnPropertyDescriptor(proto, name);
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .apply
+      const native = p && (p.set as Method | undefined);
+      if (!native) continue;
+      if (!ours.includes(native)) {
+        ours.push((p.set = guarded(native, before)));
         Object.defineProperty(proto, name, p);
       }
       return;
@@ -219,28 +215,17 @@ export function guardElements(rules: PageRules): void {
   };
   Object.keys(LOADS).forEach((tag) => {
     `${LOADS[tag] as string}${tag == "script" ? " type" : ""}`.split(" ").forEach((name) => {
-      setter(Object.getPrototypeOf(d.createElement(tag)) as object, name, (e, value, native) => {
-        if (!attribute(e, name, value)) native(value);
-      });
+      setter(Object.getPrototypeOf(d.createElement(tag)) as object, name, (e, args) =>
+        attribute(e as Element, name, args[0]),
+      );
     });
   });
 
-  type Method = (this: Node, ...args: unknown[]) => unknown;
-  /**
-   * Replaces `proto[name]` by a function that first runs `before` on `this` and the arguments (which
-   * it may change): the native call is skipped when `before` answers true.
-   */
-  const wrap = (
-    proto: object | undefined,
-    name: string,
-    before: (self: Node, args: unknown[]) => boolean | undefined | void, // eslint-disable-line @typescript-eslint/no-invalid-void-type
-  ) => {
+  /** Replaces `proto[name]`, when it has one, by the method behind `before`. */
+  const wrap = (proto: object | undefined, name: string, before: Before) => {
     const methods = proto as Record<string, Method | undefined> | undefined;
     const f = methods && methods[name];
-    if (methods && f)
-      methods[name] = function (this: Node, ...args: unknown[]) {
-        return before(this, args) === true ? undefined : f.apply(this, args);
-      };
+    if (f) (methods as Record<string, Method>)[name] = guarded(f, before);
   };
   wrap(E, "setAttribute", (e, args) => args.length > 1 && attribute(e as Element, String(args[0]), args[1]));
   wrap(
@@ -256,7 +241,7 @@ export function guardElements(rules: PageRules): void {
     });
     if (self instanceof HTMLScriptElement && !inert(self) && !self.hasAttribute("src") && runs(self)) {
       const text = args.map((a) => (a instanceof Node ? a.textContent : String(a))).join("");
-      const need = self.getAttribute(AUTHOR_CATEGORY) == null && rules.text((self.textContent || "") + text);
+      const need = self.getAttribute(AUTHOR_CATEGORY) == null && rules.text(self.textContent + text);
       if (need) makeInert(self, need);
     }
   };
@@ -267,7 +252,9 @@ export function guardElements(rules: PageRules): void {
   });
   [E, Document.prototype, DocumentFragment.prototype, CharacterData.prototype].forEach((proto) => {
     "append prepend before after replaceWith replaceChildren".split(" ").forEach((name) => {
-      if (Object.prototype.hasOwnProperty.call(proto, name)) wrap(proto, name, nodes);
+      // The platform's prototypes: none has a hasOwnProperty of its own.
+      // eslint-disable-next-line no-prototype-builtins
+      if (proto.hasOwnProperty(name)) wrap(proto, name, nodes);
     });
   });
   wrap(E, "insertAdjacentElement", (self, args) => {
@@ -280,29 +267,24 @@ export function guardElements(rules: PageRules): void {
   });
 
   // HTML strings.
-  const shadow = protoOf("ShadowRoot");
-  [E, shadow].forEach((proto) => {
-    setter(proto, "innerHTML", (_, value, native) => {
-      native(clean(value));
-    });
-    wrap(proto, "setHTMLUnsafe", (_, args) => {
-      args[0] = clean(args[0]);
-    });
+  const cleanFirst: Before = (_, args) => {
+    args[0] = clean(args[0]);
+  };
+  [E, protoOf("ShadowRoot")].forEach((proto) => {
+    setter(proto, "innerHTML", cleanFirst);
+    wrap(proto, "setHTMLUnsafe", cleanFirst);
   });
-  setter(E, "outerHTML", (_, value, native) => {
-    native(clean(value));
-  });
+  setter(E, "outerHTML", cleanFirst);
   wrap(E, "insertAdjacentHTML", (_, args) => {
     args[1] = clean(args[1]);
   });
   ["write", "writeln"].forEach((name) => {
     wrap(Document.prototype, name, (_, args) => {
-      args.splice(0, args.length, clean(args.join("")));
+      args[0] = clean(args.join(""));
+      args.length = 1;
     });
   });
-  wrap(protoOf("Range"), "createContextualFragment", (_, args) => {
-    args[0] = clean(args[0]);
-  });
+  wrap(protoOf("Range"), "createContextualFragment", cleanFirst);
 
   // The backstop.
   new MutationObserver((records) => {
@@ -313,9 +295,7 @@ export function guardElements(rules: PageRules): void {
   }).observe(d, {
     childList: true,
     subtree: true,
-    attributes: true,
-    attributeFilter: Object.keys(LOADS)
-      .map(attributesOf)
-      .reduce((all, list) => all.concat(list), ["type"]),
+    // `attributes` is implied by the filter (DOM §4.3.3, observe() step 2).
+    attributeFilter: `${Object.values(LOADS).join(" ")} type`.toLowerCase().split(" "),
   });
 }

@@ -22,7 +22,8 @@ export interface PageRules {
 const URL_IN_TEXT = /(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
 
 export function compileRules(rules: GuardRules, has: Granted): PageRules {
-  const hosts: Record<string, string> = {};
+  // No prototype: a host is looked up as it is (`__proto__` included).
+  const hosts = Object.create(null) as Record<string, string | undefined>;
   for (const categories in rules.h)
     (rules.h[categories] as string).split(" ").forEach((host) => {
       hosts[host] = categories;
@@ -43,7 +44,8 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
     url.hostname = url.hostname.replace(/\.+$/, "");
     for (const [regex, categories] of globs) if (regex.test(url.href)) return categories;
     for (let host = url.hostname; ; host = host.slice(host.indexOf(".") + 1)) {
-      if (Object.prototype.hasOwnProperty.call(hosts, host)) return hosts[host];
+      const categories = hosts[host];
+      if (categories) return categories;
       if (host.indexOf(".") < 0) return;
     }
   };

@@ -57,10 +57,10 @@ export function guardStorage(config: RuntimeConfig, has: Granted): void {
   AREAS.forEach((name, i) => {
     const bit = i + 1;
     // The real getter (an own accessor of the global, WebIDL §3.7.8), taken before any page script runs.
-    const d = Object.getOwnPropertyDescriptor(w, name) as { get?: () => Storage } | undefined;
+    const d = Object.getOwnPropertyDescriptor(w, name) as PropertyDescriptor;
     let storage: Storage;
     try {
-      storage = (d as { get: () => Storage }).get.call(w);
+      storage = (d.get as () => Storage).call(w);
     } catch {
       // Storage refused by the browser (SecurityError: disabled, sandboxed): its getter keeps throwing.
       return;
@@ -78,20 +78,21 @@ export function guardStorage(config: RuntimeConfig, has: Granted): void {
       const key = storage.key(j);
       if (refused(bit, key)) storage.removeItem(key as string);
     }
-    Object.defineProperty(w, name, { configurable: true, enumerable: true, get: () => proxy });
+    // The platform's descriptor (configurable, enumerable), with the Proxy's getter.
+    d.get = () => proxy;
+    Object.defineProperty(w, name, d);
   });
   // A `storage` event names the Storage the page knows: `event.storageArea === localStorage` (posthog-js
   // compares so to follow other tabs) must stay true.
   const event = StorageEvent.prototype;
-  const area = Object.getOwnPropertyDescriptor(event, "storageArea") as { get: () => Storage | null };
-  Object.defineProperty(event, "storageArea", {
-    configurable: true,
-    enumerable: true,
-    get(this: StorageEvent) {
-      const storage = area.get.call(this);
-      // WeakMap.get answers undefined for null, which is no key.
-      const seen = known.get(storage as Storage);
-      return (seen && seen[2]) || storage;
-    },
-  });
+  const area = Object.getOwnPropertyDescriptor(event, "storageArea") as PropertyDescriptor;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call
+  const native = area.get as () => Storage | null;
+  area.get = function (this: StorageEvent) {
+    const storage = native.call(this);
+    // WeakMap.get answers undefined for null, which is no key.
+    const seen = known.get(storage as Storage);
+    return (seen && seen[2]) || storage;
+  };
+  Object.defineProperty(event, "storageArea", area);
 }
