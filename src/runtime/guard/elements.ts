@@ -47,7 +47,7 @@ const PLANTED = `[${CATEGORY}],[${GRANT}],[${PLACEHOLDER}]`;
 const HTML = "http://www.w3.org/1999/xhtml";
 /** A script type the browser would run (HTML §4.12.1.1), as src/html/inert.ts lists them. */
 const RUNS =
-  /^(|module|text\/(java|ecma|j|live)script|text\/javascript1\.[0-5]|(text|application)\/(x-)?(java|ecma)script)$/;
+  /^(|module|text\/(java|ecma|j|live)script|text\/javascript1\.[0-5]|(text|application)\/(x-)?(java|ecma)script)$/i;
 
 export function guardElements(rules: PageRules): void {
   const d = document;
@@ -62,7 +62,7 @@ export function guardElements(rules: PageRules): void {
   };
 
   const loads = (e: Element) => e.namespaceURI == HTML && LOADS[e.localName] && attributesOf(e.localName);
-  const runs = (script: Element) => RUNS.test((script.getAttribute("type") || "").trim().toLowerCase());
+  const runs = (script: Element) => RUNS.test((script.getAttribute("type") || "").trim());
   const inert = (e: Element) => e.hasAttribute(CATEGORY);
 
   /**
@@ -107,12 +107,12 @@ export function guardElements(rules: PageRules): void {
     set.call(e, CATEGORY, categories);
   };
 
-  /** Checks one element as the edge would: true when it was made inert. */
-  const check = (e: Element): boolean => {
+  /** Checks one element as the edge would: what it needed when it was made inert. */
+  const check = (e: Element) => {
     const list = loads(e);
-    if (!list || inert(e)) return false;
+    if (!list || inert(e)) return;
     const script = e.localName == "script";
-    if (script && !runs(e)) return false;
+    if (script && !runs(e)) return;
     let need: string | undefined;
     list.forEach((a) => {
       const v = e.getAttribute(a);
@@ -123,18 +123,13 @@ export function guardElements(rules: PageRules): void {
       need = author != null ? refusedAuthor(author) : rules.text(e.textContent);
     }
     if (need) makeInert(e, need);
-    return !!need;
+    return need;
   };
-  /** Checks a node and every element under it: true when anything was made inert. */
-  const scan = (node: unknown): boolean => {
-    let changed = false;
+  /** Checks a node and every element under it. */
+  const scan = (node: unknown) => {
     const n = node as Partial<Element>;
-    if (n.nodeType == 1 && check(n as Element)) changed = true;
-    if (n.firstElementChild)
-      (n as ParentNode).querySelectorAll(SELECTOR).forEach((e) => {
-        if (check(e)) changed = true;
-      });
-    return changed;
+    if (n.nodeType == 1) check(n as Element);
+    if (n.firstElementChild) (n as ParentNode).querySelectorAll(SELECTOR).forEach(check);
   };
   /**
    * An HTML string, parsed in an inert template (nothing loads or runs there): `s` is the markup to
@@ -156,7 +151,8 @@ export function guardElements(rules: PageRules): void {
         }
     });
     t.content.querySelectorAll(SELECTOR).forEach((e) => {
-      if (check(e)) found.push(e.getAttribute(CATEGORY) as string);
+      const need = check(e);
+      if (need) found.push(need);
     });
     // `n` is "" when nothing is refused: every reader takes it as "nothing needed".
     return { s: found.length || planted ? markupOf.get.call(t) : markup, n: found.join(" ") };
@@ -164,29 +160,24 @@ export function guardElements(rules: PageRules): void {
   const clean = (markup: unknown) => (typeof markup == "string" ? html(markup).s : markup);
 
   /** `name="value"` about to be set on `e`: true when the guard stored it in its twin instead. */
-  const attribute = (e: Element, name: string, value: unknown): boolean => {
+  const attribute = (e: Element, name: string, value: unknown): true | undefined => {
     const list = loads(e);
-    if (!list) return false;
+    if (!list) return;
     name = name.toLowerCase();
     if (name == "type" && e.localName == "script" && inert(e)) {
       set.call(e, TYPE, value as string);
       return true;
     }
-    if (list.indexOf(name) < 0) return false;
+    if (!list.includes(name)) return;
     const v = String(value);
     const need = inert(e) ? e.getAttribute(CATEGORY) : needOf(e, name, v);
-    if (!need) return false;
+    if (!need) return;
     set.call(e, `data-ce-${name}`, v);
     if (!inert(e)) makeInert(e, need);
     return true;
   };
 
   // The URL properties of the loading elements, and a script's type.
-  const w = window as unknown as Record<string, { prototype: object } | undefined>;
-  const protoOf = (type: string) => {
-    const c = w[type];
-    return c && c.prototype;
-  };
   type Method = (this: Node, ...args: unknown[]) => unknown;
   /** What runs before a hooked method or setter, on `this` and the arguments (which it may change). */
   type Before = (self: Node, args: unknown[]) => boolean | undefined | void; // eslint-disable-line @typescript-eslint/no-invalid-void-type
@@ -270,7 +261,9 @@ export function guardElements(rules: PageRules): void {
   const cleanFirst: Before = (_, args) => {
     args[0] = clean(args[0]);
   };
-  [E, protoOf("ShadowRoot")].forEach((proto) => {
+  // Some ES2017 browsers have no ShadowRoot.
+  const shadow = (window as Partial<typeof globalThis>).ShadowRoot;
+  [E, shadow && shadow.prototype].forEach((proto) => {
     setter(proto, "innerHTML", cleanFirst);
     wrap(proto, "setHTMLUnsafe", cleanFirst);
   });
@@ -284,7 +277,7 @@ export function guardElements(rules: PageRules): void {
       args.length = 1;
     });
   });
-  wrap(protoOf("Range"), "createContextualFragment", cleanFirst);
+  wrap(Range.prototype, "createContextualFragment", cleanFirst);
 
   // The backstop.
   new MutationObserver((records) => {

@@ -53,9 +53,7 @@ export function guardRequests(refuses: Refuses): void {
   const hook = (owner: Record<string, Native | undefined>, name: string, i: number, answer?: false) => {
     const native = owner[name];
     if (native)
-      owner[name] = function (this: unknown) {
-        // eslint-disable-next-line prefer-rest-params -- one array to edit and pass on, and a shorter bundle
-        const args = [].slice.call(arguments) as unknown[];
+      owner[name] = function (this: unknown, ...args: unknown[]) {
         if (refused(args, i)) {
           if (answer === false) return answer;
           args[i] = blob;
@@ -75,9 +73,7 @@ export function guardRequests(refuses: Refuses): void {
     const Native = w[name] as unknown as
       { new (...args: unknown[]): object; prototype: { constructor: unknown } } | undefined;
     if (!Native) return;
-    const Guarded = function (this: unknown) {
-      // eslint-disable-next-line prefer-rest-params -- as in hook
-      const args = [].slice.call(arguments) as unknown[];
+    const Guarded = function (this: unknown, ...args: unknown[]) {
       const url = refused(args, 0, ws);
       if (url) args[0] = nowhere;
       const instance = Reflect.construct(Native, args, new.target) as object;

@@ -40,11 +40,9 @@ export function guardStorage(config: RuntimeConfig, has: Granted): void {
   const methods = Storage.prototype as unknown as Record<string, Method>;
   /** Each Proxy handed out, and each real Storage: the Storage it is, its area's bit (and its Proxy). */
   const known = new WeakMap<object, [Storage, number, Storage?]>();
-  /** The rules of these areas (bits) whose category is not granted now. */
-  const live = (areas: number) => rules.filter((r) => r[2] & areas && !has(r[1]));
-  /** Whether a key of these areas needs a category not granted now; a symbol is no storage key. */
+  /** Whether a key of these areas (bits) needs a category not granted now; a symbol is no storage key. */
   const refused = (areas: number, key: unknown) =>
-    typeof key == "string" && live(areas).some((r) => r[0].test(key));
+    typeof key == "string" && rules.some((r) => r[2] & areas && !has(r[1]) && r[0].test(key));
   METHODS.forEach((name) => {
     const native = methods[name] as Method;
     // Rest parameters keep the platform's own TypeError for a call with too few arguments. A
