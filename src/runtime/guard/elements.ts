@@ -73,13 +73,11 @@ export function guardElements(rules: PageRules): void {
     const author = e.getAttribute(AUTHOR_CATEGORY);
     if (author != null) return refusedAuthor(author);
     if (name == "srcdoc") return html(value).n;
-    if (/srcset$/.test(name)) {
-      let found: string | undefined;
-      value.split(",").forEach((candidate) => {
-        found = found || rules.url(candidate.trim().split(/\s/)[0] as string);
-      });
-      return found;
-    }
+    if (/srcset$/.test(name))
+      return value
+        .split(",")
+        .map((candidate) => rules.url(candidate.trim().split(/\s/)[0] as string))
+        .find((need) => need);
     return rules.url(value);
   };
   /** The author's categories (`data-consent-category`), when one of them is refused. */

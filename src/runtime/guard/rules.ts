@@ -46,7 +46,7 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
     for (let host = url.hostname; ; host = host.slice(host.indexOf(".") + 1)) {
       const categories = hosts[host];
       if (categories) return categories;
-      if (host.indexOf(".") < 0) return;
+      if (!host.includes(".")) return;
     }
   };
   return {
@@ -55,7 +55,7 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
     text(text) {
       const found: string[] = [];
       rules.i.forEach(([signature, categories]) => {
-        if (text.indexOf(signature) >= 0) found.push(categories);
+        if (text.includes(signature)) found.push(categories);
       });
       let m: RegExpExecArray | null;
       URL_IN_TEXT.lastIndex = 0;
