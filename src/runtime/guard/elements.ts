@@ -172,6 +172,12 @@ export function guardElements(rules: PageRules): void {
     if (!need) return;
     set.call(e, `data-ce-${name}`, v);
     if (!inert(e)) makeInert(e, need);
+    // An image the page points at a refused URL (`new Image().src`, a pixel) fails as one that
+    // CSP blocks: an `error` event, after the script's task.
+    if (e.localName == "img")
+      setTimeout(() => {
+        e.dispatchEvent(new Event("error"));
+      });
     return true;
   };
 
