@@ -1,6 +1,6 @@
 /** The HTML stage through the whole worker: encodings, fallbacks, headers, runtime, debug. */
 import { describe, expect, inject, it } from "vitest";
-import { GUARD_SOURCE_TEXT, RUNTIME_SOURCE } from "../src/html/runtime";
+import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "../src/html/runtime";
 import { FALLBACK_CSP } from "../src/html/csp";
 import { appFor, consent, send, testSite } from "./helpers";
 import { htmlSite, page, rewrite } from "./html-helpers";
@@ -214,8 +214,16 @@ describe("the runtime", () => {
     expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_048);
   });
 
-  it("with the document.cookie guard (only for sites that enable it) is at most 2.25 KB gzipped", async () => {
-    expect(await gzippedSize(RUNTIME_SOURCE + GUARD_SOURCE_TEXT)).toBeLessThanOrEqual(2_304);
+  // Issue 9's target for the runtime with the page guard was 3.5 KB: it is missed by about 1.1 KB
+  // (README, "The page guard"); these budgets keep it from growing.
+  it("with the page guard (on by default) is at most 4.6 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE)).toBeLessThanOrEqual(4_710);
+  });
+
+  it("with the page guard and the document.cookie guard (only for sites that enable it) is at most 5.2 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE + GUARD_SOURCE_TEXT)).toBeLessThanOrEqual(
+      5_325,
+    );
   });
 
   it("ships the guard only to sites that enable it", async () => {

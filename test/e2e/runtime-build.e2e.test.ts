@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bundleFunction, GENERATED, generatedModule } from "../../scripts/build-runtime.ts";
-import { GUARD_SOURCE_TEXT, RUNTIME_SOURCE } from "../../src/html/runtime.ts";
+import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "../../src/html/runtime.ts";
 
 describe("the generated runtime", () => {
   it("is what npm run build:runtime writes from src/runtime/ now", async () => {
@@ -17,10 +17,12 @@ describe("the generated runtime", () => {
   });
 
   it("ships each bundle as the function the edge calls with its parameters", async () => {
-    expect(RUNTIME_SOURCE).toBe(await bundleFunction("src/runtime/entry.ts", ["C", "G"]));
+    expect(RUNTIME_SOURCE).toBe(await bundleFunction("src/runtime/entry.ts", ["C", "G", "P"]));
     expect(GUARD_SOURCE_TEXT).toBe(await bundleFunction("src/runtime/guard-entry.ts", ["C", "has"]));
-    expect(RUNTIME_SOURCE.startsWith("(function(C,G){")).toBe(true);
+    expect(PAGE_GUARD_SOURCE).toBe(await bundleFunction("src/runtime/guard/entry.ts", ["C", "has"]));
+    expect(RUNTIME_SOURCE.startsWith("(function(C,G,P){")).toBe(true);
     expect(GUARD_SOURCE_TEXT.startsWith("(function(C,has){")).toBe(true);
+    expect(PAGE_GUARD_SOURCE.startsWith("(function(C,has){")).toBe(true);
   });
 
   it("refuses an entry that does not read the parameters it is wrapped in", async () => {
