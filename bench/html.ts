@@ -7,7 +7,7 @@
  *   one-selector       HTMLRewriter with one empty `script[src]` handler (5 matches on the page)
  *   consent-edge-10    consent-edge (src/worker.ts createProxy + compileConfig), 10 tracker host rules
  *   consent-edge-1k    the same with 1,000 rules
- *   consent-edge-10k   the same with 10,000 rules
+ *   consent-edge-10k   the same with 10,000 rules (the page guard off: over its 1,000-rule cap)
  * The visitor has no consent cookie: every tracker is neutralised (the worst case). Before measuring,
  * each variant's page is checked (bench/html-verify.ts: pass-through and one-selector byte for byte,
  * consent-edge neutralised with first-party markup intact); the run aborts otherwise.
