@@ -8,9 +8,10 @@
  * Every request to a host other than the demo's is answered here (Playwright routing) and recorded,
  * so nothing leaves the machine and the test sees exactly what the browser fetched.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchChromium, startEdge } from "./servers";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { routedBrowser } from "./routed-browser";
+import { chromiumPath } from "./servers";
 
 /** What page.evaluate callbacks see (they run in the browser; this project's Node tests have no DOM types). */
 interface Globals {
@@ -236,36 +237,13 @@ const CASES: Case[] = [
 ];
 
 describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipped: no chromium)", () => {
-  let edge: Awaited<ReturnType<typeof startEdge>> | undefined;
-  let browser: Browser | undefined;
-  /** Every URL requested from a host that is not the demo's, per context. */
-  const fetched = new WeakMap<BrowserContext, string[]>();
-  let visitors = 0;
-
-  beforeAll(async () => {
-    [edge, browser] = await Promise.all([startEdge(), launchChromium([])]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await edge?.stop();
-  });
+  const demo = routedBrowser();
 
   /** A fresh visitor (empty jar) on the demo home page, with the runtime and the guard in it. */
   async function visitor(): Promise<{ page: Page; requests: string[] }> {
-    if (!browser || !edge) throw new Error("not started");
-    // Each visitor is its own client to the consent API's throttle (20 grants a minute per client).
-    visitors++;
-    const context = await browser.newContext({
-      extraHTTPHeaders: { "CF-Connecting-IP": `10.${visitors >> 8}.${visitors & 255}.1` },
-    });
-    const requests: string[] = [];
-    fetched.set(context, requests);
-    await context.route(
-      (url) => url.hostname !== "localhost",
-      async (route) => {
+    const { context, requests } = await demo.visitor({
+      answer: async (route) => {
         const url = route.request().url();
-        requests.push(url);
         const script = route.request().resourceType() === "script";
         await route.fulfill({
           status: 200,
@@ -273,9 +251,9 @@ describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipp
           body: script ? `window.__ran.push(${JSON.stringify(url)})` : "",
         });
       },
-    );
+    });
     const page = await context.newPage();
-    await page.goto(edge.url, { waitUntil: "load" });
+    await page.goto(demo.url(), { waitUntil: "load" });
     await page.evaluate(() => {
       (globalThis as unknown as Globals).__ran = [];
     });
@@ -369,31 +347,12 @@ describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipp
 });
 
 describe.skipIf(!executablePath)("what the page guard leaves alone, in Chromium", () => {
-  let edge: Awaited<ReturnType<typeof startEdge>> | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    [edge, browser] = await Promise.all([startEdge(), launchChromium([])]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await edge?.stop();
-  });
+  const demo = routedBrowser();
 
   it("first-party and unmatched elements, by every API, are exactly what the page made, and load", async () => {
-    if (!browser || !edge) throw new Error("not started");
-    const context = await browser.newContext();
-    const requests: string[] = [];
-    await context.route(
-      (url) => url.hostname !== "localhost",
-      async (route) => {
-        requests.push(route.request().url());
-        await route.fulfill({ status: 200, contentType: "image/gif", body: "" });
-      },
-    );
+    const { context, requests } = await demo.visitor();
     const page = await context.newPage();
-    await page.goto(edge.url, { waitUntil: "load" });
+    await page.goto(demo.url(), { waitUntil: "load" });
     const made = await page.evaluate(`(() => {
       const out = [];
       const i = new Image(); i.src = "https://cdn.unlisted.example/a.png"; out.push(i.outerHTML);
@@ -425,18 +384,9 @@ describe.skipIf(!executablePath)("what the page guard leaves alone, in Chromium"
     await context.close();
   });
   it("user content written as HTML cannot plant the inert form or a grant button", async () => {
-    if (!browser || !edge) throw new Error("not started");
-    const context = await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": "10.9.9.9" } });
-    const requests: string[] = [];
-    await context.route(
-      (url) => url.hostname !== "localhost",
-      async (route) => {
-        requests.push(route.request().url());
-        await route.fulfill({ status: 200, contentType: "text/html", body: "" });
-      },
-    );
+    const { context, requests } = await demo.visitor();
     const page = await context.newPage();
-    await page.goto(edge.url, { waitUntil: "load" });
+    await page.goto(demo.url(), { waitUntil: "load" });
     const comment = await page.evaluate(`(() => {
       const d = document.createElement("div");
       d.id = "comment";

@@ -4,10 +4,10 @@
  * neither from the cookie when the page starts nor after a grant in the page. In Debian's Chromium,
  * through the real worker in front of the demo origin, every other host answered here.
  */
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import demo from "../../demo/consent-edge.config.json";
-import { chromiumPath, launchChromium, startEdge } from "./servers";
+import { describe, expect, it } from "vitest";
+import demoConfig from "../../demo/consent-edge.config.json";
+import { routedBrowser, type Visitor } from "./routed-browser";
+import { chromiumPath } from "./servers";
 
 interface Globals {
   consentEdge: { grant(categories: string[]): Promise<boolean>; granted(): string[] };
@@ -21,51 +21,27 @@ if (!executablePath && process.env.CI)
   throw new Error("CI must install Debian's chromium for the browser test");
 
 describe.skipIf(!executablePath)("Sec-GPC in the page (Chromium)", () => {
-  let edge: Awaited<ReturnType<typeof startEdge>> | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    [edge, browser] = await Promise.all([startEdge(), launchChromium([])]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await edge?.stop();
-  });
+  const demo = routedBrowser();
 
   /** A visitor whose consent cookie grants everything, sending Sec-GPC: 1 when `gpc`. */
-  async function visitor(gpc: boolean): Promise<{ context: BrowserContext; requests: string[] }> {
-    if (!browser || !edge) throw new Error("not started");
-    const context = await browser.newContext({
-      extraHTTPHeaders: {
-        ...(gpc ? { "Sec-GPC": "1" } : {}),
-        "CF-Connecting-IP": gpc ? "10.7.0.1" : "10.7.0.2",
-      },
-    });
-    const requests: string[] = [];
-    await context.route(
-      (url) => url.hostname !== "localhost",
-      async (route) => {
-        requests.push(route.request().url());
-        await route.fulfill({ status: 200, contentType: "text/javascript", body: "" });
-      },
-    );
-    const site = demo.sites[0];
+  async function visitor(gpc: boolean): Promise<Visitor> {
+    const visitor = await demo.visitor({ headers: gpc ? { "Sec-GPC": "1" } : {} });
+    const site = demoConfig.sites[0];
     const all = site?.categories.filter((category) => category !== "necessary") ?? [];
-    await context.addCookies([
+    await visitor.context.addCookies([
       {
         name: "ce_consent",
         value: `1.${site?.policyRevision ?? ""}.${Math.floor(Date.now() / 1000)}.${all.join("~")}`,
-        url: edge.url,
+        url: demo.url(),
       },
     ]);
-    return { context, requests };
+    return visitor;
   }
 
   it("without GPC the cookie's grants load marketing and analytics (the control)", async () => {
     const { context, requests } = await visitor(false);
     const page = await context.newPage();
-    await page.goto(edge?.url ?? "", { waitUntil: "load" });
+    await page.goto(demo.url(), { waitUntil: "load" });
     await expect.poll(() => requests.some((url) => MARKETING.test(url))).toBe(true);
     expect(requests.some((url) => ANALYTICS.test(url))).toBe(true);
     await context.close();
@@ -74,7 +50,7 @@ describe.skipIf(!executablePath)("Sec-GPC in the page (Chromium)", () => {
   it("with GPC, marketing stays refused in the page: at start and after a grant in the page", async () => {
     const { context, requests } = await visitor(true);
     const page = await context.newPage();
-    await page.goto(edge?.url ?? "", { waitUntil: "load" });
+    await page.goto(demo.url(), { waitUntil: "load" });
     await expect.poll(() => requests.some((url) => ANALYTICS.test(url))).toBe(true);
     await page.waitForTimeout(500);
     expect(requests.filter((url) => MARKETING.test(url))).toEqual([]);
