@@ -140,7 +140,9 @@ export default function start(
   if (pageGuard) pageGuard(config, has);
   gcm("default");
   check(1);
+  // The visitor's own click: one a script dispatches (button.click(), dispatchEvent) grants nothing.
   d.addEventListener("click", (e) => {
+    if (!e.isTrusted) return;
     const target = e.target as Partial<Element>;
     const button = target.closest && target.closest(`[${GRANT}]`);
     if (button) void scoped((button.getAttribute(GRANT) as string).split(" "), "placeholder");

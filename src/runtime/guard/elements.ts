@@ -31,6 +31,7 @@ import type { PageRules } from "./rules";
  */
 const LOADS: Record<string, string> = {
   script: "src",
+  input: "src",
   iframe: "src srcdoc",
   img: "src srcset",
   link: "href imageSrcset",
@@ -48,6 +49,10 @@ const HTML = "http://www.w3.org/1999/xhtml";
 /** A script type the browser would run (HTML §4.12.1.1), as src/html/inert.ts lists them. */
 const RUNS =
   /^(|module|text\/(java|ecma|j|live)script|text\/javascript1\.[0-5]|(text|application)\/(x-)?(java|ecma)script)$/i;
+/** Elements whose innerHTML is text (HTML §13.2.5: RCDATA, RAWTEXT), never markup to judge. */
+const TEXT = /^(textarea|title|style|xmp|iframe|noembed|noframes|noscript|plaintext)$/;
+/** ASCII whitespace (HTML's, not JavaScript's \s, which also splits at U+FEFF the URL parser drops). */
+const SPACE = /[\t\n\f\r ]+/;
 
 export function guardElements(rules: PageRules): void {
   const d = document;
@@ -76,7 +81,7 @@ export function guardElements(rules: PageRules): void {
     if (/srcset$/.test(name))
       return value
         .split(",")
-        .map((candidate) => rules.url(candidate.trim().split(/\s/)[0] as string))
+        .map((candidate) => rules.url(candidate.split(SPACE).filter((part) => part)[0] || ""))
         .find((need) => need);
     return rules.url(value);
   };
@@ -123,11 +128,21 @@ export function guardElements(rules: PageRules): void {
     if (need) makeInert(e, need);
     return need;
   };
-  /** Checks a node and every element under it. */
-  const scan = (node: unknown) => {
+  /**
+   * Checks a node and every element under it. `inserted`: by script (an insertion method), where a
+   * grant button is planted (user content rendered as nodes): only the edge writes one, in the HTML.
+   */
+  const scan = (node: unknown, inserted?: 1) => {
     const n = node as Partial<Element>;
-    if (n.nodeType == 1) check(n as Element);
-    if (n.firstElementChild) (n as ParentNode).querySelectorAll(SELECTOR).forEach(check);
+    const each = (f: (e: Element) => unknown, selector: string) => {
+      if (n.nodeType == 1 && (n as Element).matches(selector)) f(n as Element);
+      if (n.firstElementChild) (n as ParentNode).querySelectorAll(selector).forEach(f);
+    };
+    each(check, SELECTOR);
+    if (inserted)
+      each((e) => {
+        e.removeAttribute(GRANT);
+      }, `[${GRANT}]`);
   };
   /**
    * An HTML string, parsed in an inert template (nothing loads or runs there): `s` is the markup to
@@ -135,39 +150,75 @@ export function guardElements(rules: PageRules): void {
    */
   const html = (markup: string): { s: string; n?: string } => {
     if (!/=/.test(markup)) return { s: markup };
+    // A whole document (document.write of a doctype or <html>) is parsed as one, in a document
+    // without a browsing context, so that its doctype and html, head and body tags survive.
+    const whole =
+      /^\s*<(!doctype|html)/i.test(markup) && new DOMParser().parseFromString(markup, "text/html");
     const t = d.createElement("template");
-    markupOf.set.call(t, markup);
+    if (!whole) markupOf.set.call(t, markup);
+    const root = whole || t.content;
     const found: string[] = [];
     // Only the edge and this guard write the inert form: a string's own (user content a sanitiser
     // let through as data-*) would have the runtime load or grant on the visitor's behalf.
     let planted = 0;
-    t.content.querySelectorAll(PLANTED).forEach((e) => {
+    root.querySelectorAll(PLANTED).forEach((e) => {
       for (const { name } of [...e.attributes])
         if (!name.indexOf("data-ce-")) {
           e.removeAttribute(name);
           planted++;
         }
     });
-    t.content.querySelectorAll(SELECTOR).forEach((e) => {
+    root.querySelectorAll(SELECTOR).forEach((e) => {
       const need = check(e);
       if (need) found.push(need);
     });
+    const serialised = () =>
+      whole
+        ? `${whole.doctype ? `<!DOCTYPE ${whole.doctype.name}>` : ""}${whole.documentElement.outerHTML}`
+        : markupOf.get.call(t);
     // `n` is "" when nothing is refused: every reader takes it as "nothing needed".
-    return { s: found.length || planted ? markupOf.get.call(t) : markup, n: found.join(" ") };
+    return { s: found.length || planted ? serialised() : markup, n: found.join(" ") };
   };
-  const clean = (markup: unknown) => (typeof markup == "string" ? html(markup).s : markup);
+  /**
+   * The markup an HTML sink gets: converted once, as the sink converts it (an object's toString
+   * answers once: what is judged is what is written), and judged; null (the empty string to these
+   * sinks), a Trusted Types object and anything that cannot be converted go to the sink as they are.
+   */
+  const clean = (markup: unknown) => {
+    if (typeof markup == "string") return html(markup).s;
+    try {
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions, @typescript-eslint/no-base-to-string -- ToString, as above
+      return markup == null || trusted(markup) ? markup : html(`${markup}`).s;
+    } catch {
+      return markup;
+    }
+  };
+  const tt = (window as { trustedTypes?: { isHTML(v: unknown): boolean; isScriptURL(v: unknown): boolean } })
+    .trustedTypes;
+  /** A Trusted Types object: the sink reads its own value, which a page cannot change. */
+  const trusted = (value: unknown) => !!tt && (tt.isHTML(value) || tt.isScriptURL(value));
 
-  /** `name="value"` about to be set on `e`: true when the guard stored it in its twin instead. */
-  const attribute = (e: Element, name: string, value: unknown): true | undefined => {
+  /**
+   * `name="args[i]"` about to be set on `e`: true when the guard stored it in its twin instead. The
+   * value is converted once, as the native converts it, and passed on converted, so that what is
+   * judged is what is set (a Trusted Types object is passed on as it is).
+   */
+  const attribute = (e: Element, name: string, args: unknown[], i: number): true | undefined => {
     const list = loads(e);
     if (!list) return;
     name = name.toLowerCase();
+    let v: string;
+    try {
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- ToString, as the native
+      v = trusted(args[i]) ? `${args[i]}` : (args[i] = `${args[i]}`);
+    } catch {
+      return; // A Symbol, a throwing toString: the native throws its own error.
+    }
     if (name == "type" && e.localName == "script" && inert(e)) {
-      set.call(e, TYPE, value as string);
+      set.call(e, TYPE, v);
       return true;
     }
     if (!list.includes(name)) return;
-    const v = String(value);
     const need = inert(e) ? e.getAttribute(CATEGORY) : needOf(e, name, v);
     if (!need) return;
     set.call(e, `data-ce-${name}`, v);
@@ -187,9 +238,14 @@ export function guardElements(rules: PageRules): void {
   type Before = (self: Node, args: unknown[]) => boolean | undefined | void; // eslint-disable-line @typescript-eslint/no-invalid-void-type
   /** `f` behind `before`: the native call is skipped when `before` answers true. */
   const guarded = (f: Method, before: Before) =>
-    function (this: Node, ...args: unknown[]) {
-      if (!before(this, args)) return f.apply(this, args);
-    };
+    // The platform's length (feature tests read it), which a rest parameter would make 0.
+    Object.defineProperty(
+      function (this: Node, ...args: unknown[]) {
+        if (!before(this, args)) return f.apply(this, args);
+      },
+      "length",
+      { value: f.length },
+    );
   const ours: unknown[] = [];
   /**
    * Redefines the `name` setter `proto` or its nearest prototype has (video and audio share
@@ -211,10 +267,23 @@ export function guardElements(rules: PageRules): void {
   Object.keys(LOADS).forEach((tag) => {
     `${LOADS[tag] as string}${tag == "script" ? " type" : ""}`.split(" ").forEach((name) => {
       setter(Object.getPrototypeOf(d.createElement(tag)) as object, name, (e, args) =>
-        attribute(e as Element, name, args[0]),
+        attribute(e as Element, name, args, 0),
       );
     });
   });
+
+  // `new Audio(url)` sets its src attribute without the setter: the same element, its src set after.
+  const w = window as unknown as { Audio?: new (src?: unknown) => HTMLAudioElement };
+  const NativeAudio = w.Audio;
+  if (NativeAudio) {
+    const Audio = function (this: unknown, ...args: unknown[]) {
+      const audio = Reflect.construct(NativeAudio, [], new.target) as HTMLAudioElement;
+      if (args[0] !== undefined) audio.src = args[0] as string;
+      return audio;
+    };
+    (Audio as { prototype: unknown }).prototype = NativeAudio.prototype;
+    w.Audio = Audio as unknown as typeof NativeAudio;
+  }
 
   /** Replaces `proto[name]`, when it has one, by the method behind `before`. */
   const wrap = (proto: object | undefined, name: string, before: Before) => {
@@ -222,17 +291,82 @@ export function guardElements(rules: PageRules): void {
     const f = methods && methods[name];
     if (f) (methods as Record<string, Method>)[name] = guarded(f, before);
   };
-  wrap(E, "setAttribute", (e, args) => args.length > 1 && attribute(e as Element, String(args[0]), args[1]));
-  wrap(
-    E,
-    "setAttributeNS",
-    (e, args) => args[0] == null && attribute(e as Element, String(args[1]), args[2]),
-  );
+  /** An attribute name, converted once (as the value): undefined when it cannot be. */
+  const nameAt = (args: unknown[], i: number): string | undefined => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- ToString, as the native
+      return (args[i] = `${args[i]}`);
+    } catch {
+      return;
+    }
+  };
+  wrap(E, "setAttribute", (e, args) => {
+    const name = args.length > 1 ? nameAt(args, 0) : undefined;
+    return name != null && !!attribute(e as Element, name, args, 1);
+  });
+  // The null namespace, which "" is too (DOM §4.9, "validate and extract").
+  wrap(E, "setAttributeNS", (e, args) => {
+    const name = args.length > 2 && !args[0] ? nameAt(args, 1) : undefined;
+    return name != null && !!attribute(e as Element, name, args, 2);
+  });
+  // Attr nodes: set on an element (setAttributeNode, attributes.setNamedItem), or given a value
+  // while on one (value, nodeValue, textContent). A NamedNodeMap does not say whose it is: the
+  // attributes getter remembers.
+  const owners = new WeakMap<object, Element>();
+  const attrNode = (e: Element | null | undefined, a: unknown, value?: unknown[]) => {
+    const at = a as Partial<Attr>;
+    return (
+      !!e && at.nodeType == 2 && !at.namespaceURI && !!attribute(e, at.name as string, value || [at.value], 0)
+    );
+  };
+  ["setAttributeNode", "setAttributeNodeNS"].forEach((name) => {
+    wrap(E, name, (e, args) => attrNode(e as Element, args[0]));
+  });
+  ["setNamedItem", "setNamedItemNS"].forEach((name) => {
+    wrap(NamedNodeMap.prototype, name, (map, args) => attrNode(owners.get(map), args[0]));
+  });
+  const attributes = Object.getOwnPropertyDescriptor(E, "attributes") as {
+    get: (this: Element) => NamedNodeMap;
+  };
+  const attributesGet = attributes.get;
+  attributes.get = function () {
+    const map = attributesGet.call(this);
+    owners.set(map, this);
+    return map;
+  };
+  Object.defineProperty(E, "attributes", attributes);
+  setter(Attr.prototype, "value", (a, args) => attrNode((a as Attr).ownerElement, a, args));
+  // A script first inserted empty is not started: the text it gets later runs it (HTML §4.12.1.1).
+  const scriptText = (self: Node, text: unknown) => {
+    if (
+      self instanceof HTMLScriptElement &&
+      !inert(self) &&
+      !self.hasAttribute("src") &&
+      !self.textContent &&
+      runs(self) &&
+      self.getAttribute(AUTHOR_CATEGORY) == null
+    ) {
+      const need = rules.text(String(text));
+      if (need) makeInert(self, need);
+    }
+  };
+  ["nodeValue", "textContent"].forEach((name) => {
+    setter(N, name, (self, args) => {
+      scriptText(self, args[0]);
+      return self.nodeType == 2 && attrNode((self as Attr).ownerElement, self, args);
+    });
+  });
+  setter(HTMLScriptElement.prototype, "text", (self, args) => {
+    scriptText(self, args[0]);
+  });
+  setter(HTMLElement.prototype, "innerText", (self, args) => {
+    scriptText(self, args[0]);
+  });
 
   // Whatever is inserted is checked first; text put into a script is judged with its text.
   const nodes = (self: Node, args: unknown[]) => {
     args.forEach((node) => {
-      if (node instanceof Node) scan(node);
+      if (node instanceof Node) scan(node, 1);
     });
     if (self instanceof HTMLScriptElement && !inert(self) && !self.hasAttribute("src") && runs(self)) {
       const text = args.map((a) => (a instanceof Node ? a.textContent : String(a))).join("");
@@ -255,6 +389,11 @@ export function guardElements(rules: PageRules): void {
   wrap(E, "insertAdjacentElement", (self, args) => {
     nodes(self, args.slice(1));
   });
+  ["insertNode", "surroundContents"].forEach((name) => {
+    wrap(Range.prototype, name, (_, args) => {
+      scan(args[0], 1);
+    });
+  });
   ["importNode", "adoptNode"].forEach((name) => {
     wrap(Document.prototype, name, (_, args) => {
       scan(args[0]);
@@ -268,8 +407,15 @@ export function guardElements(rules: PageRules): void {
   // Some ES2017 browsers have no ShadowRoot.
   const shadow = (window as Partial<typeof globalThis>).ShadowRoot;
   [E, shadow && shadow.prototype].forEach((proto) => {
-    setter(proto, "innerHTML", cleanFirst);
+    // A script's, a textarea's or a title's innerHTML is text: a script's is judged as its text.
+    setter(proto, "innerHTML", (self, args) => {
+      if (TEXT.test((self as Element).localName)) return;
+      if ((self as Element).localName == "script") scriptText(self, args[0]);
+      else cleanFirst(self, args);
+    });
     wrap(proto, "setHTMLUnsafe", cleanFirst);
+    // The Sanitizer API's setHTML keeps what its config allows (a comment system's allows images).
+    wrap(proto, "setHTML", cleanFirst);
   });
   setter(E, "outerHTML", cleanFirst);
   wrap(E, "insertAdjacentHTML", (_, args) => {
@@ -287,7 +433,10 @@ export function guardElements(rules: PageRules): void {
   new MutationObserver((records) => {
     records.forEach((r) => {
       if (r.type == "attributes") scan(r.target);
-      else r.addedNodes.forEach(scan);
+      else
+        r.addedNodes.forEach((node) => {
+          scan(node);
+        });
     });
   }).observe(d, {
     childList: true,

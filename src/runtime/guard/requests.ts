@@ -53,15 +53,20 @@ export function guardRequests(refuses: Refuses): void {
   const hook = (owner: Record<string, Native | undefined>, name: string, i: number, answer?: false) => {
     const native = owner[name];
     if (native)
-      owner[name] = function (this: unknown, ...args: unknown[]) {
-        if (refused(args, i)) {
-          if (answer === false) return answer;
-          args[i] = blob;
-          // XHR's open(method, url): see above, GET keeps the failure asynchronous.
-          if (i) args[0] = "GET";
-        }
-        return native.apply(this, args);
-      };
+      // The platform's length (feature tests read it), which a rest parameter would make 0.
+      owner[name] = Object.defineProperty(
+        function (this: unknown, ...args: unknown[]) {
+          if (refused(args, i)) {
+            if (answer === false) return answer;
+            args[i] = blob;
+            // XHR's open(method, url): see above, GET keeps the failure asynchronous.
+            if (i) args[0] = "GET";
+          }
+          return native.apply(this, args);
+        },
+        "length",
+        { value: native.length },
+      );
   };
 
   /**
@@ -89,6 +94,9 @@ export function guardRequests(refuses: Refuses): void {
   };
 
   hook(w, "fetch", 0);
+  // Chromium's deferred fetch, made for analytics beacons: refused, it throws its own TypeError
+  // (the blob: URL is not one it defers).
+  hook(w, "fetchLater", 0);
   hook(XMLHttpRequest.prototype as unknown as Record<string, Native>, "open", 1);
   hook(Navigator.prototype as unknown as Record<string, Native>, "sendBeacon", 0, false);
   wrap("WebSocket", `wss://${location.hostname}:1/`, 1);
