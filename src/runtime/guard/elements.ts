@@ -32,6 +32,8 @@ import type { PageRules } from "./rules";
 const LOADS: Record<string, string> = {
   script: "src",
   input: "src",
+  // A base governs every relative URL after it: one of a refused host is made inert, as at the edge.
+  base: "href",
   iframe: "src srcdoc",
   img: "src srcset",
   link: "href imageSrcset",
@@ -43,9 +45,12 @@ const LOADS: Record<string, string> = {
   track: "src",
 };
 const attributesOf = (tag: string) => (LOADS[tag] as string).toLowerCase().split(" ");
-const SELECTOR = Object.keys(LOADS).join();
+/** SVG's elements that load (and an SVG script runs) from `href`, as the edge's LOADERS list them. */
+const SVG_LOADS = ["script", "image", "feImage"];
+const SELECTOR = Object.keys(LOADS).concat(SVG_LOADS).join();
 const PLANTED = `[${CATEGORY}],[${GRANT}],[${PLACEHOLDER}]`;
 const HTML = "http://www.w3.org/1999/xhtml";
+const SVG = "http://www.w3.org/2000/svg";
 /** A script type the browser would run (HTML §4.12.1.1), as src/html/inert.ts lists them. */
 const RUNS =
   /^(|module|text\/(java|ecma|j|live)script|text\/javascript1\.[0-5]|(text|application)\/(x-)?(java|ecma)script)$/i;
@@ -66,7 +71,10 @@ export function guardElements(rules: PageRules): void {
     set: (this: Element, markup: string) => void;
   };
 
-  const loads = (e: Element) => e.namespaceURI == HTML && LOADS[e.localName] && attributesOf(e.localName);
+  const loads = (e: Element) =>
+    e.namespaceURI == HTML
+      ? LOADS[e.localName] && attributesOf(e.localName)
+      : e.namespaceURI == SVG && SVG_LOADS.includes(e.localName) && ["href"];
   const runs = (script: Element) => RUNS.test((script.getAttribute("type") || "").trim());
   const inert = (e: Element) => e.hasAttribute(CATEGORY);
 
@@ -81,10 +89,16 @@ export function guardElements(rules: PageRules): void {
     if (/srcset$/.test(name))
       return value
         .split(",")
-        .map((candidate) => rules.url(candidate.split(SPACE).filter((part) => part)[0] || ""))
+        .map((candidate) => url(candidate.split(SPACE).filter((part) => part)[0] || ""))
         .find((need) => need);
-    return rules.url(value);
+    return url(value);
   };
+  /**
+   * The <base href> of the HTML string being judged: once the string is in, its relative URLs
+   * resolve against it (a srcdoc's against its own), so each is judged against both, as at the edge.
+   */
+  let base: string | null | undefined;
+  const url = (value: string) => rules.url(value) || (base ? rules.url(value, base) : undefined);
   /** The author's categories (`data-consent-category`), when one of them is refused. */
   const refusedAuthor = (author: string) => rules.refused(author.trim().split(/\s+/).join(" "));
 
@@ -148,14 +162,14 @@ export function guardElements(rules: PageRules): void {
    * An HTML string, parsed in an inert template (nothing loads or runs there): `s` is the markup to
    * hand the page's sink (its own string when nothing needed neutralising), `n` what it needed.
    */
-  const html = (markup: string): { s: string; n?: string } => {
+  const html = (markup: string, parse: unknown = markup): { s: string; n?: string } => {
     if (!/=/.test(markup)) return { s: markup };
     // A whole document (document.write of a doctype or <html>) is parsed as one, in a document
     // without a browsing context, so that its doctype and html, head and body tags survive.
     const whole =
-      /^\s*<(!doctype|html)/i.test(markup) && new DOMParser().parseFromString(markup, "text/html");
+      /^\s*<(!doctype|html)/i.test(markup) && new DOMParser().parseFromString(parse as string, "text/html");
     const t = d.createElement("template");
-    if (!whole) markupOf.set.call(t, markup);
+    if (!whole) markupOf.set.call(t, parse as string);
     const root = whole || t.content;
     const found: string[] = [];
     // Only the edge and this guard write the inert form: a string's own (user content a sanitiser
@@ -168,10 +182,14 @@ export function guardElements(rules: PageRules): void {
           planted++;
         }
     });
+    const outer = base;
+    const b = root.querySelector("base[href]");
+    if (b) base = b.getAttribute("href");
     root.querySelectorAll(SELECTOR).forEach((e) => {
       const need = check(e);
       if (need) found.push(need);
     });
+    base = outer;
     const serialised = () =>
       whole
         ? `${whole.doctype ? `<!DOCTYPE ${whole.doctype.name}>` : ""}${whole.documentElement.outerHTML}`
@@ -187,8 +205,15 @@ export function guardElements(rules: PageRules): void {
   const clean = (markup: unknown) => {
     if (typeof markup == "string") return html(markup).s;
     try {
+      if (markup == null) return markup;
       // eslint-disable-next-line @typescript-eslint/restrict-template-expressions, @typescript-eslint/no-base-to-string -- ToString, as above
-      return markup == null || trusted(markup) ? markup : html(`${markup}`).s;
+      const s = `${markup}`;
+      // A TrustedHTML (every markup a Trusted Types page may pass) is parsed as itself, which the
+      // page's policy allows, and handed on as itself when nothing needed neutralising; else the
+      // neutralised string, which that policy refuses: the sink throws instead of loading.
+      if (!trusted(markup)) return html(s).s;
+      const r = html(s, markup).s;
+      return r == s ? markup : r;
     } catch {
       return markup;
     }
@@ -356,11 +381,12 @@ export function guardElements(rules: PageRules): void {
       return self.nodeType == 2 && attrNode((self as Attr).ownerElement, self, args);
     });
   });
-  setter(HTMLScriptElement.prototype, "text", (self, args) => {
-    scriptText(self, args[0]);
-  });
-  setter(HTMLElement.prototype, "innerText", (self, args) => {
-    scriptText(self, args[0]);
+  // From the script element's prototype up: Chromium's has textContent and innerText of its own
+  // (Trusted Types' TrustedScript), which Node's and HTMLElement's setters never see.
+  "text textContent innerText".split(" ").forEach((name) => {
+    setter(HTMLScriptElement.prototype, name, (self, args) => {
+      scriptText(self, args[0]);
+    });
   });
 
   // Whatever is inserted is checked first; text put into a script is judged with its text.

@@ -36,9 +36,10 @@ export function guardRequests(refuses: Refuses): void {
    */
   const refused = (args: unknown[], i: number, ws?: 1): string | undefined => {
     try {
-      if (i < args.length) {
+      // undefined is left to the native (window.open's optional URL defaults to "", about:blank).
+      if (args[i] !== undefined) {
         const v =
-          // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- ToString, as above
+          // eslint-disable-next-line @typescript-eslint/restrict-template-expressions, @typescript-eslint/no-base-to-string -- ToString, as above
           args[i] instanceof Request ? args[i].url : (args[i] = `${args[i]}`);
         // The rules classify http(s) URLs: a WebSocket's ws(s) URL is the same host and path.
         const url = ws ? v.replace(/^(\s*)ws/i, "$1http") : v;
@@ -50,14 +51,19 @@ export function guardRequests(refuses: Refuses): void {
   };
 
   /** A method whose refused calls get `answer`, or, without one, the native call with the blob: URL. */
-  const hook = (owner: Record<string, Native | undefined>, name: string, i: number, answer?: false) => {
+  const hook = (
+    owner: Record<string, Native | undefined>,
+    name: string,
+    i: number,
+    answer?: false | null,
+  ) => {
     const native = owner[name];
     if (native)
       // The platform's length (feature tests read it), which a rest parameter would make 0.
       owner[name] = Object.defineProperty(
         function (this: unknown, ...args: unknown[]) {
           if (refused(args, i)) {
-            if (answer === false) return answer;
+            if (answer !== undefined) return answer;
             args[i] = blob;
             // XHR's open(method, url): see above, GET keeps the failure asynchronous.
             if (i) args[0] = "GET";
@@ -97,6 +103,8 @@ export function guardRequests(refuses: Refuses): void {
   // Chromium's deferred fetch, made for analytics beacons: refused, it throws its own TypeError
   // (the blob: URL is not one it defers).
   hook(w, "fetchLater", 0);
+  // A refused window.open answers null, as a popup blocker does.
+  hook(w, "open", 0, null);
   hook(XMLHttpRequest.prototype as unknown as Record<string, Native>, "open", 1);
   hook(Navigator.prototype as unknown as Record<string, Native>, "sendBeacon", 0, false);
   wrap("WebSocket", `wss://${location.hostname}:1/`, 1);

@@ -11,8 +11,11 @@ import type { Granted, GuardRules } from "../config";
 export type Refuses = (value: string) => string | undefined;
 
 export interface PageRules {
-  /** A URL as a page writes it (absolute, protocol-relative, or relative to the document's base URL). */
-  url: Refuses;
+  /**
+   * A URL as a page writes it (absolute, protocol-relative, or relative to the document's base URL,
+   * or to `base`, itself resolved against the document's).
+   */
+  url: (value: string, base?: string) => string | undefined;
   /** An inline script's text: by signature, and by each host it mentions. */
   text: Refuses;
   /** A space-separated category list (an author's marking), when one of them is not granted. */
@@ -32,10 +35,10 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
   /** The categories of the first rule that matches, when one of them is not granted. */
   const refused = (categories: string | undefined) =>
     categories && !categories.split(" ").every(has) ? categories : undefined;
-  const categoriesOf = (raw: string): string | undefined => {
+  const categoriesOf = (raw: string, base?: string): string | undefined => {
     let url: URL;
     try {
-      url = new URL(raw.trim(), document.baseURI);
+      url = new URL(raw.trim(), base ? new URL(base, document.baseURI) : document.baseURI);
     } catch {
       return;
     }
@@ -51,7 +54,7 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
   };
   return {
     refused,
-    url: (raw) => refused(categoriesOf(raw)),
+    url: (raw, base) => refused(categoriesOf(raw, base)),
     text(text) {
       const found: string[] = [];
       rules.i.forEach(([signature, categories]) => {

@@ -47,10 +47,18 @@ export function guardStorage(config: RuntimeConfig, has: Granted): void {
     const native = methods[name] as Method;
     // Rest parameters keep the platform's own TypeError for a call with too few arguments. A
     // Storage not seen yet counts as both areas: its refused keys are refused either way.
-    methods[name] = function (...args) {
-      const [self, bit] = known.get(this as object) || [this, 3];
-      if (name != "setItem" || !refused(bit, String(args[0]))) return native.apply(self, args);
-    };
+    // The platform's length (feature tests read it), which a rest parameter would make 0.
+    methods[name] = Object.defineProperty(
+      function (this: unknown, ...args: unknown[]) {
+        const [self, bit] = known.get(this as object) || [this, 3];
+        // The key is converted once and handed on converted, so that what is judged is what is
+        // stored (a `toString` answers once; a Symbol throws here as in the native).
+        // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- WebIDL ToString
+        if (name != "setItem" || !refused(bit, (args[0] = `${args[0]}`))) return native.apply(self, args);
+      },
+      "length",
+      { value: native.length },
+    );
   });
   AREAS.forEach((name, i) => {
     const bit = i + 1;
