@@ -54,17 +54,17 @@ interface Attack {
 const ELEMENTS: Attack[] = [
   {
     name: "setAttributeNS('', 'src', ...) on a detached image",
-    gap: "the hook checks only a null namespace (`args[0] == null`); DOM §4.9 turns '' into null, so this is the same attribute",
+    // Was a gap, closed by the guard: the hook checks only a null namespace (`args[0] == null`); DOM §4.9 turns '' into null, so this is the same attribute
     code: `const i = new Image(); i.setAttributeNS("", "src", PIXEL); window.__kept = i;`,
   },
   {
     name: "an Attr node (setAttributeNode) on a detached image",
-    gap: "no hook on setAttributeNode, and the MutationObserver only sees the document: a detached image fetches at once",
+    // Was a gap, closed by the guard: no hook on setAttributeNode, and the MutationObserver only sees the document: a detached image fetches at once
     code: `const i = new Image(); const a = document.createAttribute("src"); a.value = PIXEL; i.setAttributeNode(a); window.__kept = i;`,
   },
   {
     name: "attributes.setNamedItem on a detached image",
-    gap: "NamedNodeMap.setNamedItem is not hooked (as setAttributeNode)",
+    // Was a gap, closed by the guard: NamedNodeMap.setNamedItem is not hooked (as setAttributeNode)
     code: `const i = document.createElement("img"); const a = document.createAttribute("src"); a.value = PIXEL; i.attributes.setNamedItem(a); window.__kept = i;`,
   },
   {
@@ -73,72 +73,72 @@ const ELEMENTS: Attack[] = [
   },
   {
     name: "the URL property given an object whose toString answers twice (detached image)",
-    gap: "attribute() converts the value with String() to judge it, then hands the native setter the object, which converts it again (requests.ts converts once and passes the string on)",
+    // Was a gap, closed by the guard: attribute() converts the value with String() to judge it, then hands the native setter the object, which converts it again (requests.ts converts once and passes the string on)
     code: `let n = 0; const i = new Image(); i.src = { toString: () => (n++ ? PIXEL : "/first-party.png") }; window.__kept = i;`,
   },
   {
     name: "setAttribute given a name whose toString answers twice",
-    gap: "the name is converted to judge it and again by the native setAttribute",
+    // Was a gap, closed by the guard: the name is converted to judge it and again by the native setAttribute
     code: `let n = 0; const i = new Image(); i.setAttribute({ toString: () => (n++ ? "src" : "alt") }, PIXEL); window.__kept = i;`,
   },
   {
     name: "new Audio(url): the constructor sets src itself",
-    gap: "the Audio() named constructor sets the attribute without the src setter, and a detached media element with preload=auto fetches",
+    // Was a gap, closed by the guard: the Audio() named constructor sets the attribute without the src setter, and a detached media element with preload=auto fetches
     code: `window.__kept = new Audio(PIXEL);`,
   },
   {
     name: "an SVG <image href> written as HTML",
-    gap: "loads() only knows HTML-namespace elements: SVG image (and feImage) load from href",
+    // Was a gap, closed by the guard: loads() only knows HTML-namespace elements: SVG image (and feImage) load from href
     code: `document.body.insertAdjacentHTML("beforeend", '<svg width="1" height="1"><image href="' + PIXEL + '" width="1" height="1"/></svg>');`,
   },
   {
     name: "an SVG <script href> made by createElementNS runs",
-    gap: "loads() only knows HTML-namespace elements; an SVG script loads and runs its href (restore.ts even restores the edge's inert SVG scripts)",
+    // Was a gap, closed by the guard: loads() only knows HTML-namespace elements; an SVG script loads and runs its href (restore.ts even restores the edge's inert SVG scripts)
     code: `const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg"); const s = document.createElementNS("http://www.w3.org/2000/svg", "script"); s.setAttribute("href", GA); svg.append(s); document.body.append(svg);`,
   },
   {
     name: "<input type=image src> written as HTML",
-    gap: "input is not one of LOADS; an image button loads its src",
+    // Was a gap, closed by the guard: input is not one of LOADS; an image button loads its src
     code: `document.body.insertAdjacentHTML("beforeend", '<form><input type="image" alt="go" src="' + PIXEL + '"></form>');`,
   },
   {
     name: "<input type=image>.src set by script",
-    gap: "HTMLInputElement's src setter is not hooked",
+    // Was a gap, closed by the guard: HTMLInputElement's src setter is not hooked
     code: `const i = document.createElement("input"); i.type = "image"; i.src = PIXEL; document.body.append(i);`,
   },
   {
     name: "a <base href> and a relative script in a contextual fragment, appended (the script runs)",
-    gap: "the fragment is scanned before insertion, against the document's base; its own <base> is inserted first and the script resolves against it",
+    // Was a gap, closed by the guard: the fragment is scanned before insertion, against the document's base; its own <base> is inserted first and the script resolves against it
     code: `const f = document.createRange().createContextualFragment('<base href="https://www.googletagmanager.com/"><script src="gtag/js?id=G-' + M + '"></scr' + 'ipt>'); document.head.append(f);`,
   },
   {
     name: "a srcdoc whose own <base href> makes a relative image a tracker's",
-    gap: "the srcdoc is judged against the parent's base URL, not the <base> it carries",
+    // Was a gap, closed by the guard: the srcdoc is judged against the parent's base URL, not the <base> it carries
     code: `const f = document.createElement("iframe"); f.srcdoc = '<base href="https://www.facebook.com/"><img src="tr?id=1&m=' + M + '">'; document.body.append(f);`,
   },
   {
     name: "srcset with U+FEFF inside the host",
-    gap: "srcset candidates are split with JavaScript's \\s (which includes U+FEFF); HTML splits on ASCII whitespace only, and the URL parser's IDNA mapping drops U+FEFF: the browser fetches www.facebook.com",
+    // Was a gap, closed by the guard: srcset candidates are split with JavaScript's \\s (which includes U+FEFF); HTML splits on ASCII whitespace only, and the URL parser's IDNA mapping drops U+FEFF: the browser fetches www.facebook.com
     code: `const i = new Image(); i.srcset = "https://www.face\\ufeffbook.com/tr?id=1&m=" + M + " 1x"; window.__kept = i;`,
   },
   {
     name: "innerHTML given an array (a map() result assigned without join) on a detached element",
-    gap: "clean() inspects strings only: any other value (an array, a String object, an object with toString) goes to the native setter unread",
+    // Was a gap, closed by the guard: clean() inspects strings only: any other value (an array, a String object, an object with toString) goes to the native setter unread
     code: `const d = document.createElement("div"); d.innerHTML = ['<img alt="" src="' + PIXEL + '">']; window.__kept = d;`,
   },
   {
     name: "innerHTML given a TrustedHTML (the only value a Trusted Types page may pass)",
-    gap: "clean() inspects strings only: on a site that enforces Trusted Types every HTML string is a TrustedHTML, so no HTML sink is guarded there",
+    // Was a gap, closed by the guard: clean() inspects strings only: on a site that enforces Trusted Types every HTML string is a TrustedHTML, so no HTML sink is guarded there
     code: `const p = trustedTypes.createPolicy("app-" + M, { createHTML: (s) => s }); const d = document.createElement("div"); d.innerHTML = p.createHTML('<img alt="" src="' + PIXEL + '">'); window.__kept = d;`,
   },
   {
     name: "a script given its src by an Attr node, inserted with Range.insertNode (it runs)",
-    gap: "Range.insertNode (and surroundContents) are not hooked insertion methods; a script runs during insertion, before the MutationObserver",
+    // Was a gap, closed by the guard: Range.insertNode (and surroundContents) are not hooked insertion methods; a script runs during insertion, before the MutationObserver
     code: `const s = document.createElement("script"); const a = document.createAttribute("src"); a.value = GA; s.setAttributeNode(a); const r = document.createRange(); r.selectNodeContents(document.head); r.insertNode(s);`,
   },
   {
     name: "an inline script whose text is set after it was inserted empty (it runs)",
-    gap: "an empty script inserted is not started; text given later (textContent, text, innerText) prepares and runs it, and no hook judges that text",
+    // Was a gap, closed by the guard: an empty script inserted is not started; text given later (textContent, text, innerText) prepares and runs it, and no hook judges that text
     code: `const s = document.createElement("script"); document.body.append(s); s.textContent = "window.__ran.push(" + JSON.stringify(M) + "); /* https://www.googletagmanager.com/gtag/js */";`,
   },
   {
@@ -160,7 +160,7 @@ const ELEMENTS: Attack[] = [
   },
   {
     name: "setHTML (the Sanitizer API, meant for user content) on a detached element",
-    gap: "Element.prototype.setHTML (and ShadowRoot's) is not one of the hooked HTML sinks; a sanitiser config that allows images (a comment system's) keeps <img src>",
+    // Was a gap, closed by the guard: Element.prototype.setHTML (and ShadowRoot's) is not one of the hooked HTML sinks; a sanitiser config that allows images (a comment system's) keeps <img src>
     code: `const d = document.createElement("div"); d.setHTML('<img alt="" src="' + PIXEL + '">', { sanitizer: { elements: ["img"], attributes: ["src", "alt"] } }); window.__kept = d;`,
   },
   {
@@ -213,7 +213,7 @@ const REQUESTS: Attack[] = [
   },
   {
     name: "window.open of a tracker URL",
-    gap: "window.open is not guarded",
+    // Was a gap, closed by the guard: window.open is not guarded
     code: `window.open(PIXEL, "_blank");`,
   },
   {
@@ -308,12 +308,12 @@ describe.skipIf(!executablePath)("attacks on the page guard, in Chromium (skippe
   });
 
   describe("grants", () => {
-    // Gap: the inert form is stripped from HTML strings only (elements.ts html()); user content the
+    // Was a gap, closed: the inert form was stripped from HTML strings only (elements.ts html()); user content the
     // page inserts as nodes (DOMParser + adoptNode, a sanitiser's RETURN_DOM_FRAGMENT, a framework
     // spreading attributes) keeps data-ce-grant, and the runtime's click listener grants from any
     // element that carries it: a comment's "Nice post!" button grants marketing with a receipt that
     // says the visitor clicked a placeholder.
-    it.fails("user content inserted as nodes cannot plant a grant button", async () => {
+    it("user content inserted as nodes cannot plant a grant button", async () => {
       const { page } = await visitor();
       await run(
         page,
@@ -330,10 +330,10 @@ describe.skipIf(!executablePath)("attacks on the page guard, in Chromium (skippe
       expect(after).toEqual(["necessary"]);
     });
 
-    // Gap: the click listener does not check event.isTrusted: any script's element.click() on the
+    // Was a gap, closed: the click listener did not check event.isTrusted: any script's element.click() on the
     // edge's own placeholder button is a scoped grant recorded as `method: "placeholder"`, as if the
     // visitor had clicked it (a script can call consentEdge.grant too, but that is recorded as `page`).
-    it.fails("a synthetic click on the edge's placeholder button grants nothing", async () => {
+    it("a synthetic click on the edge's placeholder button grants nothing", async () => {
       const { page } = await visitor("/blog/hello");
       const clicked = await page.evaluate(`(() => {
         const b = document.querySelector("[data-ce-grant]");
@@ -377,9 +377,9 @@ describe.skipIf(!executablePath)("attacks on the page guard, in Chromium (skippe
   });
 
   describe("storage", () => {
-    // Gap: storage.ts judges String(key) and hands the native setItem the original key, which it
+    // Was a gap, closed: storage.ts judged String(key) and handed the native setItem the original key, which it
     // converts again (requests.ts converts once and passes the string on).
-    it.fails("setItem with a key whose toString answers twice keeps no refused key", async () => {
+    it("setItem with a key whose toString answers twice keeps no refused key", async () => {
       const { page } = await visitor();
       const kept = await page.evaluate(`(() => {
         let n = 0;
@@ -405,27 +405,24 @@ describe.skipIf(!executablePath)("attacks on the page guard, in Chromium (skippe
   });
 
   describe("the page's own code", () => {
-    // Gap: html() parses a document.write string in a <template>, where a doctype and the html, head
-    // and body tags (and their attributes) are dropped; when anything was neutralised, that
-    // serialisation is what is written, so the document loses its doctype and renders in quirks mode.
-    it.fails(
-      "document.write of a whole document keeps its doctype when a tracker in it is neutralised",
-      async () => {
-        const { page } = await visitor();
-        const mode = await run(
-          page,
-          `document.open(); document.write('<!doctype html><html lang="fr"><title>w</title><img alt="" src="' + PIXEL + '">'); document.close(); return [document.compatMode, document.documentElement.lang];`,
-          "quirks",
-        );
-        await page.context().close();
-        expect(mode).toEqual(["CSS1Compat", "fr"]);
-      },
-    );
+    // Was a gap, closed: html() parsed a document.write string in a <template>, where a doctype and
+    // the html, head and body tags are dropped, so the document rendered in quirks mode; a whole
+    // document is now parsed as one.
+    it("document.write of a whole document keeps its doctype when a tracker in it is neutralised", async () => {
+      const { page } = await visitor();
+      const mode = await run(
+        page,
+        `document.open(); document.write('<!doctype html><html lang="fr"><title>w</title><img alt="" src="' + PIXEL + '">'); document.close(); return [document.compatMode, document.documentElement.lang];`,
+        "quirks",
+      );
+      await page.context().close();
+      expect(mode).toEqual(["CSS1Compat", "fr"]);
+    });
 
-    // Gap: a textarea's (or title's, style's, script's) innerHTML is text, but clean() parses it as
+    // Was a gap, closed: a textarea's (or title's, style's, script's) innerHTML is text, but clean() parses it as
     // markup in a <template>: text that looks like a tracker tag is rewritten into the inert form,
     // and what the visitor sees (an HTML snippet in an editor) changes.
-    it.fails("a textarea's innerHTML is text and stays as written", async () => {
+    it("a textarea's innerHTML is text and stays as written", async () => {
       const { page, requests } = await visitor();
       const snippet = `Paste this: <img src="https://www.facebook.com/tr?id=1&m=text1">`;
       const value = await page.evaluate(
@@ -436,9 +433,9 @@ describe.skipIf(!executablePath)("attacks on the page guard, in Chromium (skippe
       expect(value).toBe(snippet);
     });
 
-    // Gap (low): each hooked method is `function (...args)`, so its length is 0 where the platform's
+    // Was a gap, closed: each hooked method was `function (...args)`, so its length was 0 where the platform's
     // is 1 or 2 (feature tests and polyfills that read fn.length see a different API).
-    it.fails("hooked methods keep the platform's length", async () => {
+    it("hooked methods keep the platform's length", async () => {
       const { page } = await visitor();
       const lengths = await page.evaluate(
         `[Node.prototype.appendChild.length, Element.prototype.setAttribute.length, Element.prototype.insertAdjacentHTML.length, Storage.prototype.setItem.length]`,
@@ -449,11 +446,11 @@ describe.skipIf(!executablePath)("attacks on the page guard, in Chromium (skippe
   });
 
   describe("a deferred request, seen by a real tracker server", () => {
-    // Gap: fetchLater (Chromium's deferred fetch, made for analytics beacons) is not hooked: its
+    // Was a gap, closed: fetchLater (Chromium's deferred fetch, made for analytics beacons) was not hooked: its
     // request leaves when the page goes away. The browser sends it itself after unload, where
     // Playwright's routing does not see it, so this case resolves the tracker host to a recording
     // server instead (on a port of its own, named in the URL).
-    it.fails("fetchLater to a tracker host sends nothing", async () => {
+    it("fetchLater to a tracker host sends nothing", async () => {
       const trackers = await startRecordingTrackers({ httpPort: 0, httpsPort: 0 });
       const mapped = await launchChromium([
         "--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost",
