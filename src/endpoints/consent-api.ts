@@ -28,6 +28,7 @@
  * applied without a receipt; D1 failing is a 503 with a log line, never an unhandled error.
  */
 import { describeRegion } from "../consent/region";
+import { API_PREFIX } from "./api-prefix";
 import type { Site } from "../config/compile";
 import { NECESSARY } from "../config/types";
 import { serializeConsentCookie } from "../consent/consent-cookie";
@@ -39,7 +40,7 @@ import { safeReturnPath } from "../banner/render-banner";
 import { isCrossSite } from "./same-origin";
 import { clientKey, rateLimitBinding, type Throttle } from "./throttle";
 
-export const API_PREFIX = "/.consent-edge/";
+export { API_PREFIX };
 const MAX_BODY_BYTES = 8 * 1024;
 const CHOICES = ["accept-all", "reject-all", "save"] as const;
 type Choice = (typeof CHOICES)[number];

@@ -9,7 +9,7 @@ import type { Site } from "../config/compile";
 import { globSource } from "../config/glob";
 import { NECESSARY, type StorageArea } from "../config/types";
 import type { RuntimeConfig } from "../runtime/config";
-import { API_PREFIX } from "../endpoints/consent-api";
+import { API_PREFIX } from "../endpoints/api-prefix";
 import { nonceAttribute } from "./csp";
 import { guardRules } from "./guard-rules";
 import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";

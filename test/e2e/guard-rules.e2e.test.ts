@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TARGET } from "../../scripts/build-runtime.ts";
 import { compileConfig } from "../../src/config/compile";
 import { guardRules } from "../../src/html/guard-rules";
-import { DO_NOT_TRACK } from "../../src/html/neutralise";
+import { DO_NOT_TRACK } from "../../src/html/inert";
 import { chromiumPath, launchChromium } from "./servers";
 
 const ORIGIN = "http://www.shop.test";
