@@ -56,6 +56,26 @@ export async function bundleFunction(entry: string, parameters: string[]): Promi
   return expression;
 }
 
+/**
+ * One module of src/runtime/ bundled as the build bundles it (same tsconfig, same target) into a
+ * classic script that sets `window.part` to the module's exports: how the browser tests run a part
+ * of the runtime on its own.
+ */
+export async function bundlePart(module: string): Promise<string> {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [`src/runtime/${module}`],
+    tsconfig: "src/runtime/tsconfig.json",
+    bundle: true,
+    format: "iife",
+    globalName: "part",
+    target: TARGET,
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]?.text ?? "";
+}
+
 /** The text of src/html/runtime.generated.ts, as Prettier formats it. */
 export async function generatedModule(): Promise<string> {
   const runtime = await bundleFunction("src/runtime/entry.ts", ["C", "G", "P"]);

@@ -13,7 +13,7 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { routedBrowser } from "./routed-browser";
+import { recordingAnswer, routedBrowser } from "./routed-browser";
 import { chromiumPath, launchChromium, startRecordingTrackers } from "./servers";
 
 const executablePath = chromiumPath();
@@ -251,17 +251,7 @@ describe.skipIf(!executablePath)("attacks on the page guard, in Chromium (skippe
    * window.__ran when it runs, so that a case can tell a script that ran from one only fetched.
    */
   async function visitor(path = "/"): Promise<{ page: Page; requests: string[] }> {
-    const { context, requests } = await browser.visitor({
-      answer: async (route) => {
-        const url = route.request().url();
-        const script = route.request().resourceType() === "script";
-        await route.fulfill({
-          status: 200,
-          contentType: script ? "text/javascript" : url.includes("youtube") ? "text/html" : "image/gif",
-          body: script ? `window.__ran && window.__ran.push(${JSON.stringify(url)})` : "",
-        });
-      },
-    });
+    const { context, requests } = await browser.visitor({ answer: recordingAnswer });
     const page = await context.newPage();
     await page.goto(new URL(path, browser.url()).href, { waitUntil: "load" });
     await page.evaluate(() => {

@@ -10,7 +10,7 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { routedBrowser } from "./routed-browser";
+import { recordingAnswer, routedBrowser } from "./routed-browser";
 import { chromiumPath } from "./servers";
 
 /** What page.evaluate callbacks see (they run in the browser; this project's Node tests have no DOM types). */
@@ -241,17 +241,7 @@ describe.skipIf(!executablePath)("the page guard on elements, in Chromium (skipp
 
   /** A fresh visitor (empty jar) on the demo home page, with the runtime and the guard in it. */
   async function visitor(): Promise<{ page: Page; requests: string[] }> {
-    const { context, requests } = await demo.visitor({
-      answer: async (route) => {
-        const url = route.request().url();
-        const script = route.request().resourceType() === "script";
-        await route.fulfill({
-          status: 200,
-          contentType: script ? "text/javascript" : url.includes("youtube") ? "text/html" : "image/gif",
-          body: script ? `window.__ran.push(${JSON.stringify(url)})` : "",
-        });
-      },
-    });
+    const { context, requests } = await demo.visitor({ answer: recordingAnswer });
     const page = await context.newPage();
     await page.goto(demo.url(), { waitUntil: "load" });
     await page.evaluate(() => {

@@ -5,12 +5,10 @@
  * so nothing the edge would neutralise in the HTML loads when script writes it instead. Built-in
  * rules, site hosts that override them (a subdomain made necessary), URL globs and DNT.
  */
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import fc from "fast-check";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TARGET } from "../../scripts/build-runtime.ts";
+import { bundlePart } from "../../scripts/build-runtime.ts";
 import { compileConfig } from "../../src/config/compile";
 import { guardRules } from "../../src/html/guard-rules";
 import { DO_NOT_TRACK } from "../../src/html/inert";
@@ -18,7 +16,6 @@ import { chromiumPath, launchChromium } from "./servers";
 
 const ORIGIN = "http://www.shop.test";
 const PAGE = new URL(`${ORIGIN}/products/list.html`);
-const root = fileURLToPath(new URL("../..", import.meta.url));
 
 const compiled = compileConfig({
   sites: [
@@ -120,24 +117,14 @@ describe.skipIf(!executablePath)("the page's rules give the edge's answers (Chro
 
   beforeAll(async () => {
     browser = await launchChromium(["--host-resolver-rules=MAP * ~NOTFOUND"]);
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: ["src/runtime/guard/rules.ts"],
-      tsconfig: "src/runtime/tsconfig.json",
-      bundle: true,
-      format: "iife",
-      globalName: "part",
-      target: TARGET,
-      write: false,
-      logLevel: "silent",
-    });
+    const part = await bundlePart("guard/rules.ts");
     for (const doNotTrack of [false, true]) {
       const page = await (await browser.newContext()).newPage();
       await page.route("**/*", (route) =>
         route.fulfill({ contentType: "text/html", body: "<!doctype html>" }),
       );
       await page.goto(PAGE.href);
-      await page.addScriptTag({ content: result.outputFiles[0]?.text ?? "" });
+      await page.addScriptTag({ content: part });
       await page.evaluate(
         (rules) => {
           const w = globalThis as unknown as Window_;

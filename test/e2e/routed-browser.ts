@@ -67,6 +67,20 @@ export function routedBrowser(): RoutedBrowser {
   };
 }
 
+/**
+ * An answer that tells a script that ran from one only fetched: a tracker script pushes its URL to
+ * `window.__ran` (when the page has one) as it runs; an embed gets an empty page, a pixel an empty image.
+ */
+export async function recordingAnswer(route: Route): Promise<void> {
+  const url = route.request().url();
+  const script = route.request().resourceType() === "script";
+  await route.fulfill({
+    status: 200,
+    contentType: script ? "text/javascript" : url.includes("youtube") ? "text/html" : "image/gif",
+    body: script ? `window.__ran && window.__ran.push(${JSON.stringify(url)})` : "",
+  });
+}
+
 async function emptyAnswer(route: Route): Promise<void> {
   const type = route.request().resourceType();
   await route.fulfill({

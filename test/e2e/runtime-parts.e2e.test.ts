@@ -5,32 +5,13 @@
  * and the test sees what it fetched. The whole runtime, as the edge injects it, is tested through the
  * worker in browser.e2e.test.ts and csp.e2e.test.ts.
  */
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TARGET } from "../../scripts/build-runtime.ts";
+import { bundlePart } from "../../scripts/build-runtime.ts";
 import { chromiumPath, launchChromium } from "./servers";
 import type { RuntimeConfig } from "../../src/runtime/config";
 
 const ORIGIN = "http://runtime.test";
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-/** One module of src/runtime/ as a classic script that sets `window.part` to its exports. */
-async function bundle(module: string): Promise<string> {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [`src/runtime/${module}`],
-    tsconfig: "src/runtime/tsconfig.json",
-    bundle: true,
-    format: "iife",
-    globalName: "part",
-    target: TARGET,
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]?.text ?? "";
-}
 
 /** The config the edge would hand the runtime. */
 type Config = RuntimeConfig;
@@ -137,7 +118,7 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
       return route.fulfill({ contentType: "text/html", body: "" });
     });
     await page.goto(`${ORIGIN}/`);
-    await page.addScriptTag({ content: await bundle(module) });
+    await page.addScriptTag({ content: await bundlePart(module) });
     return { page, requests, posted };
   }
 
