@@ -7,6 +7,7 @@
 import { escapeRegExp, globSource } from "../config/glob";
 import type { TrackerRule } from "../config/trackers";
 import { BUILTIN_TRACKERS } from "./builtin-trackers";
+import { URL_IN_TEXT } from "./url-in-text";
 
 export interface ResourceMatch {
   category: string;
@@ -42,9 +43,6 @@ interface UrlGlob {
   regex: RegExp;
   match: ResourceMatch;
 }
-
-// Hosts mentioned in script text: "https://x.y", "//x.y" (protocol-relative).
-const URL_IN_TEXT = /(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
 
 export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boolean): ResourceClassifier {
   const hosts = new Map<string, ResourceMatch>();

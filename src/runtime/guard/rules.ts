@@ -5,6 +5,7 @@
  * script's text together with every host it mentions. The same answers as the edge's classifier
  * (src/html/classify-resource.ts) for the same rules.
  */
+import { URL_IN_TEXT } from "../../html/url-in-text";
 import type { Granted, GuardRules } from "../config";
 
 /** The categories (space-separated) a refused URL or script text needs, or undefined when it may load. */
@@ -21,8 +22,6 @@ export interface PageRules {
   /** A space-separated category list (an author's marking), when one of them is not granted. */
   refused: Refuses;
 }
-
-const URL_IN_TEXT = /(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
 
 export function compileRules(rules: GuardRules, has: Granted): PageRules {
   // No prototype: a host is looked up as it is (`__proto__` included).
