@@ -33,7 +33,7 @@ export function runtimeConfig(
     r: site.policyRevision,
     m: site.consentCookie.maxAgeSeconds,
     k: site.categories,
-    g: [...granted].filter((category) => category !== "necessary"),
+    g: [...granted].filter((category) => category !== NECESSARY),
     p: `${site.pathPrefix}${API_PREFIX}consent`,
     gcm: site.trackers.googleConsentMode,
     guard: cookieGuardRules(site),
@@ -42,56 +42,48 @@ export function runtimeConfig(
   };
 }
 
+/**
+ * What depends only on the site is built once per isolate, not per page: `build` memoised per site
+ * (a WeakMap, so a recompiled config lets the old sites go).
+ */
+function perSite<T>(build: (site: Site) => T): (site: Site) => T {
+  const cache = new WeakMap<Site, T>();
+  return (site) => {
+    if (!cache.has(site)) cache.set(site, build(site));
+    return cache.get(site) as T;
+  };
+}
+
 /** The `areas` bits of RuntimeConfig.s: 1 localStorage, 2 sessionStorage. */
 const AREA_BITS: Record<StorageArea, number> = { local: 1, session: 2, both: 3 };
 
-/** The storage rules depend only on the site: built once per isolate. They ship with the page guard. */
-const storageGuards = new WeakMap<Site, RuntimeConfig["s"]>();
+/** The storage rules, which ship with the page guard. A necessary key is never refused: no rule for it. */
+const storageGuardRules = perSite((site): RuntimeConfig["s"] => {
+  const refusable = site.storage.filter((rule) => rule.category !== NECESSARY);
+  return site.trackers.runtimeGuard && refusable.length > 0
+    ? refusable.map((rule): [string, string, number] => [
+        `^${globSource(rule.key)}$`,
+        rule.category,
+        AREA_BITS[rule.area],
+      ])
+    : false;
+});
 
-function storageGuardRules(site: Site): RuntimeConfig["s"] {
-  let rules = storageGuards.get(site);
-  if (rules === undefined) {
-    // A necessary key is never refused: the page needs no rule for it.
-    const refusable = site.storage.filter((rule) => rule.category !== NECESSARY);
-    rules =
-      site.trackers.runtimeGuard && refusable.length > 0
-        ? refusable.map((rule): [string, string, number] => [
-            `^${globSource(rule.key)}$`,
-            rule.category,
-            AREA_BITS[rule.area],
-          ])
-        : false;
-    storageGuards.set(site, rules);
-  }
-  return rules;
-}
+/** The page guard's rules, for a visitor without DNT and for one with it. */
+const pageGuards = [false, true].map((doNotTrack) =>
+  perSite((site): RuntimeConfig["t"] =>
+    site.trackers.runtimeGuard ? guardRules(site.classifyResource, doNotTrack) : false,
+  ),
+);
+const pageGuardRules = (site: Site, doNotTrack: boolean): RuntimeConfig["t"] =>
+  (pageGuards[doNotTrack ? 1 : 0] as (site: Site) => RuntimeConfig["t"])(site);
 
-/** The page guard's rules depend only on the site and DNT: built once per isolate for each. */
-const pageGuards = [new WeakMap<Site, RuntimeConfig["t"]>(), new WeakMap<Site, RuntimeConfig["t"]>()];
-
-function pageGuardRules(site: Site, doNotTrack: boolean): RuntimeConfig["t"] {
-  const cache = pageGuards[doNotTrack ? 1 : 0] as WeakMap<Site, RuntimeConfig["t"]>;
-  let rules = cache.get(site);
-  if (rules === undefined) {
-    rules = site.trackers.runtimeGuard ? guardRules(site.classifyResource, doNotTrack) : false;
-    cache.set(site, rules);
-  }
-  return rules;
-}
-
-/** The guard's rules depend only on the site: built once per isolate, not per page. */
-const guards = new WeakMap<Site, RuntimeConfig["guard"]>();
-
-function cookieGuardRules(site: Site): RuntimeConfig["guard"] {
-  let rules = guards.get(site);
-  if (rules === undefined) {
-    rules = site.trackers.cookieGuard
-      ? site.cookies.map((rule): [string, string] => [`^${globSource(rule.pattern)}$`, rule.category])
-      : false;
-    guards.set(site, rules);
-  }
-  return rules;
-}
+/** The document.cookie guard's rules. */
+const cookieGuardRules = perSite(
+  (site): RuntimeConfig["guard"] =>
+    site.trackers.cookieGuard &&
+    site.cookies.map((rule): [string, string] => [`^${globSource(rule.pattern)}$`, rule.category]),
+);
 
 /**
  * The text of the injected script: `RUNTIME(config, cookieGuard, pageGuard)`, each guard only for
@@ -100,8 +92,10 @@ function cookieGuardRules(site: Site): RuntimeConfig["guard"] {
  */
 export function runtimeText(config: RuntimeConfig): string {
   const guards = [config.guard ? GUARD_SOURCE_TEXT : "0", config.t ? PAGE_GUARD_SOURCE : "0"];
-  const args = (config.t ? guards : guards.slice(0, config.guard ? 1 : 0)).map((guard) => `,${guard}`);
-  return `${RUNTIME_SOURCE}(${JSON.stringify(config).replace(/</g, "\\u003c")}${args.join("")})`;
+  // A trailing guard the site does not use is left out rather than passed as 0.
+  while (guards[guards.length - 1] === "0") guards.pop();
+  const args = guards.map((guard) => `,${guard}`).join("");
+  return `${RUNTIME_SOURCE}(${JSON.stringify(config).replace(/</g, "\\u003c")}${args})`;
 }
 
 /** The `<script>` element to inject; `nonce` is the page's CSP nonce when it has one. */
