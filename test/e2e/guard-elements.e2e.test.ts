@@ -351,6 +351,7 @@ describe.skipIf(!executablePath)("what the page guard leaves alone, in Chromium"
       const d = document.createElement("div"); d.innerHTML = '<img src="https://cdn.unlisted.example/b.png" alt="b"><a href="https://www.googletagmanager.com/">a link loads nothing</a>'; document.body.append(d); out.push(d.innerHTML);
       document.body.insertAdjacentHTML("beforeend", '<video poster="/poster.png"></video>'); out.push(document.body.lastElementChild.outerHTML);
       const t = document.createElement("script"); t.textContent = "window.__firstParty = 1"; document.body.append(t);
+      for (const name of ["constructor", "toString", "__proto__"]) { const x = document.createElement(name); x.setAttribute("src", "x"); document.body.append(x); }
       return out;
     })()`);
     expect(made).toEqual([

@@ -44,7 +44,14 @@ const LOADS: Record<string, string> = {
   audio: "src",
   track: "src",
 };
-const attributesOf = (tag: string) => (LOADS[tag] as string).toLowerCase().split(" ");
+/**
+ * Each tag's attributes, lowercased, made once: every hooked call reads them. Without a prototype, so
+ * that an element named `constructor` or `toString` (createElement makes any name) loads nothing.
+ */
+const ATTRIBUTES = Object.create(null) as Record<string, string[] | undefined>;
+Object.keys(LOADS).forEach((tag) => {
+  ATTRIBUTES[tag] = (LOADS[tag] as string).toLowerCase().split(" ");
+});
 /** SVG's elements that load (and an SVG script runs) from `href`, as the edge's LOADERS list them. */
 const SVG_LOADS = ["script", "image", "feImage"];
 const SELECTOR = Object.keys(LOADS).concat(SVG_LOADS).join();
@@ -73,7 +80,7 @@ export function guardElements(rules: PageRules): void {
 
   const loads = (e: Element) =>
     e.namespaceURI == HTML
-      ? LOADS[e.localName] && attributesOf(e.localName)
+      ? ATTRIBUTES[e.localName]
       : e.namespaceURI == SVG && SVG_LOADS.includes(e.localName) && ["href"];
   const runs = (script: Element) => RUNS.test((script.getAttribute("type") || "").trim());
   const inert = (e: Element) => e.hasAttribute(CATEGORY);
