@@ -21,19 +21,26 @@ function sharedTestData(path: string): string | null {
 }
 
 export default defineConfig(async () => {
-  const [fixtureOrigin, demoOrigin, migrations] = await Promise.all([
+  const [fixtureOrigin, demoOrigin, migrations, inventoryMigrations] = await Promise.all([
     bundleWorker("test/fixtures/origin/index.ts"),
     bundleWorker("demo/origin/index.ts"),
     readD1Migrations("migrations"),
+    readD1Migrations("migrations/inventory"),
   ]);
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { CONSENT_DEBUG_SECRET: "test-debug-secret", TEST_MIGRATIONS: migrations },
-          // A real SQLite database (miniflare's local D1), migrated by test/apply-migrations.ts.
-          d1Databases: ["CONSENT_DB"],
+          bindings: {
+            CONSENT_DEBUG_SECRET: "test-debug-secret",
+            TEST_MIGRATIONS: migrations,
+            TEST_INVENTORY_MIGRATIONS: inventoryMigrations,
+          },
+          // Real SQLite databases (miniflare's local D1), migrated by test/apply-migrations.ts.
+          d1Databases: ["CONSENT_DB", "INVENTORY_DB"],
+          // Miniflare's local Workers KV: the uploaded config (src/config/remote-config.ts).
+          kvNamespaces: ["CONFIG_KV"],
           serviceBindings: { FIXTURE_ORIGIN: "fixture-origin", DEMO_ORIGIN: "demo-origin" },
           // URL origins (https://origin.example.com) reach the fixture origin: real fetches, no network.
           outboundService: "fixture-origin",

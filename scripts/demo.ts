@@ -115,7 +115,7 @@ async function workerOptions(
       compatibilityDate: date,
       bindings: secrets,
       serviceBindings: { DEMO_ORIGIN: ORIGIN_WORKER },
-      d1Databases: { CONSENT_DB: "consent-receipts-demo" },
+      d1Databases: { CONSENT_DB: "consent-receipts-demo", INVENTORY_DB: "consent-inventory-demo" },
       // Production's limit (wrangler.toml), so the demo's consent API is throttled as deployed.
       ratelimits: {
         // namespace_id: wrangler.toml's; miniflare 4.20260730 requires one, as wrangler does.

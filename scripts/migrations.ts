@@ -20,9 +20,26 @@ export function migrationStatements(dir = "migrations"): string[] {
     );
 }
 
-/** Migrates the CONSENT_DB of `worker` (the first worker when not named). */
+/** Each D1 database consent-edge binds, and the migrations wrangler.toml gives it (`migrations_dir`). */
+export const DATABASES = [
+  { binding: "CONSENT_DB", dir: "migrations" },
+  { binding: "INVENTORY_DB", dir: "migrations/inventory" },
+] as const;
+
+/**
+ * Migrates the D1 databases `worker` (the first worker when not named) binds: CONSENT_DB, and
+ * INVENTORY_DB when it is bound.
+ */
 export async function applyMigrations(mf: Miniflare, worker?: string): Promise<void> {
-  const db = await mf.getD1Database("CONSENT_DB", worker);
-  const statements = migrationStatements();
-  if (statements.length > 0) await db.batch(statements.map((statement) => db.prepare(statement)));
+  for (const { binding, dir } of DATABASES) {
+    let db: Awaited<ReturnType<Miniflare["getD1Database"]>>;
+    try {
+      db = await mf.getD1Database(binding, worker);
+    } catch {
+      if (binding === "CONSENT_DB") throw new Error(`${worker ?? "the worker"} has no ${binding} binding`);
+      continue;
+    }
+    const statements = migrationStatements(dir);
+    if (statements.length > 0) await db.batch(statements.map((statement) => db.prepare(statement)));
+  }
 }

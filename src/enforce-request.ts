@@ -20,6 +20,7 @@ import { enforceHtml, variesByConsent } from "./html/rewrite-html";
 import { type Env, secretBinding } from "./env";
 import { OriginTimeout } from "./proxy/fetch-origin";
 import { CONSENT_HEADER_PREFIX, filterRequest } from "./proxy/origin-request";
+import { describeError, logEvent, rayOf } from "./log";
 import type { EnforcementReport } from "./report";
 import { markPrivate } from "./response/cache-safety";
 import { enforceCookies } from "./response/enforce-cookies";
@@ -45,6 +46,11 @@ export interface EnforceOptions {
   askAgain: boolean;
   /** Already read (readRequest) by the caller. */
   context?: RequestContext;
+  /**
+   * Told what this response's enforcement found, once its headers are decided (the HTML stage may
+   * still be reading the page: `report.htmlDone`). The inventory's entry point; it must not throw.
+   */
+  observe?: (report: EnforcementReport) => void;
 }
 
 export interface RequestContext {
@@ -85,7 +91,7 @@ export async function readRequest(
 export async function enforceRequest(
   request: Request,
   site: Site,
-  { env, clock, askOrigin: ask, askAgain, context }: EnforceOptions,
+  { env, clock, askOrigin: ask, askAgain, context, observe }: EnforceOptions,
 ): Promise<Response> {
   const { startedAt, now, cookies, consent, debug } =
     context ?? (await readRequest(request, site, env, clock));
@@ -107,9 +113,12 @@ export async function enforceRequest(
     originResponse = await askOrigin();
   } catch (error) {
     const timedOut = error instanceof OriginTimeout;
-    console.error(
-      `consent-edge: site ${site.id}: origin request ${timedOut ? "timed out" : "failed"}: ${String(error)}`,
-    );
+    logEvent("error", {
+      event: timedOut ? "origin-timeout" : "origin-failed",
+      site: site.id,
+      reason: describeError(error),
+      ray: rayOf(request),
+    });
     return finish(
       timedOut
         ? plainResponse(504, "Gateway Timeout: the origin did not answer in time.\n")
@@ -148,6 +157,7 @@ export async function enforceRequest(
         refusedBySignals: consent.refusedBySignals,
         page: requestUrl,
         method: request.method,
+        ray: rayOf(request),
         buffer: debug,
         ...(askAgain && request.method === "GET" ? { refetch: askOrigin } : {}),
         banner: (nonce) =>
@@ -163,15 +173,21 @@ export async function enforceRequest(
       },
       report,
     );
+    if (report.html?.startsWith("fallback")) {
+      logEvent("warn", { event: "html-fallback", site: site.id, reason: report.html, ray: rayOf(request) });
+    }
     // A rewritten page carries this visitor's consent in its markup, a fallback its CSP.
     if (variesByConsent(report.html)) markPrivate(headers);
     response = rebuild(originResponse, headers, body);
   } catch (error) {
     // Fail closed: the visitor gets the page without a single cookie, never the unfiltered response.
     report.failure = error instanceof Error ? error.name : "error";
-    console.error(
-      `consent-edge: site ${site.id}: enforcement failed, stripped every cookie: ${String(error)}`,
-    );
+    logEvent("error", {
+      event: "enforcement-failed",
+      site: site.id,
+      reason: `stripped every cookie: ${describeError(error)}`,
+      ray: rayOf(request),
+    });
     const headers = withoutConsentHeaders(originResponse.headers);
     headers.delete("Set-Cookie");
     // Nor a preload or preconnect to anyone (a preconnect is no fetch a CSP could refuse).
@@ -183,6 +199,7 @@ export async function enforceRequest(
     if (mayRunScripts(headers)) headers.append("Content-Security-Policy", FALLBACK_CSP);
     response = rebuild(originResponse, headers);
   }
+  observe?.(report);
   return finish(response, report, debug, clock);
 }
 
@@ -198,6 +215,7 @@ function newReport(
     consent,
     dropped: [],
     neutralised: [],
+    hosts: [],
     rewritten: [],
     expired: [],
     withheld: requestPlan.withheld,

@@ -4,6 +4,16 @@ import type { ConsentState } from "./consent/types";
 import type { CookieReason } from "./cookies/judge-cookie";
 import type { Neutralised } from "./html/neutralise";
 
+/** A third-party host in a page, and what the HTML stage did (or would do) about it. */
+export interface HostSeen {
+  /** Lowercase, without port. */
+  host: string;
+  /** The rule that matched (a host rule, a URL glob, an inline signature), or null: undeclared. */
+  rule: string | null;
+  category: string | null;
+  neutralised: boolean;
+}
+
 export interface NamedReason {
   name: string;
   reason: CookieReason;
@@ -28,8 +38,22 @@ export interface EnforcementReport {
   withheld: NamedReason[];
   /** Undeclared cookies let through under `undeclared: "report"`. */
   undeclared: string[];
-  /** Elements the HTML stage made inert (complete only when the page was buffered for debugging). */
+  /**
+   * Elements the HTML stage made inert (in report-only: would make inert). Complete once `htmlDone`
+   * has settled, or at once when the page was buffered for debugging.
+   */
   neutralised: Neutralised[];
+  /**
+   * Third-party hosts the HTML stage saw in the page (elements' URLs and inline snippets' URLs),
+   * allowed or neutralised, one entry per host and outcome: for the inventory. Complete once
+   * `htmlDone` has settled.
+   */
+  hosts: HostSeen[];
+  /**
+   * Settles when the HTML stage has read the whole page, or given up (it never rejects); absent when
+   * there was no HTML stage (not HTML, HEAD, an origin failure).
+   */
+  htmlDone?: Promise<void>;
   /** What the HTML stage did: `rewritten`, `not html`, `fallback: charset; strict CSP`... */
   html?: string;
   /** Set when the worker failed and fell back to stripping every cookie. */

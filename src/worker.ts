@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { type CompiledConfig, compileConfig } from "./config/compile";
 import { type ConfigProblem, formatProblems } from "./config/validate";
 import type { Env } from "./env";
+import { logEvent, rayOf } from "./log";
 import { type ConsentEdgeOptions, enforcer } from "./middleware/consent-edge";
 import { fetchOrigin } from "./proxy/fetch-origin";
 import { originUrlFor, retargetToOrigin } from "./proxy/origin-request";
@@ -64,8 +65,12 @@ export function missingOrigins(config: CompiledConfig): ConfigProblem[] {
 /** Every request is refused while the bundled config is invalid; nothing is proxied unfiltered. */
 export function createConfigErrorWorker(problems: string): ConsentEdgeWorker {
   const app = new Hono<{ Bindings: Env }>();
-  app.all("*", () => {
-    console.error(`consent-edge: invalid configuration, refusing all requests:\n${problems}`);
+  app.all("*", (c) => {
+    logEvent("error", {
+      event: "config-invalid",
+      reason: `refusing all requests: ${problems}`,
+      ray: rayOf(c.req.raw),
+    });
     return plainResponse(
       503,
       "Service Unavailable: consent-edge is misconfigured. Run `npm run check` (or `npx consent-edge check`).\n",

@@ -3,5 +3,11 @@
 import { applyD1Migrations, type D1Migration } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
-const bindings = env as unknown as { CONSENT_DB: D1Database; TEST_MIGRATIONS: D1Migration[] };
+const bindings = env as unknown as {
+  CONSENT_DB: D1Database;
+  TEST_MIGRATIONS: D1Migration[];
+  INVENTORY_DB: D1Database;
+  TEST_INVENTORY_MIGRATIONS: D1Migration[];
+};
 await applyD1Migrations(bindings.CONSENT_DB, bindings.TEST_MIGRATIONS);
+await applyD1Migrations(bindings.INVENTORY_DB, bindings.TEST_INVENTORY_MIGRATIONS);

@@ -55,6 +55,7 @@ export function emptyReport(site: Site): EnforcementReport {
     },
     dropped: [],
     neutralised: [],
+    hosts: [],
     rewritten: [],
     expired: [],
     withheld: [],

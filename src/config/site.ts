@@ -9,6 +9,7 @@ import { consentCookie, cookieRules } from "./cookies";
 import { duration, eachOnce, fields, firstFailure, forEditors, oneOf, textMatching } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 import { regions } from "./regions";
+import { inventory } from "./inventory";
 import { storageRules } from "./storage";
 import { trackers } from "./trackers";
 import { DEFAULT_CATEGORIES, MODES, NECESSARY, UNDECLARED_POLICIES } from "./types";
@@ -219,6 +220,7 @@ export const siteFields = fields(
     consentCookie,
     cookies: cookieRules,
     storage: storageRules,
+    inventory,
     trackers,
     consent,
     regions,

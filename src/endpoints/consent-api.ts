@@ -12,6 +12,10 @@
  *   GET    /.consent-edge/receipts/<id>    a receipt: proof of a decision (JSON)
  *   GET    /.consent-edge/settings         the banner as a page, with the current choice ticked: where the
  *                                          "Cookie settings" link leads without JavaScript
+ *   POST   /.consent-edge/report           the page runtime's sampled report of the third-party hosts the
+ *                                          browser contacted or refused, for the inventory (browser-report.ts)
+ *   *      /.consent-edge/admin/...        the operator's endpoints, only with the site's debug secret
+ *                                          (admin.ts): the inventory, receipts by id and date, their purge
  *
  * Every decision sets the consent cookie and, with `consent.receipts`, writes a receipt to D1 first.
  * A grant is never applied without its receipt (no consent without proof); a refusal always is.
@@ -28,6 +32,7 @@
  * applied without a receipt; D1 failing is a 503 with a log line, never an unhandled error.
  */
 import { describeRegion } from "../consent/region";
+import { describeError, logEvent, rayOf } from "../log";
 import { API_PREFIX } from "./api-prefix";
 import type { Site } from "../config/compile";
 import { NECESSARY } from "../config/types";
@@ -39,6 +44,9 @@ import { bannerFor } from "../banner/banner-for";
 import { safeReturnPath } from "../banner/render-banner";
 import { isCrossSite } from "./same-origin";
 import { clientKey, rateLimitBinding, type Throttle } from "./throttle";
+import type { InventoryRecorder } from "../inventory/types";
+import { handleAdmin } from "./admin";
+import { handleBrowserReport } from "./browser-report";
 
 export { API_PREFIX };
 const MAX_BODY_BYTES = 8 * 1024;
@@ -56,6 +64,12 @@ export interface ApiContext {
   path: string;
   /** This isolate's receipt-write budgets (one per app). */
   throttle: Throttle;
+  /** The request presented the site's debug secret: the admin endpoints answer. */
+  debug: boolean;
+  /** Work that may finish after the response (ExecutionContext.waitUntil): inventory flushes. */
+  waitUntil: (promise: Promise<unknown>) => void;
+  /** This isolate's inventory, when the site records one. */
+  inventory: InventoryRecorder;
 }
 
 interface Decision {
@@ -77,6 +91,8 @@ export async function handleConsentApi(context: ApiContext): Promise<Response> {
   if (path.startsWith("receipts/") && method === "GET")
     return lookupReceipt(context, path.slice("receipts/".length));
   if (path === "settings" && method === "GET") return settingsPage(context);
+  if (path === "report") return handleBrowserReport(context);
+  if (path === "admin" || path.startsWith("admin/")) return handleAdmin(context, path.slice("admin/".length));
   const withdraw = (path === "withdraw" && method === "POST") || (path === "consent" && method === "DELETE");
   if (!withdraw && !(path === "consent" && method === "POST")) {
     return json({ error: "not found", endpoints: ["consent", "withdraw", "receipts/<id>"] }, 404);
@@ -120,7 +136,7 @@ function describe({ site, consent }: ApiContext) {
   };
 }
 
-async function lookupReceipt({ site, env }: ApiContext, id: string): Promise<Response> {
+async function lookupReceipt({ site, env, request }: ApiContext, id: string): Promise<Response> {
   const db = env.CONSENT_DB;
   if (!site.consent.receipts) return json({ error: "this site keeps no receipts" }, 404);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return json({ error: "not a receipt id" }, 400);
@@ -130,7 +146,12 @@ async function lookupReceipt({ site, env }: ApiContext, id: string): Promise<Res
     if (!db) throw new Error("no D1 binding CONSENT_DB");
     receipt = await readReceipt(db, site.id, id);
   } catch (error) {
-    console.error(`consent-edge: site ${site.id}: receipt lookup failed: ${String(error)}`);
+    logEvent("error", {
+      event: "receipt-failed",
+      site: site.id,
+      reason: `lookup: ${describeError(error)}`,
+      ray: rayOf(request),
+    });
     return json({ error: "receipts are unavailable; try again later" }, 503, { "Retry-After": "30" });
   }
   return receipt ? json(receipt) : json({ error: "no such receipt" }, 404);
@@ -263,7 +284,12 @@ async function applyDecision(context: ApiContext, asked: Decision): Promise<Resp
         "Retry-After": String(retryAfter),
       });
     }
-    console.error(`consent-edge: site ${site.id}: throttled; refusal applied without a receipt`);
+    logEvent("warn", {
+      event: "throttled",
+      site: site.id,
+      reason: "refusal applied without a receipt",
+      ray: rayOf(request),
+    });
   } else if (site.consent.receipts) {
     try {
       if (!db) throw new Error("no D1 binding CONSENT_DB");
@@ -281,7 +307,12 @@ async function applyDecision(context: ApiContext, asked: Decision): Promise<Resp
       await writeReceipt(db, receipt);
       receiptId = receipt.id;
     } catch (error) {
-      console.error(`consent-edge: site ${site.id}: receipt not written: ${String(error)}`);
+      logEvent("error", {
+        event: "receipt-failed",
+        site: site.id,
+        reason: `write: ${describeError(error)}`,
+        ray: rayOf(request),
+      });
       // No grant without proof. A refusal is applied anyway: refusing never needs proof.
       if (grants) return json({ error: "consent could not be recorded; nothing changed" }, 503);
     }
@@ -327,9 +358,11 @@ async function existingPreviousId(
 ): Promise<string | null> {
   if (claimed === undefined) return null;
   if (await readReceipt(db, site.id, claimed)) return claimed;
-  console.warn(
-    `consent-edge: site ${site.id}: the consent cookie names a receipt this site does not have; previous_id left empty`,
-  );
+  logEvent("warn", {
+    event: "receipt-failed",
+    site: site.id,
+    reason: "the consent cookie names a receipt this site does not have; previous_id left empty",
+  });
   return null;
 }
 
@@ -347,7 +380,12 @@ async function throttledFor({ request, site, env, now, throttle }: ApiContext): 
     return (await binding.limit({ key: client })).success ? undefined : BINDING_RETRY_AFTER;
   } catch (error) {
     // The binding is a second budget; this isolate's own still applied.
-    console.error(`consent-edge: site ${site.id}: rate limit binding failed: ${String(error)}`);
+    logEvent("error", {
+      event: "rate-limit-failed",
+      site: site.id,
+      reason: describeError(error),
+      ray: rayOf(request),
+    });
     return undefined;
   }
 }

@@ -35,6 +35,7 @@ import {
 } from "./content-type";
 import { allowInlineScript, cspNonce, FALLBACK_CSP } from "./csp";
 import { concat, decodeBody, peekBody, planDecoding } from "./decode-body";
+import { describeError, logEvent } from "../log";
 import { buildNeutraliser } from "./neutralise";
 import { runtimeConfig, runtimeElement, runtimeText } from "./runtime";
 
@@ -54,6 +55,8 @@ export interface HtmlInput {
   refusedBySignals?: readonly string[];
   page: URL;
   method: string;
+  /** The request's cf-ray, for the log. */
+  ray?: string | undefined;
   /**
    * Ask the origin again (GET only): the fallback's source when the rewriter rejects a page, so
    * that pages need not be copied with tee() in case it does.
@@ -284,7 +287,7 @@ export async function enforceHtml(
   headers.append("Vary", "Cookie");
 
   if (first.done) return new Blob(first.chunks).stream();
-  return streamRest(first.chunks, output, input.site.id);
+  return streamRest(first.chunks, output, input.site.id, input.ray);
 }
 
 /**
@@ -378,7 +381,12 @@ async function raceWithPause<T, P>(next: Promise<T>, paused: P): Promise<T | P> 
  * ends the page cleanly at that point: too late to change the headers, and what was sent had
  * been enforced.
  */
-function streamRest(first: Uint8Array[], output: Gatherer, siteId: string): ReadableStream {
+function streamRest(
+  first: Uint8Array[],
+  output: Gatherer,
+  siteId: string,
+  ray: string | undefined,
+): ReadableStream {
   return new ReadableStream<Uint8Array>({
     start(controller) {
       if (first.length > 0) controller.enqueue(concat(first));
@@ -389,9 +397,7 @@ function streamRest(first: Uint8Array[], output: Gatherer, siteId: string): Read
         if (chunks.length > 0) controller.enqueue(concat(chunks));
         if (done) controller.close();
       } catch (error) {
-        console.error(
-          `consent-edge: site ${siteId}: HTML rewriting failed mid-page, truncated: ${describe(error)}`,
-        );
+        logEvent("error", { event: "html-truncated", site: siteId, reason: describe(error), ray });
         controller.close();
       }
     },
@@ -446,7 +452,12 @@ async function fallback(
   try {
     again = await original();
   } catch (error) {
-    console.error(`consent-edge: site ${input.site.id}: fallback fetch failed: ${String(error)}`);
+    logEvent("error", {
+      event: "fallback-fetch-failed",
+      site: input.site.id,
+      reason: describeError(error),
+      ray: input.ray,
+    });
     again = null;
   }
   if (!again) {

@@ -20,8 +20,11 @@ import { API_PREFIX, handleConsentApi } from "../endpoints/consent-api";
 import { GPC_PATH, gpcAnnouncement } from "../endpoints/gpc";
 import { createThrottle, DEFAULT_THROTTLE, type Throttle, type ThrottleLimits } from "../endpoints/throttle";
 import type { Env } from "../env";
+import { describeError, logEvent, rayOf } from "../log";
 import { OriginTimeout } from "../proxy/fetch-origin";
 import { plainResponse } from "../response/plain-response";
+import { createRecorder } from "../inventory/recorder";
+import type { InventoryRecorder } from "../inventory/types";
 import { readableRouteBody } from "./route-body";
 import { routedPath } from "./routed-path";
 
@@ -30,6 +33,8 @@ export interface ConsentEdgeOptions {
   clock?: Clock;
   /** The consent API's receipt-write budgets (tests use small ones). */
   throttle?: ThrottleLimits;
+  /** Where the inventory is aggregated; default one per isolate (tests pass their own). */
+  inventory?: InventoryRecorder;
 }
 
 /** A config that does not validate: the problems, each with its path and the fix. */
@@ -68,9 +73,10 @@ export function enforcer(
 ): MiddlewareHandler {
   const clock = options.clock ?? Date.now;
   const throttle = options.throttle ? createThrottle(options.throttle) : isolateThrottle();
+  const inventory = options.inventory ?? isolateInventory();
 
   return async function consentEdge(c, next) {
-    let siteId = "?";
+    let siteId: string | undefined;
     try {
       const url = new URL(c.req.url);
       // The path as the app's router reads it (percent-decoded), so the site whose policy applies
@@ -98,6 +104,8 @@ export function enforcer(
       const path = routed.slice(site.pathPrefix.length);
       if (path === GPC_PATH && site.consent.gpc.announce) return respond(c, gpcAnnouncement(site));
       const context = await readRequest(request, site, env, clock);
+      const waitUntil = backgroundOf(c);
+      const inventoryContext = { env, waitUntil, now: context.now };
       if (path.startsWith(API_PREFIX)) {
         const answer = await handleConsentApi({
           request,
@@ -107,6 +115,9 @@ export function enforcer(
           now: context.now,
           path: path.slice(API_PREFIX.length),
           throttle,
+          debug: context.debug,
+          waitUntil,
+          inventory,
         });
         return respond(c, answer);
       }
@@ -116,12 +127,24 @@ export function enforcer(
         context,
         askOrigin,
         askAgain: !origin.downstream,
+        ...(site.inventory.enabled
+          ? {
+              observe: (report) => {
+                inventory.observeResponse(site, path, report, inventoryContext);
+              },
+            }
+          : {}),
       });
       return respond(c, response);
     } catch (error) {
       // A bug of ours: nothing unfiltered goes out, and the app's own error handler is not asked
       // (it could answer with the downstream's headers, or with headers it set itself).
-      console.error(`consent-edge: site ${siteId}: unhandled error: ${String(error)}`);
+      logEvent("error", {
+        event: "unhandled-error",
+        site: siteId,
+        reason: describeError(error),
+        ray: rayOf(c.req.raw),
+      });
       return respond(c, plainResponse(502, "Bad Gateway: consent-edge failed to process this request.\n"));
     }
   };
@@ -183,6 +206,30 @@ function respond(c: Context, response: Response): Response {
  * request, and a budget per request is no budget. Budgets passed in options stay the caller's own.
  */
 let sharedThrottle: Throttle | undefined;
+let sharedInventory: InventoryRecorder | undefined;
+
+function isolateInventory(): InventoryRecorder {
+  sharedInventory ??= createRecorder();
+  return sharedInventory;
+}
+
+/**
+ * The request's waitUntil: work the isolate keeps alive after the response. Hono's
+ * `c.executionCtx` throws where there is none (app.request() in a test): the work then simply runs,
+ * unawaited.
+ */
+function backgroundOf(c: Context): (promise: Promise<unknown>) => void {
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  return (promise) => {
+    const settled = promise.catch(() => {});
+    ctx?.waitUntil(settled);
+  };
+}
 
 function isolateThrottle(): Throttle {
   sharedThrottle ??= createThrottle(DEFAULT_THROTTLE);

@@ -142,7 +142,7 @@ export async function startEdge(): Promise<{ url: string; stop: () => Promise<vo
         compatibilityDate: "2026-04-20",
         serviceBindings: { DEMO_ORIGIN: "demo-origin" },
         bindings: { CONSENT_DEBUG_SECRET: "e2e-secret" },
-        d1Databases: ["CONSENT_DB"],
+        d1Databases: ["CONSENT_DB", "INVENTORY_DB"],
       },
       {
         name: "demo-origin",

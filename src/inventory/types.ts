@@ -1,0 +1,104 @@
+/**
+ * The inventory's shared shapes: what a site really sets and loads, aggregated from real traffic.
+ * The edge (enforce-request.ts), the page runtime's reports (endpoints/browser-report.ts), the D1
+ * store (./store.ts), the admin endpoint and the CLI (`consent-edge inventory`, `suggest`) all speak
+ * these. Nothing personal is ever part of them: no address, no user agent, no cookie value, no query
+ * string.
+ */
+
+import type { Site } from "../config/compile";
+import type { Env } from "../env";
+import type { EnforcementReport } from "../report";
+
+/** What an entry is about: a cookie name, a third-party host, or a storage key. */
+export type InventoryKind = "cookie" | "host";
+
+/**
+ * Where it was seen:
+ * - `set-cookie`: the origin's Set-Cookie;
+ * - `request-cookie`: a Cookie header the visitor's browser sent;
+ * - `page`: an element or inline snippet of an HTML page (script, iframe, img, link...);
+ * - `browser`: the page runtime's report, sampled: what the browser contacted or was refused.
+ */
+export type InventorySource = "set-cookie" | "request-cookie" | "page" | "browser";
+
+/**
+ * What enforce did (or, in report-only, would do) with it:
+ * - cookies from Set-Cookie: `kept`, `rewritten`, `dropped`;
+ * - cookies the browser sent: `passed`, `withheld`, `expired` (withheld and deleted);
+ * - hosts in pages: `allowed`, `neutralised`;
+ * - hosts from the browser: `contacted`, `refused` (by the page guard).
+ */
+export type InventoryAction =
+  | "kept"
+  | "rewritten"
+  | "dropped"
+  | "passed"
+  | "withheld"
+  | "expired"
+  | "allowed"
+  | "neutralised"
+  | "contacted"
+  | "refused";
+
+/** One observation, before aggregation: the key of an entry. */
+export interface Observation {
+  kind: InventoryKind;
+  /** The cookie's name or the host (lowercase, no port). */
+  name: string;
+  source: InventorySource;
+  action: InventoryAction;
+  /** The rule that matched (its pattern or host), or null: undeclared. */
+  rule: string | null;
+  /** The rule's category, or null when undeclared. */
+  category: string | null;
+}
+
+/** An aggregated entry, as stored and as the admin endpoint returns it. */
+export interface InventoryEntry extends Observation {
+  site: string;
+  count: number;
+  /** Unix seconds. */
+  firstSeen: number;
+  lastSeen: number;
+  /** A few paths (below the site, no query string) where it was seen: at most MAX_SAMPLE_PATHS. */
+  samplePaths: string[];
+}
+
+export const MAX_SAMPLE_PATHS = 3;
+
+/** `GET /.consent-edge/admin/inventory`'s answer (with the site's debug secret). */
+export interface InventoryDocument {
+  site: string;
+  /** Unix seconds. */
+  generatedAt: number;
+  /** The site's mode when the document was made: what `action` means (did, or would do). */
+  mode: "enforce" | "report-only";
+  entries: InventoryEntry[];
+}
+
+/** How the recorder reaches D1 and the runtime, for one request. */
+export interface InventoryContext {
+  env: Env;
+  /** ExecutionContext.waitUntil: flushes run after the response. */
+  waitUntil: (promise: Promise<unknown>) => void;
+  /** Unix seconds. */
+  now: number;
+}
+
+/**
+ * The isolate's inventory (./recorder.ts): observations aggregated in memory and flushed to
+ * INVENTORY_DB now and then, never one write per request. Neither method throws, and neither ever
+ * changes what is enforced.
+ */
+export interface InventoryRecorder {
+  /** What one response showed; waits for `report.htmlDone` before counting its page's hosts. */
+  observeResponse(site: Site, path: string, report: EnforcementReport, context: InventoryContext): void;
+  /** What a page runtime reported, already validated (endpoints/browser-report.ts). */
+  observeBrowser(
+    site: Site,
+    path: string,
+    observations: readonly Observation[],
+    context: InventoryContext,
+  ): void;
+}
