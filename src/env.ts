@@ -1,5 +1,5 @@
 /**
- * The Worker's bindings, declared once. Two have fixed names (wrangler.toml declares them); the
+ * The Worker's bindings, declared once. Those with fixed names (wrangler.toml declares them); the
  * others are named by the config (a site's `"origin": "service:NAME"` and its `debugSecret`), so
  * they are read through one accessor each, which checks at run time what the type cannot promise:
  * a binding the operator forgot, or one of another kind, is "not there", never a crash.
@@ -8,6 +8,11 @@
 export interface Env {
   /** Consent receipts (a site's `"consent": { "receipts": true }`): wrangler.toml `[[d1_databases]]`. */
   CONSENT_DB?: D1Database;
+  /**
+   * The inventory (a site's `"inventory": { "enabled": true }`): wrangler.toml `[[d1_databases]]`
+   * with `migrations_dir = "migrations/inventory"`. Only src/inventory/store.ts touches it.
+   */
+  INVENTORY_DB?: D1Database;
   /** The consent API's per-location budget: wrangler.toml `[[ratelimits]]`. */
   CONSENT_RATE_LIMIT?: RateLimit;
 }

@@ -1,0 +1,43 @@
+-- The inventory: what each site really sets and loads, aggregated from real traffic
+-- (src/inventory/). One row per site, kind, name, source and action. Nothing personal is stored:
+-- cookie names (never values), hostnames, paths without query strings, counts and times.
+CREATE TABLE IF NOT EXISTS inventory_entries (
+  site TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('cookie', 'host')),
+  name TEXT NOT NULL,                 -- a cookie's name or a host; '(other)' past the per-site cap
+  source TEXT NOT NULL CHECK (source IN ('set-cookie', 'request-cookie', 'page', 'browser')),
+  action TEXT NOT NULL,               -- what enforce did or would do: kept, dropped, refused...
+  rule TEXT,                          -- the rule that matched, latest seen; NULL: undeclared
+  category TEXT,                      -- its category, latest seen; NULL: undeclared
+  count INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,        -- Unix seconds
+  last_seen INTEGER NOT NULL,         -- Unix seconds
+  sample_paths TEXT NOT NULL DEFAULT '[]', -- JSON array of at most 3 paths below the site
+  PRIMARY KEY (site, kind, name, source, action)
+);
+
+-- Rows per site, kept by the triggers below: the per-site cap reads one row, not a count(*).
+CREATE TABLE IF NOT EXISTS inventory_sites (
+  site TEXT PRIMARY KEY,
+  entries INTEGER NOT NULL
+);
+
+CREATE TRIGGER IF NOT EXISTS inventory_entries_added AFTER INSERT ON inventory_entries
+BEGIN
+  INSERT INTO inventory_sites (site, entries) VALUES (NEW.site, 1)
+    ON CONFLICT (site) DO UPDATE SET entries = entries + 1;
+END;
+
+CREATE TRIGGER IF NOT EXISTS inventory_entries_removed AFTER DELETE ON inventory_entries
+BEGIN
+  UPDATE inventory_sites SET entries = entries - 1 WHERE site = OLD.site;
+END;
+
+-- One row per flush that committed (its random id), in the flush's own transaction: a retry of a
+-- flush that did commit fails on the primary key and is dropped, never counted twice. Purged
+-- after a day by the flushes themselves.
+CREATE TABLE IF NOT EXISTS inventory_flushes (
+  id TEXT PRIMARY KEY,
+  flushed_at INTEGER NOT NULL         -- Unix seconds
+);
+CREATE INDEX IF NOT EXISTS inventory_flushes_at ON inventory_flushes (flushed_at);
