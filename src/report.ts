@@ -26,6 +26,11 @@ export interface EnforcementReport {
   /** Set-Cookie lines removed (in report-only: that enforce would remove). */
   dropped: NamedReason[];
   rewritten: Array<{ name: string; changes: string[] }>;
+  /**
+   * Set-Cookie lines passed unchanged (in report-only: all that enforce would pass unchanged), for
+   * the inventory. Optional: a report built before the cookie stage has none.
+   */
+  kept?: NamedReason[];
   /** Cookies deleted from the browser because their category is not granted: a deletion line was sent. */
   expired: NamedReason[];
   /**

@@ -1,12 +1,365 @@
 /**
- * The isolate's inventory recorder: observations aggregated in memory, flushed to INVENTORY_DB in
- * the background. Implemented by issue 10's inventory work; until then it records nothing.
+ * The isolate's inventory recorder: what responses and page runtimes showed, aggregated in memory
+ * and flushed to INVENTORY_DB (./store.ts) in the background. No request writes to D1 itself:
+ *
+ *   observe   every response adds its cookies (Set-Cookie and the request's Cookie header) and,
+ *             once the HTML stage has read the page (`report.htmlDone`), its third-party hosts to
+ *             one Map entry per site, kind, name, source and action: a count, first and last seen,
+ *             up to MAX_SAMPLE_PATHS paths, the latest rule and category. Each response counts a
+ *             key once.
+ *   flush     at most once per FLUSH_INTERVAL_SECONDS per isolate, or at once when the buffer holds
+ *             MAX_BUFFERED keys, through the request's waitUntil: the whole buffer as ONE D1 batch
+ *             (one transaction) carrying a random flush id. One flush is in flight at a time.
+ *   retry     a flush that failed is kept, with its id, and sent again by the next flush before
+ *             anything newer; if it had committed after all, the id's primary key refuses it and it
+ *             is dropped. A count is never added twice.
+ *
+ * What the design allows: an isolate that is evicted or dies loses the counts it had not flushed
+ * (at most FLUSH_INTERVAL_SECONDS of its traffic, plus a failed flush awaiting retry): the inventory
+ * undercounts, it never double counts. A failed flush older than MAX_RETRY_AGE_SECONDS is given up
+ * (well inside the day flush ids are kept, so a late retry can never count twice either).
+ *
+ * FLUSH_INTERVAL_SECONDS = 30: D1 writes go to one primary database, which runs one query at a time
+ * (Cloudflare D1 docs, "Limits": each database is single-threaded, throughput about 1 / query
+ * duration). At 30 s, an isolate writes at most two batches a minute whatever its traffic, so a
+ * thousand busy isolates make ~33 batches a second, which a D1 database absorbs, while an evicted
+ * isolate (idle isolates are evicted after tens of seconds to minutes) loses at most 30 s of counts.
+ * Shorter multiplies writes for every isolate; longer loses more on eviction.
+ *
+ * Caps against hostile input: names are validated (cookie names: RFC 6265 tokens of at most 64
+ * characters; hosts: lowercase LDH labels, at most 253 characters), the buffer holds at most
+ * MAX_BUFFERED keys (a new key past that is counted under OVERFLOW_NAME, one per site, kind, source
+ * and action), and D1 holds at most MAX_ENTRIES_PER_SITE rows per site (store.ts, the same overflow).
+ * A visitor who sends 10,000 random cookie names grows neither.
+ *
+ * Nothing personal is kept: names of cookies (never values), hostnames, paths without query
+ * strings; no address, no user agent. Neither method throws, and neither changes what is enforced.
  */
-import type { InventoryRecorder } from "./types";
+import type { Site } from "../config/compile";
+import { NECESSARY } from "../config/types";
+import type { CookieReason } from "../cookies/judge-cookie";
+import { describeError, logEvent } from "../log";
+import type { EnforcementReport } from "../report";
+import { flush as writeFlush, type FlushOutcome, OVERFLOW_NAME } from "./store";
+import {
+  type InventoryAction,
+  type InventoryContext,
+  type InventoryEntry,
+  type InventoryRecorder,
+  MAX_SAMPLE_PATHS,
+  type Observation,
+} from "./types";
 
-export function createRecorder(): InventoryRecorder {
+/** See the file header: at most two D1 batches a minute per isolate. */
+export const FLUSH_INTERVAL_SECONDS = 30;
+
+/**
+ * Distinct keys held in memory before a flush is due at once. Each is one statement of the flush's
+ * batch: D1 allows 1,000 queries per Worker invocation on the paid plan (Cloudflare D1 "Limits"),
+ * and a batch's statements count each; 500 leaves room for the rest of the request.
+ */
+export const MAX_BUFFERED = 500;
+
+/** A failed flush is retried until it is this old, then given up (flush ids are kept a day). */
+export const MAX_RETRY_AGE_SECONDS = 6 * 60 * 60;
+
+/** Old flush ids are purged by the isolate's first flush and every this many after it. */
+const PURGE_EVERY = 100;
+
+const MAX_PATH = 200;
+const MAX_COOKIE_NAME = 64;
+
+/** RFC 6265 section 4.1.1 cookie-name: an RFC 2616 token. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Lowercase letters, digits and hyphens in dot-separated labels of 1-63 (RFC 1123 section 2.1). */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export function isCookieName(name: string): boolean {
+  return name.length > 0 && name.length <= MAX_COOKIE_NAME && COOKIE_NAME.test(name);
+}
+
+export function isHostName(host: string): boolean {
+  return host.length > 0 && host.length <= 253 && HOST.test(host);
+}
+
+/**
+ * A path as stored: below the site, without query string or fragment (they can carry personal
+ * data), without control characters, at most MAX_PATH characters.
+ */
+export function samplePath(path: string): string {
+  const bare = (path.split(/[?#]/, 1)[0] ?? "").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+  const rooted = bare.startsWith("/") ? bare : `/${bare}`;
+  return rooted.length > MAX_PATH ? rooted.slice(0, MAX_PATH) : rooted;
+}
+
+export interface RecorderOptions {
+  /** Seconds between flushes (default FLUSH_INTERVAL_SECONDS; tests and the e2e server use 0). */
+  flushIntervalSeconds?: number;
+  /** Keys held in memory before a flush is due (default MAX_BUFFERED). */
+  maxBuffered?: number;
+  /** Per-site row cap in D1 (default store.ts's MAX_ENTRIES_PER_SITE). */
+  maxEntriesPerSite?: number;
+  /** A new flush id (default 128 random bits, hex). */
+  newFlushId?: () => string;
+}
+
+/** What one flush did: for tests, and for nothing else. */
+export type FlushResult =
+  | { outcome: FlushOutcome; id: string; entries: number; retry: boolean }
+  | { outcome: "failed"; id: string; entries: number; retry: boolean }
+  | { outcome: "nothing" | "busy" };
+
+export interface IsolateRecorder extends InventoryRecorder {
+  /** Flushes now (waiting for a flush in flight first): what tests call instead of waiting. */
+  flush(context: InventoryContext): Promise<FlushResult>;
+  /** Keys in memory and whether a failed flush awaits its retry. */
+  readonly buffered: number;
+  readonly retrying: boolean;
+}
+
+interface Pending {
+  id: string;
+  entries: InventoryEntry[];
+  since: number;
+}
+
+export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
+  const interval = options.flushIntervalSeconds ?? FLUSH_INTERVAL_SECONDS;
+  const maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
+  const newId = options.newFlushId ?? randomId;
+  let buffer = new Map<string, InventoryEntry>();
+  let pending: Pending | undefined;
+  let inFlight: Promise<FlushResult> | undefined;
+  /** Unix seconds of the last flush attempt, or of the first observation since the isolate started. */
+  let lastFlushAt: number | undefined;
+  let flushes = 0;
+
+  function add(site: Site, path: string, observation: Observation, now: number): void {
+    const valid =
+      observation.kind === "cookie" ? isCookieName(observation.name) : isHostName(observation.name);
+    if (!valid) return;
+    let key = keyOf(site.id, observation, observation.name);
+    let entry = buffer.get(key);
+    if (!entry && buffer.size >= maxBuffered) {
+      // Past the cap a new name is counted, not kept: one overflow key per site, kind, source, action.
+      key = keyOf(site.id, observation, OVERFLOW_NAME);
+      entry = buffer.get(key);
+      observation = { ...observation, name: OVERFLOW_NAME, rule: null, category: null };
+    }
+    const at = samplePath(path);
+    if (!entry) {
+      buffer.set(key, {
+        site: site.id,
+        ...observation,
+        count: 1,
+        firstSeen: now,
+        lastSeen: now,
+        samplePaths: [at],
+      });
+      return;
+    }
+    entry.count++;
+    entry.firstSeen = Math.min(entry.firstSeen, now);
+    entry.lastSeen = Math.max(entry.lastSeen, now);
+    if (observation.name !== OVERFLOW_NAME) {
+      entry.rule = observation.rule;
+      entry.category = observation.category;
+    }
+    if (entry.samplePaths.length < MAX_SAMPLE_PATHS && !entry.samplePaths.includes(at))
+      entry.samplePaths.push(at);
+  }
+
+  function record(site: Site, path: string, observations: Iterable<Observation>, now: number): void {
+    const seen = new Set<string>();
+    for (const observation of observations) {
+      const key = keyOf(site.id, observation, observation.name);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      add(site, path, observation, now);
+    }
+    lastFlushAt ??= now;
+  }
+
+  function due(now: number): boolean {
+    if (buffer.size === 0 && !pending) return false;
+    return buffer.size >= maxBuffered || now - (lastFlushAt ?? now) >= interval;
+  }
+
+  function maybeFlush(context: InventoryContext): void {
+    if (inFlight || !due(context.now)) return;
+    context.waitUntil(start(context));
+  }
+
+  /** One flush: the failed one's retry if there is one, else the buffer. Never rejects. */
+  function start(context: InventoryContext): Promise<FlushResult> {
+    const run = (async (): Promise<FlushResult> => {
+      const { now } = context;
+      lastFlushAt = now;
+      if (pending && now - pending.since > MAX_RETRY_AGE_SECONDS) {
+        logEvent("error", {
+          event: "inventory-flush-failed",
+          reason: `gave up a flush retried for ${MAX_RETRY_AGE_SECONDS} s; its counts are lost`,
+          count: pending.entries.length,
+        });
+        pending = undefined;
+      }
+      const retry = pending !== undefined;
+      let batch: Pending;
+      if (pending) batch = pending;
+      else {
+        if (buffer.size === 0) return { outcome: "nothing" };
+        batch = { id: newId(), entries: [...buffer.values()], since: now };
+        buffer = new Map();
+      }
+      const purge = flushes % PURGE_EVERY === 0;
+      flushes++;
+      try {
+        const db = context.env.INVENTORY_DB;
+        if (!db) throw new Error("no D1 binding INVENTORY_DB");
+        const outcome = await writeFlush(db, batch.entries, batch.id, {
+          now,
+          purgeFlushIds: purge,
+          ...(options.maxEntriesPerSite !== undefined
+            ? { maxEntriesPerSite: options.maxEntriesPerSite }
+            : {}),
+        });
+        pending = undefined;
+        return { outcome, id: batch.id, entries: batch.entries.length, retry };
+      } catch (error) {
+        pending = batch;
+        logEvent("error", {
+          event: "inventory-flush-failed",
+          reason: `${describeError(error)}; kept for the next flush`,
+          count: batch.entries.length,
+        });
+        return { outcome: "failed", id: batch.id, entries: batch.entries.length, retry };
+      }
+    })();
+    inFlight = run;
+    void run.finally(() => {
+      if (inFlight === run) inFlight = undefined;
+    });
+    return run;
+  }
+
+  function guarded(site: Site, what: () => void): void {
+    try {
+      what();
+    } catch (error) {
+      logEvent("error", {
+        event: "inventory-flush-failed",
+        site: site.id,
+        reason: `not recorded: ${describeError(error)}`,
+      });
+    }
+  }
+
   return {
-    observeResponse() {},
-    observeBrowser() {},
+    observeResponse(site, path, report, context) {
+      guarded(site, () => {
+        record(site, path, cookieObservations(site, report, context.requestCookies ?? []), context.now);
+        const hosts = () => {
+          guarded(site, () => {
+            record(site, path, hostObservations(report), context.now);
+            maybeFlush(context);
+          });
+        };
+        if (report.htmlDone) context.waitUntil(report.htmlDone.then(hosts));
+        else if (report.hosts.length > 0) hosts();
+        maybeFlush(context);
+      });
+    },
+    observeBrowser(site, path, observations, context) {
+      guarded(site, () => {
+        record(site, path, observations, context.now);
+        maybeFlush(context);
+      });
+    },
+    async flush(context) {
+      while (inFlight) await inFlight;
+      return start(context);
+    },
+    get buffered() {
+      return buffer.size;
+    },
+    get retrying() {
+      return pending !== undefined;
+    },
   };
+}
+
+function keyOf(site: string, observation: Observation, name: string): string {
+  return `${site}\u0000${observation.kind}\u0000${name}\u0000${observation.source}\u0000${observation.action}`;
+}
+
+function randomId(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+/** The rule and category a cookie verdict names; the consent cookie is necessary, by its own name. */
+function ruleOf(site: Site, reason: CookieReason): Pick<Observation, "rule" | "category"> {
+  switch (reason.kind) {
+    case "rule":
+      return { rule: reason.pattern, category: reason.category };
+    case "consent-cookie":
+      return { rule: site.consentCookie.name, category: NECESSARY };
+    case "undeclared":
+      return { rule: null, category: null };
+  }
+}
+
+/** The rule a cookie name classifies under, where the report gives no reason. */
+function classified(site: Site, name: string): Pick<Observation, "rule" | "category"> {
+  const cookieClass = site.classifyCookie(name);
+  if (cookieClass.kind === "rule")
+    return { rule: cookieClass.rule.pattern, category: cookieClass.rule.category };
+  if (cookieClass.kind === "consent-cookie") return { rule: site.consentCookie.name, category: NECESSARY };
+  return { rule: null, category: null };
+}
+
+/**
+ * The cookies of one response: the origin's Set-Cookie lines (dropped, rewritten, kept) and the
+ * cookies the browser sent (expired: withheld and deleted; withheld; else passed to the origin).
+ */
+export function* cookieObservations(
+  site: Site,
+  report: EnforcementReport,
+  requestCookies: readonly string[],
+): Generator<Observation> {
+  const cookie = (
+    name: string,
+    source: Observation["source"],
+    action: InventoryAction,
+    rule: ReturnType<typeof classified>,
+  ) => ({ kind: "cookie", name, source, action, ...rule }) as const;
+  for (const { name, reason } of report.dropped)
+    yield cookie(name, "set-cookie", "dropped", ruleOf(site, reason));
+  for (const { name } of report.rewritten)
+    yield cookie(name, "set-cookie", "rewritten", classified(site, name));
+  for (const { name, reason } of report.kept ?? [])
+    yield cookie(name, "set-cookie", "kept", ruleOf(site, reason));
+  if (requestCookies.length === 0) return;
+  const expired = new Map(report.expired.map((entry) => [entry.name, entry.reason]));
+  const withheld = new Map(report.withheld.map((entry) => [entry.name, entry.reason]));
+  for (const name of requestCookies) {
+    const reason = expired.get(name) ?? withheld.get(name);
+    const action = expired.has(name) ? "expired" : withheld.has(name) ? "withheld" : "passed";
+    yield cookie(name, "request-cookie", action, reason ? ruleOf(site, reason) : classified(site, name));
+  }
+}
+
+/** The third-party hosts the HTML stage saw in the page. */
+export function* hostObservations(report: EnforcementReport): Generator<Observation> {
+  for (const seen of report.hosts) {
+    yield {
+      kind: "host",
+      name: seen.host,
+      source: "page",
+      action: seen.neutralised ? "neutralised" : "allowed",
+      rule: seen.rule,
+      category: seen.category,
+    };
+  }
 }

@@ -84,6 +84,8 @@ export interface InventoryContext {
   waitUntil: (promise: Promise<unknown>) => void;
   /** Unix seconds. */
   now: number;
+  /** The names of the cookies the request carried (never their values), in the browser's order. */
+  requestCookies?: readonly string[];
 }
 
 /**

@@ -105,7 +105,13 @@ export function enforcer(
       if (path === GPC_PATH && site.consent.gpc.announce) return respond(c, gpcAnnouncement(site));
       const context = await readRequest(request, site, env, clock);
       const waitUntil = backgroundOf(c);
-      const inventoryContext = { env, waitUntil, now: context.now };
+      // Names only: the inventory never sees a cookie's value.
+      const inventoryContext = {
+        env,
+        waitUntil,
+        now: context.now,
+        ...(site.inventory.enabled ? { requestCookies: context.cookies.map((cookie) => cookie.name) } : {}),
+      };
       if (path.startsWith(API_PREFIX)) {
         const answer = await handleConsentApi({
           request,
