@@ -88,6 +88,8 @@ export interface EdgeOptions {
   workers?: Array<{ name: string; script: string }>;
   /** Create and migrate the CONSENT_DB D1 database (default true). */
   d1?: boolean;
+  /** Bind a local Workers KV namespace as CONFIG_KV (the uploaded config; `mf.getKVNamespace("CONFIG_KV")`). */
+  configKv?: boolean;
 }
 
 /** The worker as deployed, in workerd, on a loopback port, with `config` bundled in. */
@@ -106,6 +108,7 @@ export async function startBuiltEdge(config: unknown, options: EdgeOptions = {})
         bindings: { CONSENT_DEBUG_SECRET: DEBUG_SECRET, ...options.bindings },
         ...(options.serviceBindings ? { serviceBindings: options.serviceBindings } : {}),
         ...(d1 ? { d1Databases: ["CONSENT_DB"] } : {}),
+        ...(options.configKv ? { kvNamespaces: ["CONFIG_KV"] } : {}),
       },
       ...(options.workers ?? []).map((worker) => ({
         name: worker.name,
