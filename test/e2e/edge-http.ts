@@ -90,15 +90,26 @@ export interface EdgeOptions {
   d1?: boolean;
   /** Bind a local Workers KV namespace as CONFIG_KV (the uploaded config; `mf.getKVNamespace("CONFIG_KV")`). */
   configKv?: boolean;
+  /** Receives what the worker writes to its console (its log events), instead of the terminal. */
+  onOutput?: (text: string) => void;
 }
 
 /** The worker as deployed, in workerd, on a loopback port, with `config` bundled in. */
 export async function startBuiltEdge(config: unknown, options: EdgeOptions = {}): Promise<BuiltEdge> {
   const script = await bundleWorker("src/index.ts", { config });
   const d1 = options.d1 ?? true;
+  const { onOutput } = options;
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
+    ...(onOutput
+      ? {
+          handleRuntimeStdio(stdout, stderr) {
+            stdout.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
+            stderr.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
+          },
+        }
+      : {}),
     workers: [
       {
         name: "consent-edge",
