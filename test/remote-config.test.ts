@@ -152,6 +152,31 @@ describe("an uploaded config", () => {
     expect(events).toEqual([]);
   });
 
+  it("the worker's CONSENT_CONFIG_REFRESH_SECONDS sets the interval; a value that is not whole seconds is ignored", async () => {
+    for (const [value, seconds] of [
+      ["5", 5],
+      ["0", REFRESH_SECONDS],
+      ["1.5", REFRESH_SECONDS],
+      ["999999", REFRESH_SECONDS],
+    ] as const) {
+      await kv.delete(CONFIG_KEY);
+      const clock = { now: FIXED_NOW_MS };
+      const app = createWorker(BUNDLED, {
+        clock: () => FIXED_NOW_MS,
+        remoteConfig: { now: () => clock.now },
+      });
+      const bindings = { ...env, CONSENT_CONFIG_REFRESH_SECONDS: value };
+      expect(await answer(app, bindings)).toEqual({ config: "bundled", promo: true });
+      await kv.put(CONFIG_KEY, UPLOADED);
+      clock.now += (seconds - 1) * 1_000;
+      await answer(app, bindings);
+      expect((await answer(app, bindings)).config, `${value}: not due yet`).toBe("bundled");
+      clock.now += 1_000;
+      await answer(app, bindings);
+      expect((await answer(app, bindings)).config, `${value}: due`).toBe(await revisionOf(UPLOADED));
+    }
+  });
+
   it("deleting the key reverts to the bundled config", async () => {
     const clock = { now: FIXED_NOW_MS };
     await kv.put(CONFIG_KEY, UPLOADED);

@@ -9,7 +9,8 @@
  *   waitUntil (stale-while-revalidate: that request is served by the config already in force).
  *   30 s is KV's minimum cacheTtl (below): the location's cache answers our read for that long
  *   anyway, so reading more often buys no freshness, only billed reads. It costs one read per busy
- *   isolate per 30 s (2,880 a day), whatever the traffic; an idle isolate reads nothing.
+ *   isolate per 30 s (2,880 a day), whatever the traffic; an idle isolate reads nothing. The
+ *   worker variable CONSENT_CONFIG_REFRESH_SECONDS sets another interval (longer: fewer reads).
  * - The document is read as a stream, at most MAX_CONFIG_BYTES (4 MiB; KV values go up to 25 MiB).
  *   A bigger one is rejected without reading the rest: an isolate has 128 MB of memory, and the
  *   1,000-site config this project measures is far smaller (README, "Config without a deploy").
@@ -50,6 +51,11 @@ export const KV_CACHE_TTL_SECONDS = 30;
 export const FIRST_READ_TIMEOUT_MS = 2_000;
 /** A refresh that KV has not answered by then is a failure (and the next one may start). */
 export const REFRESH_TIMEOUT_MS = 10_000;
+/**
+ * A worker variable (wrangler.toml `[vars]`) that sets the refresh interval: longer for fewer KV
+ * reads; shorter only helps where KV's cache does not apply (locally: miniflare has none).
+ */
+export const REFRESH_VARIABLE = "CONSENT_CONFIG_REFRESH_SECONDS";
 /** The largest document accepted: 4 MiB. */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
@@ -69,7 +75,10 @@ export function configStore(env: unknown): ConfigStore | undefined {
 export interface RemoteConfigOptions {
   /** Milliseconds since the epoch (tests move it). Default Date.now. */
   now?: () => number;
-  /** Default REFRESH_SECONDS. 0 refreshes on every request (one read at a time). */
+  /**
+   * Default: the worker's CONSENT_CONFIG_REFRESH_SECONDS variable if it is a whole number of
+   * seconds from 1 to 86,400, else REFRESH_SECONDS. 0 refreshes on every request (one read at a time).
+   */
   refreshSeconds?: number;
   /** Default FIRST_READ_TIMEOUT_MS. */
   firstReadTimeoutMs?: number;
@@ -120,7 +129,7 @@ type Read =
 export function createConfigSource<T>(setup: ConfigSourceSetup<T>): ConfigSource<T> {
   const options = setup.options ?? {};
   const now = options.now ?? Date.now;
-  const refreshMs = (options.refreshSeconds ?? REFRESH_SECONDS) * 1_000;
+  const refreshMsFor = (env: unknown) => (options.refreshSeconds ?? refreshSecondsOf(env)) * 1_000;
   const firstReadTimeoutMs = options.firstReadTimeoutMs ?? FIRST_READ_TIMEOUT_MS;
   const refreshTimeoutMs = options.refreshTimeoutMs ?? REFRESH_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? MAX_CONFIG_BYTES;
@@ -215,7 +224,7 @@ export function createConfigSource<T>(setup: ConfigSourceSetup<T>): ConfigSource
     });
     done.catch(() => {});
     running = { done, startedAt: at };
-    nextRefreshAt = at + refreshMs;
+    nextRefreshAt = at + refreshMsFor(env);
     return done;
   }
 
@@ -240,6 +249,13 @@ export function createConfigSource<T>(setup: ConfigSourceSetup<T>): ConfigSource
       return inForce;
     },
   };
+}
+
+/** REFRESH_VARIABLE's whole seconds, 1 to a day; anything else is REFRESH_SECONDS. */
+export function refreshSecondsOf(env: unknown): number {
+  const value = (env as Readonly<Record<string, unknown>> | undefined)?.[REFRESH_VARIABLE];
+  const seconds = typeof value === "string" && /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  return seconds >= 1 && seconds <= 86_400 ? seconds : REFRESH_SECONDS;
 }
 
 /** The document at CONFIG_KEY, read no further than `maxBytes`. */

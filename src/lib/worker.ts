@@ -21,6 +21,7 @@ export {
   KV_CACHE_TTL_SECONDS,
   MAX_CONFIG_BYTES,
   REFRESH_SECONDS,
+  REFRESH_VARIABLE,
   type RemoteConfigOptions,
 } from "../config/remote-config";
 export type { Env } from "../env";
