@@ -295,7 +295,7 @@ describe("a bad upload never replaces the config in force", () => {
       JSON.stringify(config("marketing", { origin: "service:NOT_BOUND" })),
       /sites\[0\]\.origin: site "test" is served by service binding NOT_BOUND, which this worker does not have/,
     ],
-    ["too big", UPLOADED.replace("{", `{${" ".repeat(MAX_CONFIG_BYTES)}`), /larger than 4194304 bytes/],
+    ["too big", UPLOADED.replace("{", `{${" ".repeat(MAX_CONFIG_BYTES)}`), /larger than 8388608 bytes/],
   ];
 
   it.each(bad)(
