@@ -1,12 +1,14 @@
 /**
  * `npm run check [file...]`: `consent-edge check` (src/cli/main.ts) on the given configs, or on the
- * config the worker bundles (consent-edge.config.json, checked against wrangler.toml's bindings), the
- * demo's (demo/consent-edge.config.json), every example under examples/ and the example projects'.
+ * config the worker bundles (consent-edge.config.json, checked against the bindings of wrangler.toml's
+ * top-level environment), the demo's (demo/consent-edge.config.json), every example under examples/
+ * and the example projects'.
  */
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { main } from "../src/cli/main";
+import { wantsColour } from "../src/cli/render";
 
 const files =
   process.argv.length > 2
@@ -25,9 +27,11 @@ const files =
 process.exitCode = await main(["check", ...files], {
   readFile: (path) => readFile(path, "utf8"),
   stdout: (line) => {
-    console.log(line);
+    process.stdout.write(`${line}\n`);
   },
   stderr: (line) => {
-    console.error(line);
+    process.stderr.write(`${line}\n`);
   },
+  env: process.env,
+  colour: wantsColour(process.stdout.isTTY, process.env),
 });

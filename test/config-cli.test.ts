@@ -64,16 +64,21 @@ describe("consent-edge check", () => {
     const missing = await run(["check"], { "consent-edge.config.json": config, "wrangler.toml": "" });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toEqual([
-      'consent-edge.config.json: sites[0].consent.receipts: receipts need a D1 database bound as CONSENT_DB, and wrangler.toml binds none (fix: create one (`wrangler d1 create consent-receipts`) and add [[d1_databases]] binding = "CONSENT_DB" to wrangler.toml)',
-      'consent-edge.config.json: sites[0].origin: service binding ORIGIN is not declared in wrangler.toml (fix: add [[services]] binding = "ORIGIN" to wrangler.toml)',
-      "✗ consent-edge.config.json: 2 problems",
+      'wrangler.toml: services (top level): no service binding ORIGIN in the top level (what `wrangler deploy` deploys), which sites[0].origin ("shop") in consent-edge.config.json needs (every request to the site goes to it) (fix: add [[services]] binding = "ORIGIN" service = "<the origin worker\'s name>")',
+      'wrangler.toml: d1_databases (top level): no D1 database CONSENT_DB in the top level (what `wrangler deploy` deploys), which sites[0].consent.receipts ("shop") in consent-edge.config.json needs (without it every grant fails with 503) (fix: add [[d1_databases]] binding = "CONSENT_DB" database_name = "consent-receipts" database_id = "<id from wrangler d1 create consent-receipts>" migrations_dir = "migrations")',
+      'warning: wrangler.toml: ratelimits (top level): no rate limit CONSENT_RATE_LIMIT in the top level (what `wrangler deploy` deploys), which sites[0].consent.receipts ("shop") in consent-edge.config.json needs (without it receipt writes are limited per isolate only, not per Cloudflare location) (fix: add [[ratelimits]] name = "CONSENT_RATE_LIMIT" namespace_id = "<an integer unique in your account>" simple = { limit = 20, period = 60 })',
+      "✗ consent-edge.config.json with wrangler.toml (top level): 2 problems",
     ]);
+    // A commented-out binding is no binding; the live ones count.
     const toml =
-      '[[d1_databases]]\nbinding = "CONSENT_DB"\n\n[[services]]\n# binding = "OLD"\nbinding = "ORIGIN"\n';
+      '[[d1_databases]]\nbinding = "CONSENT_DB"\n\n[[services]]\n# binding = "OLD"\nbinding = "ORIGIN"\n\n[[ratelimits]]\nname = "CONSENT_RATE_LIMIT"\n';
     const declared = await run(["check"], { "consent-edge.config.json": config, "wrangler.toml": toml });
     expect(declared).toEqual({
       code: 0,
-      stdout: ["✓ consent-edge.config.json: 1 site: shop (0 cookie rules, enforce)"],
+      stdout: [
+        "✓ consent-edge.config.json: 1 site: shop (0 cookie rules, enforce)",
+        "✓ wrangler.toml: the top level (what `wrangler deploy` deploys) has the bindings the sites need",
+      ],
       stderr: [],
     });
   });
@@ -106,8 +111,41 @@ describe("consent-edge schema and usage", () => {
     expect(result.stderr.join("\n")).toContain("check [config.json...]");
   });
 
+  it.each([
+    [
+      ["check", "--wranglr", "w.toml"],
+      "unknown option --wranglr (this command takes --wrangler, --env, --json)",
+    ],
+    [["explain", "--secret"], "--secret needs a value"],
+    [["explain", "http://localhost/"], "give the debug secret with --secret or $CONSENT_EDGE_DEBUG_SECRET"],
+    [["explain", "ftp://x/", "--secret", "s"], '"ftp://x/" is not an http(s) URL'],
+    [["receipts", "delete", "http://localhost/", "--secret", "s"], "say get, export or purge"],
+    [
+      ["receipts", "purge", "http://localhost/", "--secret", "s", "--older-than", "soon"],
+      "is not a duration",
+    ],
+    [["check", "--json=yes"], "--json takes no value"],
+  ])("%j is a usage error naming the mistake, with the command's usage (exit 2)", async (argv, message) => {
+    const result = await run(argv, {});
+    expect(result.code).toBe(2);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr.join("\n")).toContain(message);
+    expect(result.stderr.join("\n")).toContain(`usage: consent-edge ${argv[0] ?? ""}`);
+  });
+
   it("--help prints the usage and exits 0", async () => {
     const result = await run(["--help"], {});
     expect(result).toEqual({ code: 0, stdout: [expect.stringContaining("usage: consent-edge")], stderr: [] });
   });
+
+  it.each(["check", "explain", "inventory", "drift", "suggest", "receipts", "push", "schema"])(
+    "%s --help prints that command's usage and exits 0",
+    async (command) => {
+      const result = await run([command, "--help"], {});
+      const name = command === "drift" ? "inventory" : command;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toEqual([]);
+      expect(result.stdout.join("\n")).toMatch(new RegExp(`^usage: consent-edge ${name}\\b`));
+    },
+  );
 });

@@ -63,7 +63,10 @@ export async function readReceipt(db: D1Database, site: string, id: string): Pro
     .prepare("SELECT * FROM consent_receipts WHERE id = ? AND site = ?")
     .bind(id, site)
     .first<ReceiptRow>();
-  if (!row) return undefined;
+  return row ? fromReceiptRow(row) : undefined;
+}
+
+function fromReceiptRow(row: ReceiptRow): Receipt {
   return {
     id: row.id,
     site: row.site,
@@ -75,4 +78,72 @@ export async function readReceipt(db: D1Database, site: string, id: string): Pro
     region: row.region,
     previousId: row.previous_id,
   };
+}
+
+/** Where a page of receipts ends: the next page starts after this receipt (keyset paging). */
+export interface ReceiptCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** The most receipts one page holds: a page is read into memory, so a huge range is many pages. */
+export const MAX_RECEIPT_PAGE = 1_000;
+
+/**
+ * A site's receipts with `from <= created_at < to` (Unix seconds), oldest first, after `cursor`,
+ * at most `limit` (capped at MAX_RECEIPT_PAGE). Uses the (site, created_at) index.
+ */
+export async function listReceipts(
+  db: D1Database,
+  site: string,
+  range: { from: number; to: number },
+  cursor: ReceiptCursor | undefined,
+  limit: number,
+): Promise<Receipt[]> {
+  const after = cursor ?? { createdAt: range.from, id: "" };
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM consent_receipts
+       WHERE site = ? AND created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND id > ?))
+       ORDER BY created_at, id LIMIT ?`,
+    )
+    .bind(
+      site,
+      range.from,
+      range.to,
+      after.createdAt,
+      after.createdAt,
+      after.id,
+      Math.min(limit, MAX_RECEIPT_PAGE),
+    )
+    .all<ReceiptRow>();
+  return results.map(fromReceiptRow);
+}
+
+/** Rows one purge statement deletes: D1 limits a statement's time, so a large purge is many. */
+export const PURGE_BATCH = 5_000;
+
+/**
+ * Deletes a site's receipts created before `before` (Unix seconds), at most `batches` ×
+ * PURGE_BATCH of them; `more` says whether older ones remain (purge again).
+ */
+export async function purgeReceipts(
+  db: D1Database,
+  site: string,
+  before: number,
+  batches = 4,
+): Promise<{ deleted: number; more: boolean }> {
+  let deleted = 0;
+  for (let i = 0; i < batches; i++) {
+    const result = await db
+      .prepare(
+        "DELETE FROM consent_receipts WHERE rowid IN (SELECT rowid FROM consent_receipts WHERE site = ? AND created_at < ? LIMIT ?)",
+      )
+      .bind(site, before, PURGE_BATCH)
+      .run();
+    const changes = result.meta.changes;
+    deleted += changes;
+    if (changes < PURGE_BATCH) return { deleted, more: false };
+  }
+  return { deleted, more: true };
 }

@@ -1,0 +1,97 @@
+/**
+ * What the CLI needs from the world, passed in so that every command runs in a test as it is:
+ * files, the two output streams, the network (fetch) and, for `push`, a way to run a command.
+ * scripts/cli-bin.ts gives Node's; tests give their own.
+ */
+import { DEBUG_REQUEST_HEADER } from "../debug/debug-gate";
+import { API_PREFIX } from "../endpoints/api-prefix";
+import { clean } from "./render";
+
+export interface Io {
+  /** The file's text; throws (or rejects) when it cannot be read. */
+  readFile(path: string): string | Promise<string>;
+  writeFile?(path: string, text: string): void | Promise<void>;
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Node's fetch (20+), or a test's. */
+  fetch?: typeof fetch;
+  /** The environment (CONSENT_EDGE_DEBUG_SECRET, NO_COLOR). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Colour the output (a terminal, NO_COLOR unset): see render.ts wantsColour. */
+  colour?: boolean;
+  /** Run a command with its arguments, output to this process's; resolves to its exit code. */
+  run?(command: string, args: readonly string[]): Promise<number>;
+}
+
+/** The env var the CLI reads the debug secret from when --secret is not given. */
+export const SECRET_ENV = "CONSENT_EDGE_DEBUG_SECRET";
+
+export function secretOf(flag: string | undefined, io: Io): string | undefined {
+  const secret = flag ?? io.env?.[SECRET_ENV];
+  return secret === undefined || secret === "" ? undefined : secret;
+}
+
+/** `https://www.example.com/shop` → `https://www.example.com/shop/.consent-edge/admin/<path>`. */
+export function adminUrl(siteUrl: string, path: string): URL {
+  const url = new URL(siteUrl);
+  const prefix = url.pathname.replace(/\/+$/, "");
+  return new URL(`${url.origin}${prefix}${API_PREFIX}admin/${path}`);
+}
+
+export type Answer =
+  | { ok: true; status: number; body: unknown; headers: Headers }
+  | { ok: false; message: string; status?: number };
+
+/** An admin endpoint's JSON answer, or why there is none (network, 404 = wrong secret, not JSON). */
+export async function adminRequest(
+  io: Io,
+  url: URL,
+  secret: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const fetcher = io.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await fetcher(url, {
+      method: init.method ?? "GET",
+      headers: { [DEBUG_REQUEST_HEADER]: secret, Accept: "application/json", ...init.headers },
+      ...(init.body === undefined ? {} : { body: init.body }),
+      redirect: "manual",
+    });
+  } catch (error) {
+    return {
+      ok: false,
+      message: `cannot reach ${url.origin}: ${clean(error instanceof Error ? error.message : String(error))}`,
+    };
+  }
+  const text = await response.text();
+  if (response.status === 404 && !(response.headers.get("Content-Type") ?? "").includes("json")) {
+    return {
+      ok: false,
+      status: 404,
+      message: `${url.href} answered 404: the debug secret is wrong, or this is not a consent-edge site (or its pathPrefix is missing from the URL)`,
+    };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return {
+      ok: false,
+      status: response.status,
+      message: `${url.href} answered ${response.status} with no JSON`,
+    };
+  }
+  if (!response.ok) {
+    const error =
+      typeof body === "object" && body !== null && "error" in body && typeof body.error === "string"
+        ? body.error
+        : "";
+    return {
+      ok: false,
+      status: response.status,
+      message: `${url.href} answered ${response.status}${error ? `: ${clean(error)}` : ""}`,
+    };
+  }
+  return { ok: true, status: response.status, body, headers: response.headers };
+}
