@@ -105,8 +105,12 @@ export async function startBuiltEdge(config: unknown, options: EdgeOptions = {})
     ...(onOutput
       ? {
           handleRuntimeStdio(stdout, stderr) {
-            stdout.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
-            stderr.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
+            stdout.on("data", (chunk: Buffer) => {
+              onOutput(chunk.toString("utf8"));
+            });
+            stderr.on("data", (chunk: Buffer) => {
+              onOutput(chunk.toString("utf8"));
+            });
           },
         }
       : {}),
