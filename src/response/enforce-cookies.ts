@@ -52,6 +52,8 @@ export function enforceCookies(
         report.rewritten.push({ name: decision.name, changes: decision.changes });
         break;
       case "keep":
+        // For the inventory (src/inventory/recorder.ts): the lines that pass unchanged.
+        (report.kept ??= []).push({ name: decision.name, reason: decision.reason });
         break;
     }
     if (decision.reason.kind === "undeclared" && site.undeclared === "report")
