@@ -116,6 +116,8 @@ async function workerOptions(
       bindings: secrets,
       serviceBindings: { DEMO_ORIGIN: ORIGIN_WORKER },
       d1Databases: { CONSENT_DB: "consent-receipts-demo", INVENTORY_DB: "consent-inventory-demo" },
+      // The uploaded config (src/config/remote-config.ts): empty until something writes its "config" key.
+      kvNamespaces: { CONFIG_KV: "consent-config-demo" },
       // Production's limit (wrangler.toml), so the demo's consent API is throttled as deployed.
       ratelimits: {
         // namespace_id: wrangler.toml's; miniflare 4.20260730 requires one, as wrangler does.

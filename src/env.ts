@@ -15,6 +15,14 @@ export interface Env {
   INVENTORY_DB?: D1Database;
   /** The consent API's per-location budget: wrangler.toml `[[ratelimits]]`. */
   CONSENT_RATE_LIMIT?: RateLimit;
+  /**
+   * The uploaded config (key "config", written by `consent-edge push`), read by
+   * `createWorker(config, { remoteConfig: true })`: wrangler.toml `[[kv_namespaces]]`. Read through
+   * configStore() (src/config/remote-config.ts), which checks it is one.
+   */
+  CONFIG_KV?: KVNamespace;
+  /** Each isolate's refresh interval for CONFIG_KV, whole seconds (default 30): wrangler.toml `[vars]`. */
+  CONSENT_CONFIG_REFRESH_SECONDS?: string;
 }
 
 /** Bindings by a name only the config knows. */

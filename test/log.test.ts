@@ -51,7 +51,7 @@ describe("logEvent", () => {
       reason: `line one\nline two\u001b[31m${"x".repeat(1_000)}`,
       path: "/reset?token=abc",
     });
-    const [{ event } = { event: {} }] = captured;
+    const event: Record<string, unknown> = captured[0]?.event ?? {};
     expect(event["reason"]).toMatch(/^line one line two \[31mx+…$/);
     expect(String(event["reason"]).length).toBe(300);
     expect(event["path"]).toBe("/reset");
