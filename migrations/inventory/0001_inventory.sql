@@ -16,22 +16,13 @@ CREATE TABLE IF NOT EXISTS inventory_entries (
   PRIMARY KEY (site, kind, name, source, action)
 );
 
--- Rows per site, kept by the triggers below: the per-site cap reads one row, not a count(*).
+-- Named rows per site, counted by the flushes themselves (src/inventory/store.ts: a new name
+-- reserves its row here first), so that the per-site cap reads one row instead of counting the
+-- site's rows. MAX_ENTRIES_PER_SITE + 1 means full: new names go to the overflow rows.
 CREATE TABLE IF NOT EXISTS inventory_sites (
   site TEXT PRIMARY KEY,
   entries INTEGER NOT NULL
 );
-
-CREATE TRIGGER IF NOT EXISTS inventory_entries_added AFTER INSERT ON inventory_entries
-BEGIN
-  INSERT INTO inventory_sites (site, entries) VALUES (NEW.site, 1)
-    ON CONFLICT (site) DO UPDATE SET entries = entries + 1;
-END;
-
-CREATE TRIGGER IF NOT EXISTS inventory_entries_removed AFTER DELETE ON inventory_entries
-BEGIN
-  UPDATE inventory_sites SET entries = entries - 1 WHERE site = OLD.site;
-END;
 
 -- One row per flush that committed (its random id), in the flush's own transaction: a retry of a
 -- flush that did commit fails on the primary key and is dropped, never counted twice. Purged

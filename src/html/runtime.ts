@@ -12,9 +12,10 @@ import type { RuntimeConfig } from "../runtime/config";
 import { API_PREFIX } from "../endpoints/api-prefix";
 import { nonceAttribute } from "./csp";
 import { guardRules } from "./guard-rules";
-import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";
+import { registrableDomain } from "../cookies/registrable-domain";
+import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";
 
-export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE };
+export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE };
 export type { RuntimeConfig };
 
 /**
@@ -39,8 +40,28 @@ export function runtimeConfig(
     guard: cookieGuardRules(site),
     t: pageGuardRules(site, doNotTrack),
     s: storageGuardRules(site),
+    ...(sampled(site) ? { q: reporterConfig(site) } : {}),
   };
 }
+
+/**
+ * Whether this page view reports what the browser contacted (the inventory's sample): decided per
+ * response, only for a site whose inventory is on. `random` is for tests.
+ */
+export function sampled(site: Site, random: () => number = Math.random): boolean {
+  return (
+    site.inventory.enabled && site.inventory.browserSample > 0 && random() < site.inventory.browserSample
+  );
+}
+
+/** RuntimeConfig.q: the report endpoint's path, then the registrable domains of the site's hosts. */
+const reporterConfig = perSite((site): string[] => {
+  const domains = site.hosts.map((host) => {
+    const name = host.replace(/^\*\./, "");
+    return registrableDomain(name) ?? name;
+  });
+  return [`${site.pathPrefix}${API_PREFIX}report`, ...new Set(domains)];
+});
 
 /**
  * What depends only on the site is built once per isolate, not per page: `build` memoised per site
@@ -87,7 +108,8 @@ const cookieGuardRules = perSite(
 
 /**
  * The text of the injected script: `RUNTIME(config, cookieGuard, pageGuard)`, each guard only for
- * sites that enable it (`0` in its place otherwise). `<` is escaped so that nothing in the config can
+ * sites that enable it (`0` in its place otherwise); on a page view sampled for the inventory
+ * (config.q), the reporter is called with the same config first. `<` is escaped so that nothing in the config can
  * close the element.
  */
 export function runtimeText(config: RuntimeConfig): string {
@@ -95,7 +117,11 @@ export function runtimeText(config: RuntimeConfig): string {
   // A trailing guard the site does not use is left out rather than passed as 0.
   while (guards[guards.length - 1] === "0") guards.pop();
   const args = guards.map((guard) => `,${guard}`).join("");
-  return `${RUNTIME_SOURCE}(${JSON.stringify(config).replace(/</g, "\\u003c")}${args})`;
+  const json = JSON.stringify(config).replace(/</g, "\\u003c");
+  if (!config.q) return `${RUNTIME_SOURCE}(${json}${args})`;
+  // A sampled page view: the reporter first, on the same config object (it hooks config.o for the
+  // page guard), and whatever it throws never keeps the runtime and its guards from running.
+  return `(function(c){try{${REPORTER_SOURCE}(c)}catch(e){}${RUNTIME_SOURCE}(c${args})})(${json})`;
 }
 
 /** The `<script>` element to inject; `nonce` is the page's CSP nonce when it has one. */

@@ -54,11 +54,12 @@ import {
 export const FLUSH_INTERVAL_SECONDS = 30;
 
 /**
- * Distinct keys held in memory before a flush is due at once. Each is one statement of the flush's
- * batch: D1 allows 1,000 queries per Worker invocation on the paid plan (Cloudflare D1 "Limits"),
- * and a batch's statements count each; 500 leaves room for the rest of the request.
+ * Distinct keys held in memory before a flush is due at once. Each is two statements of the
+ * flush's batch (store.ts): D1 allows 1,000 queries per Worker invocation on Workers Paid, 50 on
+ * Free (Cloudflare D1 "Limits"), so 400 keys (802 statements) stay within the paid limit even if
+ * each statement of a batch counts as one. The inventory needs Workers Paid for busy sites.
  */
-export const MAX_BUFFERED = 500;
+export const MAX_BUFFERED = 400;
 
 /** A failed flush is retried until it is this old, then given up (flush ids are kept a day). */
 export const MAX_RETRY_AGE_SECONDS = 6 * 60 * 60;

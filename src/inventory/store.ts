@@ -10,11 +10,14 @@
  * a second commit of the same id impossible: a retry of a flush that did commit (its answer was
  * lost) fails as a whole and is reported as `already-written`, so no count is ever added twice.
  *
- * Caps: a site holds at most MAX_ENTRIES_PER_SITE rows of its own; a new key past that is counted
- * in the site's overflow row for its kind, source and action (name OVERFLOW_NAME), so totals stay
+ * Caps: a site holds at most MAX_ENTRIES_PER_SITE named rows; a new key past that is counted in
+ * the site's overflow row for its kind, source and action (name OVERFLOW_NAME), so totals stay
  * right while the table cannot grow with hostile names. The overflow rows are at most one per valid
- * (kind, source, action): 10 per site. The check reads `inventory_sites.entries` (kept by triggers),
- * one row, instead of counting the site's rows on every upsert.
+ * (kind, source, action): 10 per site. Each entry is two statements: RESERVE takes a slot in
+ * `inventory_sites.entries` when the key is new (or marks the site full, cap + 1), then UPSERT adds
+ * the counts under the key's name if it exists or got its slot, else under OVERFLOW_NAME. The cap
+ * thus reads one row, never counts the site's rows, and needs no trigger. Both run inside the one
+ * transaction, so concurrent flushes of many isolates cannot overshoot it (D1 runs one at a time).
  */
 import { type InventoryEntry, MAX_SAMPLE_PATHS } from "./types";
 
@@ -41,14 +44,20 @@ export interface FlushOptions {
   maxEntriesPerSite?: number;
 }
 
+const KEY = "site = ?1 AND kind = ?2 AND name = ?3 AND source = ?4 AND action = ?5";
+
+/** A new key's slot: one more named row for the site, or, past the cap, the site marked full. */
+const RESERVE = `INSERT INTO inventory_sites (site, entries)
+SELECT ?1, 1 WHERE NOT EXISTS (SELECT 1 FROM inventory_entries WHERE ${KEY})
+ON CONFLICT (site) DO UPDATE SET entries = CASE WHEN entries < ?6 THEN entries + 1 ELSE ?6 + 1 END`;
+
 const UPSERT = `INSERT INTO inventory_entries
   (site, kind, name, source, action, rule, category, count, first_seen, last_seen, sample_paths)
 SELECT ?1, ?2, CASE WHEN fits THEN ?3 ELSE '${OVERFLOW_NAME}' END, ?4, ?5,
   CASE WHEN fits THEN ?6 END, CASE WHEN fits THEN ?7 END, ?8, ?9, ?10, ?11
 FROM (SELECT
-  EXISTS (SELECT 1 FROM inventory_entries
-    WHERE site = ?1 AND kind = ?2 AND name = ?3 AND source = ?4 AND action = ?5)
-  OR coalesce((SELECT entries FROM inventory_sites WHERE site = ?1), 0) < ?12 AS fits)
+  EXISTS (SELECT 1 FROM inventory_entries WHERE ${KEY})
+  OR coalesce((SELECT entries FROM inventory_sites WHERE site = ?1), 0) <= ?12 AS fits)
 WHERE true
 ON CONFLICT (site, kind, name, source, action) DO UPDATE SET
   count = count + excluded.count,
@@ -74,7 +83,7 @@ export async function flush(
   flushId: string,
   options: FlushOptions,
 ): Promise<FlushOutcome> {
-  const cap = options.maxEntriesPerSite ?? MAX_ENTRIES_PER_SITE;
+  const cap = Math.max(1, options.maxEntriesPerSite ?? MAX_ENTRIES_PER_SITE);
   const statements = [
     db.prepare("INSERT INTO inventory_flushes (id, flushed_at) VALUES (?, ?)").bind(flushId, options.now),
   ];
@@ -86,6 +95,11 @@ export async function flush(
     );
   }
   for (const entry of entries) {
+    if (entry.name !== OVERFLOW_NAME) {
+      statements.push(
+        db.prepare(RESERVE).bind(entry.site, entry.kind, entry.name, entry.source, entry.action, cap),
+      );
+    }
     statements.push(
       db
         .prepare(UPSERT)

@@ -32,6 +32,17 @@ export interface RuntimeConfig {
    * 1 `localStorage`, 2 `sessionStorage` (3 both); false when the site has none or no page guard.
    */
   s: Array<[string, string, number]> | false;
+  /**
+   * Only on a page view the edge sampled for the inventory (`inventory.browserSample`): the report
+   * endpoint's path (below the site's pathPrefix), then the site's registrable domains, whose
+   * hosts are not third parties. The reporter bundle (reporter.ts) ships only with it.
+   */
+  q?: string[];
+  /**
+   * Set in the page by the reporter, never by the edge: told the host of each URL the page guard
+   * refuses (guard/rules.ts).
+   */
+  o?: (host: string) => void;
 }
 
 /**

@@ -125,9 +125,19 @@ const FAKE_JSON: Array<[RegExp, unknown]> = [
   [/mixpanel\.com\//, { status: 1, error: null }],
 ];
 
-export async function startEdge(): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface EdgeServerOptions {
+  /**
+   * The consent-edge worker's script, bundled by the test (its own entry or config), instead of
+   * demo/edge.ts with the demo's config.
+   */
+  script?: string;
+}
+
+export async function startEdge(
+  options: EdgeServerOptions = {},
+): Promise<{ url: string; stop: () => Promise<void>; mf: Miniflare }> {
   const [edge, origin, firstParty] = await Promise.all([
-    bundleWorker("demo/edge.ts"),
+    options.script ?? bundleWorker("demo/edge.ts"),
     bundleWorker("demo/origin/index.ts"),
     bundleFirstPartyScripts(),
   ]);
@@ -155,7 +165,7 @@ export async function startEdge(): Promise<{ url: string; stop: () => Promise<vo
   });
   const url = await mf.ready;
   await applyMigrations(mf, "consent-edge");
-  return { url: url.href.replace("127.0.0.1", "localhost"), stop: () => mf.dispose() };
+  return { url: url.href.replace("127.0.0.1", "localhost"), stop: () => mf.dispose(), mf };
 }
 
 /** A throwaway self-signed certificate for the fake tracker servers (Chromium runs with --ignore-certificate-errors). */

@@ -17,7 +17,8 @@ import { compileRules } from "./rules";
 import { guardStorage } from "./storage";
 
 export default function guardPage(config: RuntimeConfig, has: Granted): void {
-  const rules = compileRules(config.t as GuardRules, has);
+  // config.o: the reporter's hook, on a page view sampled for the inventory.
+  const rules = compileRules(config.t as GuardRules, has, config.o);
   guardElements(rules);
   guardRequests(rules.url);
   guardStorage(config, has);

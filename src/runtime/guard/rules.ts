@@ -23,7 +23,15 @@ export interface PageRules {
   refused: Refuses;
 }
 
-export function compileRules(rules: GuardRules, has: Granted): PageRules {
+/**
+ * `refusedHost`, when the page view reports to the inventory (the reporter, ../reporter.ts), is told
+ * the host of every URL refused.
+ */
+export function compileRules(
+  rules: GuardRules,
+  has: Granted,
+  refusedHost?: (host: string) => void,
+): PageRules {
   // No prototype: a host is looked up as it is (`__proto__` included).
   const hosts = Object.create(null) as Record<string, string | undefined>;
   for (const categories in rules.h)
@@ -34,6 +42,8 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
   /** The categories of the first rule that matches, when one of them is not granted. */
   const refused = (categories: string | undefined) =>
     categories && !categories.split(" ").every(has) ? categories : undefined;
+  /** The host categoriesOf last judged. */
+  let judged = "";
   const categoriesOf = (raw: string, base?: string): string | undefined => {
     let url: URL;
     try {
@@ -43,7 +53,7 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
     }
     if (!/^https?:$/.test(url.protocol)) return;
     // The root label's dot (`www.googletagmanager.com.`) names the same host: as the edge, without it.
-    url.hostname = url.hostname.replace(/\.+$/, "");
+    url.hostname = judged = url.hostname.replace(/\.+$/, "");
     for (const [regex, categories] of globs) if (regex.test(url.href)) return categories;
     for (let host = url.hostname; ; host = host.slice(host.indexOf(".") + 1)) {
       const categories = hosts[host];
@@ -53,7 +63,12 @@ export function compileRules(rules: GuardRules, has: Granted): PageRules {
   };
   return {
     refused,
-    url: (raw, base) => refused(categoriesOf(raw, base)),
+    url(raw, base) {
+      const categories = refused(categoriesOf(raw, base));
+      // Found categories: categoriesOf has just judged this URL's host.
+      if (categories && refusedHost) refusedHost(judged);
+      return categories;
+    },
     text(text) {
       const found: string[] = [];
       rules.i.forEach(([signature, categories]) => {
