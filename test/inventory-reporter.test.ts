@@ -5,7 +5,6 @@
  * does in a browser is test/e2e/inventory.e2e.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import type { Site } from "../src/config/compile";
 import {
   PAGE_GUARD_SOURCE,
   REPORTER_SOURCE,
@@ -21,7 +20,7 @@ const gzippedSize = async (text: string) =>
     .byteLength;
 
 const site = (inventory: Record<string, unknown>, overrides: Record<string, unknown> = {}) =>
-  htmlSite({ inventory, ...overrides }) as Site;
+  htmlSite({ inventory, ...overrides });
 
 describe("sampling", () => {
   it("samples a page view with the site's browserSample, only when its inventory is on", () => {
