@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS inventory_entries (
   last_seen INTEGER NOT NULL,         -- Unix seconds
   sample_paths TEXT NOT NULL DEFAULT '[]', -- JSON array of at most 3 paths below the site
   PRIMARY KEY (site, kind, name, source, action)
-);
+) WITHOUT ROWID;                      -- the key is the row: one row written per new entry, not two
 
 -- Named rows per site, counted by the flushes themselves (src/inventory/store.ts: a new name
 -- reserves its row here first), so that the per-site cap reads one row instead of counting the
@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS inventory_entries (
 CREATE TABLE IF NOT EXISTS inventory_sites (
   site TEXT PRIMARY KEY,
   entries INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 -- One row per flush that committed (its random id), in the flush's own transaction: a retry of a
 -- flush that did commit fails on the primary key and is dropped, never counted twice. Purged
