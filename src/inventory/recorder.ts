@@ -29,7 +29,9 @@
  * Caps against hostile input: names are validated (cookie names: RFC 6265 tokens of at most 64
  * characters; hosts: lowercase LDH labels, at most 253 characters), the buffer holds at most
  * MAX_BUFFERED keys (a new key past that is counted under OVERFLOW_NAME, one per site, kind, source
- * and action), and D1 holds at most MAX_ENTRIES_PER_SITE rows per site (store.ts, the same overflow).
+ * and action; a full buffer is flushed at once), so memory holds at most twice that (the buffer
+ * filling, and the batch in flight or awaiting its retry), and D1 holds at most
+ * MAX_ENTRIES_PER_SITE named rows per site (store.ts, the same overflow).
  * A visitor who sends 10,000 random cookie names grows neither.
  *
  * Nothing personal is kept: names of cookies (never values), hostnames, paths without query
