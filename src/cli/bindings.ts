@@ -16,6 +16,7 @@
  * problem too: the worker finds "no D1 database" at run time. Pure.
  */
 import type { CompiledConfig } from "../config/compile";
+import { CONFIG_BINDING } from "../config/remote-config";
 import {
   type BindingKind,
   describeEnvironment,
@@ -25,9 +26,13 @@ import {
   type WranglerEnvironment,
 } from "./wrangler";
 
-/** The var that switches on config from Workers KV (src/config/remote-config.ts reads CONFIG_KV). */
+/**
+ * A var that says the deployment uses uploaded config. The worker itself reads config from KV
+ * whenever CONFIG_KV is bound (src/config/remote-config.ts); the var lets a Wrangler file say it
+ * means to, so that a forgotten CONFIG_KV is caught here rather than silently serving the bundle.
+ */
 export const REMOTE_CONFIG_VAR = "CONSENT_EDGE_REMOTE_CONFIG";
-export const CONFIG_KV = "CONFIG_KV";
+export const CONFIG_KV = CONFIG_BINDING;
 
 export interface BindingNeed {
   name: string;

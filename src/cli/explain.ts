@@ -56,6 +56,8 @@ export interface Explained {
   hosts: { items: HostSeen[]; more: number } | null;
   timing: Array<{ name: string; ms: number; desc: string }>;
   failure: string | null;
+  /** Link header entries dropped (preloads of refused resources). */
+  linkDropped: List;
 }
 
 const MORE = /^\.\.\. \(\+(\d+) more\)$/;
@@ -185,6 +187,7 @@ export function parseExplain(status: number, headers: Headers): Explained | unde
     hosts: parseHosts(get("X-Consent-Hosts")),
     timing: parseServerTiming(get("Server-Timing")),
     failure: get("X-Consent-Failure"),
+    linkDropped: parseList(get("X-Consent-Link-Dropped")),
   };
 }
 
@@ -222,10 +225,10 @@ export function renderExplain(url: string, report: Explained, style: Style): str
   if (report.failure) lines.push(`  ${style.bad(`${MARK.bad} failure`)}  ${report.failure}`);
 
   const cookieRows: string[][] = [];
-  let more = 0;
+  let changes = 0;
   for (const [key, label, meaning] of COOKIE_ROWS) {
     const list = report.cookies[key];
-    more += list.more;
+    changes += list.items.length + list.more;
     for (const item of list.items) {
       const mark =
         key === "rewritten" ? "~" : key === "undeclared" || key === "notExpired" ? MARK.warn : MARK.bad;
@@ -234,14 +237,12 @@ export function renderExplain(url: string, report: Explained, style: Style): str
     }
     if (list.more > 0) cookieRows.push([" ", label, `+${list.more} more`, CAPPED]);
   }
-  lines.push(
-    "",
-    style.bold(
-      `cookies: ${cookieRows.length ? plural(cookieRows.length - (more ? 1 : 0), "change") : "nothing changed"}`,
-    ),
-  );
+  lines.push("", style.bold(`cookies: ${changes ? plural(changes, "change") : "nothing changed"}`));
   if (cookieRows.length) lines.push(...table(cookieRows, "  "));
   else lines.push("  (kept cookies are not listed: every Set-Cookie not shown here went out as sent)");
+  if (report.linkDropped.items.length || report.linkDropped.more) {
+    lines.push(`  Link header entries dropped: ${listText(report.linkDropped)}`);
+  }
 
   lines.push("", style.bold(`html: ${report.html ?? "not an HTML page (or the HTML stage did not run)"}`));
   if (report.elements) {
@@ -259,10 +260,10 @@ export function renderExplain(url: string, report: Explained, style: Style): str
   if (report.hosts) {
     lines.push(`  third-party hosts: ${report.hosts.items.length + report.hosts.more}`);
     const rows = report.hosts.items.map((item) => [
-      item.action === "allowed"
-        ? style.ok(MARK.ok)
-        : item.rule === null
-          ? style.warn(MARK.warn)
+      item.rule === null
+        ? style.warn(MARK.warn)
+        : item.action === "allowed"
+          ? style.ok(MARK.ok)
           : style.bad(MARK.bad),
       item.host,
       item.rule ?? "undeclared",

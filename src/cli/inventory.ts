@@ -110,9 +110,10 @@ export function declaredNotSeen(
   const cookies = site.cookies
     .filter((rule) => !seen.has(`cookie ${rule.pattern}`))
     .map((rule) => ({ kind: "cookie" as const, rule: rule.pattern, category: rule.category }));
+  // Tracker rules are named as the debug headers name them: `host:googletagmanager.com`, `url:...`.
   const hosts = site.trackers.rules
-    .filter((rule) => rule.kind === "host" && !seen.has(`host ${rule.match}`))
-    .map((rule) => ({ kind: "host" as const, rule: rule.match, category: rule.category }));
+    .filter((rule) => !seen.has(`host ${rule.kind}:${rule.match}`))
+    .map((rule) => ({ kind: "host" as const, rule: `${rule.kind}:${rule.match}`, category: rule.category }));
   return [...cookies, ...hosts];
 }
 

@@ -22,7 +22,7 @@ import type { Io } from "./io";
 import { secretOf, SECRET_ENV } from "./io";
 import { runPush } from "./push";
 import { runReceipts, RECEIPTS_HELP } from "./receipts";
-import { COLOUR, MARK, PLAIN, type Style } from "./render";
+import { COLOUR, MARK, PLAIN, plural, type Style } from "./render";
 import { applyPatch, buildSuggestions, siteIndex } from "./suggest";
 
 export type { Io } from "./io";
@@ -375,7 +375,7 @@ async function suggest(args: ParsedArgs, io: Io, style: Style): Promise<number> 
     }
     await io.writeFile(file, `${JSON.stringify(patched, null, 2)}\n`);
     io.stderr(
-      `${style.ok(MARK.ok)} ${file}: ${suggestions.suggestions.length} rules added (review them: git diff ${file})`,
+      `${style.ok(MARK.ok)} ${file}: ${plural(suggestions.suggestions.length, "rule")} added (review them: git diff ${file})`,
     );
   }
   return suggestions.undecided.length ? 1 : 0;

@@ -6,12 +6,9 @@
  */
 import { type ParsedArgs, stringFlag } from "./args";
 import { checkFile, DEFAULT_CONFIG, renderCheck } from "./check";
-import { CONFIG_KV } from "./bindings";
+import { CONFIG_BINDING as CONFIG_KV, CONFIG_KEY } from "../config/remote-config";
 import type { Io } from "./io";
 import { MARK, type Style } from "./render";
-
-/** The KV key the config is stored under. */
-export const CONFIG_KEY = "config";
 
 /** The wrangler command that uploads `file`. */
 export function pushCommand(file: string, env: string | undefined): string[] {
