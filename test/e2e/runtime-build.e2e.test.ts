@@ -6,7 +6,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bundleFunction, GENERATED, generatedModule } from "../../scripts/build-runtime.ts";
-import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "../../src/html/runtime.ts";
+import {
+  GUARD_SOURCE_TEXT,
+  PAGE_GUARD_SOURCE,
+  REPORTER_SOURCE,
+  RUNTIME_SOURCE,
+} from "../../src/html/runtime.ts";
 
 describe("the generated runtime", () => {
   it("is what npm run build:runtime writes from src/runtime/ now", async () => {
@@ -20,9 +25,11 @@ describe("the generated runtime", () => {
     expect(RUNTIME_SOURCE).toBe(await bundleFunction("src/runtime/entry.ts", ["C", "G", "P"]));
     expect(GUARD_SOURCE_TEXT).toBe(await bundleFunction("src/runtime/guard-entry.ts", ["C", "has"]));
     expect(PAGE_GUARD_SOURCE).toBe(await bundleFunction("src/runtime/guard/entry.ts", ["C", "has"]));
+    expect(REPORTER_SOURCE).toBe(await bundleFunction("src/runtime/reporter-entry.ts", ["C"]));
     expect(RUNTIME_SOURCE.startsWith("(function(C,G,P){")).toBe(true);
     expect(GUARD_SOURCE_TEXT.startsWith("(function(C,has){")).toBe(true);
     expect(PAGE_GUARD_SOURCE.startsWith("(function(C,has){")).toBe(true);
+    expect(REPORTER_SOURCE.startsWith("(function(C){")).toBe(true);
   });
 
   it("refuses an entry that does not read the parameters it is wrapped in", async () => {
