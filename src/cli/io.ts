@@ -95,3 +95,26 @@ export async function adminRequest(
   }
   return { ok: true, status: response.status, body, headers: response.headers };
 }
+
+/**
+ * The site URL with its site's pathPrefix, when the config has exactly one site for the URL's host
+ * and it has a prefix the URL lacks (`https://www.example.com` → `https://www.example.com/shop`):
+ * the admin endpoints live below the prefix. Otherwise the URL as given.
+ */
+export function withPathPrefix(
+  siteUrl: string,
+  sites: ReadonlyArray<{ hosts: readonly string[]; pathPrefix?: string | undefined }>,
+): string {
+  const url = new URL(siteUrl);
+  const host = url.hostname;
+  const onHost = sites.filter((site) =>
+    site.hosts.some((pattern) =>
+      pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) : pattern === host,
+    ),
+  );
+  const [only] = onHost;
+  if (onHost.length !== 1 || !only?.pathPrefix) return siteUrl;
+  const path = url.pathname.replace(/\/+$/, "");
+  if (path === only.pathPrefix || path.startsWith(`${only.pathPrefix}/`)) return siteUrl;
+  return `${url.origin}${only.pathPrefix}`;
+}

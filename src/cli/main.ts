@@ -19,7 +19,7 @@ import { checkFile, checkJson, DEFAULT_CONFIG, renderCheck } from "./check";
 import { renderExplain, requestExplain } from "./explain";
 import { fetchInventory, renderInventory } from "./inventory";
 import type { Io } from "./io";
-import { secretOf, SECRET_ENV } from "./io";
+import { secretOf, SECRET_ENV, withPathPrefix } from "./io";
 import { runPush } from "./push";
 import { runReceipts, RECEIPTS_HELP } from "./receipts";
 import { COLOUR, MARK, PLAIN, plural, type Style } from "./render";
@@ -29,6 +29,8 @@ export type { Io } from "./io";
 export { DEFAULT_CONFIG };
 
 interface Command {
+  /** How it is called, for the overview: `explain <url>`. */
+  synopsis: string;
   summary: string;
   help: string;
   flags: FlagSpec;
@@ -39,6 +41,7 @@ const SECRET_HELP = `--secret S        the site's debug secret (default: $${SECR
 
 const COMMANDS: Record<string, Command> = {
   check: {
+    synopsis: "check [config.json...]",
     summary: "validate configs and the bindings the deployed Wrangler environment needs",
     help: `usage: consent-edge check [config.json...] [--wrangler FILE] [--env NAME] [--json]
 
@@ -58,6 +61,7 @@ Exit 0 when all is well (warnings allowed), 1 on any problem, 2 on a usage error
     run: check,
   },
   explain: {
+    synopsis: "explain <url>",
     summary: "request a page through a running worker and say what it did",
     help: `usage: consent-edge explain <url> [--secret S] [--cookie "a=b; c=d"] [--country DE] [--gpc] [--dnt] [--json]
 
@@ -84,6 +88,7 @@ Exit 0 when the worker answered with its debug headers, 1 when not (wrong secret
     run: explain,
   },
   inventory: {
+    synopsis: "inventory <site-url>",
     summary: "what real traffic showed (cookies, hosts), against the config; alias drift",
     help: `usage: consent-edge inventory <site-url> [--secret S] [--config FILE] [--json]
 
@@ -101,6 +106,7 @@ Exit 0 when nothing undeclared was seen, 1 when something was (or the inventory 
     run: inventory,
   },
   suggest: {
+    synopsis: "suggest <site-url>",
     summary: "propose config rules (a JSON Patch) for what the inventory found undeclared",
     help: `usage: consent-edge suggest <site-url> [--secret S] [--config FILE] [--write] [--json]
 
@@ -119,12 +125,14 @@ Exit 0 when there is nothing undecided, 1 when something needs your decision.`,
     run: suggest,
   },
   receipts: {
+    synopsis: "receipts get|export|purge",
     summary: "look up, export or purge consent receipts",
     help: RECEIPTS_HELP,
     flags: { secret: "string", from: "string", to: "string", "older-than": "string", json: "boolean" },
     run: runReceipts,
   },
   push: {
+    synopsis: "push [config.json]",
     summary: "check, then upload the config to Workers KV (CONFIG_KV, key config)",
     help: `usage: consent-edge push [config.json] [--wrangler FILE] [--env NAME] [--dry-run]
 
@@ -142,6 +150,7 @@ Exit 0 when uploaded (or, with --dry-run, when it would be), 1 when check fails 
     run: runPush,
   },
   schema: {
+    synopsis: "schema",
     summary: "print the config's JSON Schema (consent-edge.schema.json)",
     help: "usage: consent-edge schema\n\nPrints the JSON Schema editors use to validate and complete the config.",
     flags: {},
@@ -156,11 +165,8 @@ const ALIASES: Record<string, string> = { drift: "inventory" };
 
 export const USAGE = `usage: consent-edge <command> [options]   (consent-edge <command> --help for more)
 
-${Object.entries(COMMANDS)
-  .map(
-    ([name, command]) =>
-      `  ${(name === "check" ? "check [config.json...]" : name).padEnd(24)}${command.summary}`,
-  )
+${Object.values(COMMANDS)
+  .map((command) => `  ${command.synopsis.padEnd(28)}${command.summary}`)
   .join("\n")}
 
 Exit codes: 0 all well, 1 problems found, 2 usage error.`;
@@ -285,7 +291,7 @@ async function inventory(args: ParsedArgs, io: Io, style: Style): Promise<number
   const configFile = stringFlag(args, "config");
   const config = await loadConfig(configFile ?? DEFAULT_CONFIG, io, configFile !== undefined);
   if (config === "failed") return 1;
-  const result = await fetchInventory(to.url, to.secret, io);
+  const result = await fetchInventory(config ? withPathPrefix(to.url, config.sites) : to.url, to.secret, io);
   if (!result.ok) {
     io.stderr(`${style.bad(MARK.bad)} ${result.message}`);
     return 1;
@@ -304,7 +310,7 @@ async function suggest(args: ParsedArgs, io: Io, style: Style): Promise<number> 
   const file = stringFlag(args, "config") ?? DEFAULT_CONFIG;
   const config = await loadConfig(file, io, true);
   if (config === "failed" || config === undefined) return 1;
-  const result = await fetchInventory(to.url, to.secret, io);
+  const result = await fetchInventory(withPathPrefix(to.url, config.sites), to.secret, io);
   if (!result.ok) {
     io.stderr(`${style.bad(MARK.bad)} ${result.message}`);
     return 1;
