@@ -8,6 +8,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import { main } from "../src/cli/main";
 import { wantsColour } from "../src/cli/render";
 
+// `consent-edge explain ... | head`: the reader left; stop quietly, as other commands do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2), {
   readFile: (path) => readFile(path, "utf8"),
   writeFile: (path, text) => writeFile(path, text, "utf8"),

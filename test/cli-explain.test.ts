@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  parseElements,
   parseExplain,
   parseHosts,
   parseList,
@@ -84,6 +85,47 @@ describe("parsing the debug headers", () => {
     expect(lines.join("\n")).toMatch(
       new RegExp(`^ +dropped +\\+${list.more} more +\\(the worker caps each debug header at 1 KB\\)$`, "m"),
     );
+  });
+
+  it("reads elements whose rule is a snippet with commas and parentheses in it", () => {
+    const fired = [
+      "link host:googletagmanager.com (analytics)",
+      "inline-script inline:gtag('config', 'G- (analytics)",
+      "script url:https://www.googletagmanager.com/gtag/js?id=AW-* (marketing)",
+      "inline-script inline:_paq.push + host:analytics.aktok.com (analytics)",
+    ];
+    expect(parseElements(`4: ${cap(fired)}`)).toEqual({
+      count: 4,
+      items: [
+        { element: "link", rule: "host:googletagmanager.com", category: "analytics" },
+        { element: "inline-script", rule: "inline:gtag('config', 'G-", category: "analytics" },
+        {
+          element: "script",
+          rule: "url:https://www.googletagmanager.com/gtag/js?id=AW-*",
+          category: "marketing",
+        },
+        {
+          element: "inline-script",
+          rule: "inline:_paq.push + host:analytics.aktok.com",
+          category: "analytics",
+        },
+      ],
+      more: 0,
+    });
+    const many = Array.from({ length: 60 }, (_, i) => `script host:t${i}.example (analytics)`);
+    const capped = must(parseElements(`60: ${cap(many)}`));
+    expect(capped.items.length + capped.more).toBe(60);
+    expect(capped.items.at(-1)?.rule).toMatch(/^host:t\d+\.example$/);
+    // An item longer than the worker's 128 characters is cut, its category with it.
+    const long = must(
+      parseElements(
+        `2: ${cap([`inline-script inline:${"x".repeat(200)} (analytics)`, "script host:a.example (marketing)"])}`,
+      ),
+    );
+    expect(long.items.map((item) => [item.element, item.category])).toEqual([
+      ["inline-script", "?"],
+      ["script", "marketing"],
+    ]);
   });
 
   it("reads hosts (rule or undeclared, allowed or neutralised) and Server-Timing", () => {

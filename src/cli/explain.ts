@@ -108,21 +108,50 @@ function unwrap(detail: string): string {
   return `${detail.slice(1, close)}${detail.slice(close + 1)}`;
 }
 
-/** `3: script googletagmanager.com (analytics), ...` */
+/** The cap's marker at the end of a list: `, ... (+N more)`. */
+const MORE_AT_END = /(?:^|, )\.\.\. \(\+(\d+) more\)$/;
+/**
+ * One element: `element kind:rule (category)`, the kind one of src/html's (host:, url:, inline:,
+ * attribute:), the category a config category name (src/config/site.ts). A rule never runs into
+ * the next item: it stops before `, element kind:`.
+ */
+const ELEMENT =
+  /(\S+) ((?:host|url|inline|attribute):(?:(?!, \S+ (?:host|url|inline|attribute):).)+?) \(([a-z][a-z0-9_]{0,31})\)(?:, |$)/y;
+
+/**
+ * `3: script host:googletagmanager.com (analytics), ...`. A rule is a snippet's text and may hold
+ * commas and unbalanced parentheses (`inline:gtag('config', 'G-`), so items are found by their
+ * ending, ` (category)`, not split at commas.
+ */
 export function parseElements(value: string | null): Explained["elements"] {
   if (value === null) return null;
   const colon = value.indexOf(": ");
   const count = Number(colon < 0 ? value : value.slice(0, colon));
-  const list = parseList(colon < 0 ? null : value.slice(colon + 2));
-  return {
-    count: Number.isFinite(count) ? count : list.items.length,
-    items: list.items.map(({ name, detail }) => {
-      // parseList cut at the first " (": the element, then "rule (category)" may remain in name.
-      const [element = name, ...rest] = name.split(" ");
-      return { element, rule: rest.join(" "), category: detail };
-    }),
-    more: list.more,
-  };
+  let list = colon < 0 ? "" : value.slice(colon + 2);
+  const more = MORE_AT_END.exec(list);
+  if (more) list = list.slice(0, more.index);
+  const items: Neutralised[] = [];
+  let at = 0;
+  while (at < list.length) {
+    ELEMENT.lastIndex = at;
+    const match = ELEMENT.exec(list);
+    if (match) {
+      items.push({ element: match[1] ?? "", rule: match[2] ?? "", category: match[3] ?? "" });
+      at = ELEMENT.lastIndex;
+      continue;
+    }
+    // An item the worker cut at 128 characters has lost its category: keep what there is.
+    const end = list.indexOf(", ", at);
+    const part = list.slice(at, end < 0 ? undefined : end);
+    const space = part.indexOf(" ");
+    items.push({
+      element: space < 0 ? part : part.slice(0, space),
+      rule: space < 0 ? "" : part.slice(space + 1),
+      category: "?",
+    });
+    at = end < 0 ? list.length : end + 2;
+  }
+  return { count: Number.isFinite(count) ? count : items.length, items, more: more ? Number(more[1]) : 0 };
 }
 
 /** `host (rule|undeclared) allowed|neutralised, ...` (X-Consent-Hosts). */
