@@ -18,8 +18,8 @@ import { PLAIN } from "../src/cli/render";
 import { cap } from "../src/debug/debug-headers";
 import { appFor, consent, DEBUG_SECRET, send, testSite } from "./helpers";
 
-function must<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error("no debug headers parsed");
+function must<T>(value: T | undefined | null): T {
+  if (value === undefined || value === null) throw new Error("nothing parsed");
   return value;
 }
 
