@@ -33,6 +33,8 @@ export type LogEventName =
   | "rate-limit-failed"
   /** The inventory could not be flushed to D1; its counts wait for the next flush. */
   | "inventory-flush-failed"
+  /** The operator's inventory endpoint (/.consent-edge/admin/inventory) could not read D1: 503. */
+  | "inventory-read-failed"
   /** A visitor's report to the inventory was refused (too large, malformed, too many). */
   | "report-refused"
   /** Anything else that escaped: the visitor got a 502 without cookies. */

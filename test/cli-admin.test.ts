@@ -206,10 +206,19 @@ describe("receipts through the admin endpoints", () => {
     } finally {
       setLogSink(previous);
     }
-    expect(lines.map((line) => (JSON.parse(line) as { event: string; reason: string }).reason)).toEqual([
-      "admin range: Error: no D1 binding CONSENT_DB",
-      "admin lookup: Error: no D1 binding CONSENT_DB",
-      "admin inventory read: Error: no D1 binding INVENTORY_DB",
+    expect(lines.map((line) => JSON.parse(line) as { event: string; reason: string })).toEqual([
+      expect.objectContaining({
+        event: "receipt-failed",
+        reason: "admin range: Error: no D1 binding CONSENT_DB",
+      }),
+      expect.objectContaining({
+        event: "receipt-failed",
+        reason: "admin lookup: Error: no D1 binding CONSENT_DB",
+      }),
+      expect.objectContaining({
+        event: "inventory-read-failed",
+        reason: "Error: no D1 binding INVENTORY_DB",
+      }),
     ]);
   });
 });

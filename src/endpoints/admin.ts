@@ -69,12 +69,7 @@ async function inventory({ site, env, now, request }: ApiContext): Promise<Respo
     };
     return json(doc);
   } catch (error) {
-    return unavailable(
-      "inventory-flush-failed",
-      site,
-      request,
-      `admin inventory read: ${describeError(error)}`,
-    );
+    return unavailable("inventory-read-failed", site, request, describeError(error));
   }
 }
 
