@@ -429,3 +429,22 @@ describe("nothing personal is stored", () => {
     }
   });
 });
+
+describe("the operator's inventory endpoint", () => {
+  it("writes this isolate's counts before it reads, so what was just browsed is listed", async () => {
+    await purgeInventory(db, SITE_ID);
+    const inventory = recorder();
+    const app = appWith(inventory);
+    await visit(app, { sets: ["_ga=GA1.1.1", "ab_bucket=b"] });
+    expect(inventory.buffered).toBeGreaterThan(0);
+    const response = await visit(app, {
+      path: "/.consent-edge/admin/inventory",
+      headers: { "X-Consent-Debug": "test-debug-secret" },
+    });
+    expect(response.status).toBe(200);
+    expect(inventory.buffered).toBe(0);
+    const stored = await readInventory(db, SITE_ID);
+    expect(countOf(stored, "_ga", "set-cookie", "dropped")).toBe(1);
+    expect(countOf(stored, "ab_bucket", "set-cookie", "dropped")).toBe(1);
+  });
+});

@@ -57,10 +57,13 @@ export function handleAdmin(context: ApiContext, path: string): Promise<Response
   );
 }
 
-async function inventory({ site, env, now, request }: ApiContext): Promise<Response> {
+async function inventory({ site, env, now, request, waitUntil, inventory }: ApiContext): Promise<Response> {
   try {
     const db = env.INVENTORY_DB;
     if (!db) throw new Error("no D1 binding INVENTORY_DB");
+    // This isolate's counts first: the operator who just browsed the site sees it (other isolates'
+    // arrive with their own next flush, within FLUSH_INTERVAL_SECONDS).
+    await inventory.flush({ env, waitUntil, now });
     const doc: InventoryDocument = {
       site: site.id,
       generatedAt: now,

@@ -113,7 +113,7 @@ export type FlushResult =
   | { outcome: "nothing" | "busy" };
 
 export interface IsolateRecorder extends InventoryRecorder {
-  /** Flushes now (waiting for a flush in flight first): what tests call instead of waiting. */
+  /** Flushes now (waiting for a flush in flight first): tests, and the admin endpoint before it reads. */
   flush(context: InventoryContext): Promise<FlushResult>;
   /** Keys in memory and whether a failed flush awaits its retry. */
   readonly buffered: number;

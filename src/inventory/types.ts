@@ -103,4 +103,9 @@ export interface InventoryRecorder {
     observations: readonly Observation[],
     context: InventoryContext,
   ): void;
+  /**
+   * Writes what this isolate holds now (after a flush in flight), never rejecting: the operator's
+   * inventory endpoint calls it before reading, so what they just browsed is there.
+   */
+  flush(context: InventoryContext): Promise<unknown>;
 }
