@@ -18,11 +18,25 @@ export interface ResourceMatch {
   doNotTrack?: true;
 }
 
+/** An http(s) URL's host (lowercase, no port, no root dot) and the rule it matches, if any. */
+export interface LocatedUrl {
+  host: string;
+  match: ResourceMatch | undefined;
+}
+
 export interface ResourceClassifier {
   /** `raw` as written in the page (absolute, protocol-relative or relative to `page`). */
   classifyUrl(raw: string, page: URL): ResourceMatch | undefined;
-  /** Every rule an inline script matches: by signature, and by each URL it mentions. */
-  classifyInline(text: string, page: URL): ResourceMatch[];
+  /**
+   * `classifyUrl` that also says which host the URL is on (undefined for a URL that does not parse
+   * or is not http(s)): for the inventory, which records hosts no rule matches too. One URL parse.
+   */
+  locateUrl(raw: string, page: URL): LocatedUrl | undefined;
+  /**
+   * Every rule an inline script matches: by signature, and by each URL it mentions. `onUrl`, when
+   * given, is told each host mentioned (matched or not).
+   */
+  classifyInline(text: string, page: URL, onUrl?: (located: LocatedUrl) => void): ResourceMatch[];
   /**
    * Every rule that could match some URL on `url`'s host (its host rule and each URL glob of that
    * exact host): what a relative URL resolved against a `<base href>` there may need.
@@ -77,7 +91,8 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
     }
   }
 
-  function classifyUrl(raw: string, page: URL): ResourceMatch | undefined {
+  /** The http(s) URL `raw` is, without the root dot; undefined otherwise. */
+  function parseHttpUrl(raw: string, page: URL): URL | undefined {
     let url: URL;
     try {
       url = new URL(raw.trim(), page);
@@ -85,8 +100,10 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
       return undefined;
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
-    withoutRootDot(url);
-    const host = url.hostname.toLowerCase();
+    return withoutRootDot(url);
+  }
+
+  function matchUrl(url: URL, host: string): ResourceMatch | undefined {
     const globs = urlGlobs.get(host);
     if (globs) {
       // Match the scheme-less form too, so "https://x/y*" also covers "//x/y" in the page.
@@ -96,7 +113,19 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
     return byHost(host);
   }
 
-  function classifyInline(text: string, page: URL): ResourceMatch[] {
+  function classifyUrl(raw: string, page: URL): ResourceMatch | undefined {
+    const url = parseHttpUrl(raw, page);
+    return url && matchUrl(url, url.hostname.toLowerCase());
+  }
+
+  function locateUrl(raw: string, page: URL): LocatedUrl | undefined {
+    const url = parseHttpUrl(raw, page);
+    if (!url) return undefined;
+    const host = url.hostname.toLowerCase();
+    return { host, match: matchUrl(url, host) };
+  }
+
+  function classifyInline(text: string, page: URL, onUrl?: (located: LocatedUrl) => void): ResourceMatch[] {
     const found = new Map<string, ResourceMatch>();
     if (signatureRegex) {
       for (const [signature] of text.matchAll(signatureRegex)) {
@@ -105,7 +134,13 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
       }
     }
     for (const [, host] of text.matchAll(URL_IN_TEXT)) {
-      const match = host ? classifyUrl(`https://${host}/`, page) : undefined;
+      if (!host) continue;
+      let match: ResourceMatch | undefined;
+      if (onUrl) {
+        const located = locateUrl(`https://${host}/`, page);
+        if (located) onUrl(located);
+        match = located?.match;
+      } else match = classifyUrl(`https://${host}/`, page);
       if (match) found.set(match.rule, match);
     }
     return [...found.values()];
@@ -122,7 +157,7 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
   }
 
   const compiled: CompiledRules = { hosts, urlGlobs: [...urlGlobs.values()].flat(), signatures };
-  return { classifyUrl, classifyInline, classifyHost, compiled };
+  return { classifyUrl, locateUrl, classifyInline, classifyHost, compiled };
 }
 
 /**

@@ -11,9 +11,11 @@ import {
   pingUrls,
   refreshUrl,
   srcsetUrls,
+  type LocatedUrl,
   type ResourceClassifier,
   type ResourceMatch,
 } from "./classify-resource";
+import type { HostSink } from "./hosts-seen";
 import {
   AUTHOR_CATEGORY,
   decodeAttribute,
@@ -109,6 +111,13 @@ export interface NeutraliseContext {
   nothingToNeutralise?: boolean;
   /** Each neutralised element is reported here. */
   neutralised: Neutralised[];
+  /**
+   * When set (the inventory observes, or the debug headers are read), every URL an element is
+   * judged by goes here with the element's outcome. Unset, URLs are classified exactly as before.
+   * With `nothingToNeutralise`, the elements are still judged (nothing is changed) so that a page
+   * whose visitor granted everything reports its hosts too.
+   */
+  hosts?: HostSink;
 }
 
 /** Links that load (loading-rels.ts); canonical, alternate and other describing links never reach a handler. */
@@ -178,10 +187,18 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
   // browser resolves against the page instead until it is restored: a URL is judged against both.
   let bases: URL[] = [page];
   let baseSeen = false;
-  const classifyUrls = (urls: string[]): ResourceMatch[] => {
+  /** `seen`, when hosts are recorded: where each URL's host goes, matched or not. */
+  const classifyUrls = (urls: string[], seen?: LocatedUrl[]): ResourceMatch[] => {
     const found: ResourceMatch[] = [];
     for (const url of urls)
       for (const base of bases) {
+        if (seen) {
+          const located = classifier.locateUrl(url, base);
+          if (!located) continue;
+          seen.push(located);
+          if (located.match) found.push(located.match);
+          continue;
+        }
         const match = classifier.classifyUrl(url, base);
         if (match) found.push(match);
       }
@@ -191,26 +208,30 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
    * Every rule an attribute's value matches, decoded as the browser decodes it first. A document
    * carried in the value (srcdoc, a data: or javascript: URL) is parsed: a promise then.
    */
-  const classifyAttribute = (syntax: UrlSyntax, raw: string): ResourceMatch[] | Promise<ResourceMatch[]> => {
+  const classifyAttribute = (
+    syntax: UrlSyntax,
+    raw: string,
+    seen?: LocatedUrl[],
+  ): ResourceMatch[] | Promise<ResourceMatch[]> => {
     const value = decodeAttribute(raw);
     switch (syntax) {
       case "url":
-        return classifyUrls([value]);
+        return classifyUrls([value], seen);
       case "srcset":
-        return classifyUrls(srcsetUrls(value));
+        return classifyUrls(srcsetUrls(value), seen);
       case "ping":
-        return classifyUrls(pingUrls(value));
+        return classifyUrls(pingUrls(value), seen);
       case "refresh": {
         const url = refreshUrl(value);
-        return url === undefined ? [] : classifyUrls([url]);
+        return url === undefined ? [] : classifyUrls([url], seen);
       }
       case "document": {
         // A data: or javascript: URL carries the document (or script) itself.
         const embedded = embeddedText(value);
-        return embedded === undefined ? classifyUrls([value]) : classifyDocument(embedded);
+        return embedded === undefined ? classifyUrls([value], seen) : classifyDocument(embedded, seen);
       }
       case "srcdoc":
-        return classifyDocument(value);
+        return classifyDocument(value, seen);
     }
   };
   /**
@@ -239,9 +260,19 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
    * document's fallback base URL is its container document's base URL), unless it has a <base>.
    * One that the rewriter cannot parse, or nested too deep, is judged by every URL-like token in it.
    */
-  const classifyDocument = async (markup: string): Promise<ResourceMatch[]> => {
-    const found = bases.flatMap((base) => classifier.classifyInline(scannable(markup), base));
-    if (depth >= MAX_NESTED_DOCUMENTS) return [...found, ...classifyUrls(urlCandidates(markup))];
+  const classifyDocument = async (markup: string, seen?: LocatedUrl[]): Promise<ResourceMatch[]> => {
+    const onUrl = seen ? (located: LocatedUrl) => void seen.push(located) : undefined;
+    const found = bases.flatMap((base) => classifier.classifyInline(scannable(markup), base, onUrl));
+    if (depth >= MAX_NESTED_DOCUMENTS) return [...found, ...classifyUrls(urlCandidates(markup), seen)];
+    // Every URL the nested document's elements are judged by counts as this element's, whatever
+    // the nested neutraliser (nothing granted) made of it: this element's outcome is theirs.
+    const nestedHosts: HostSink | undefined = seen
+      ? {
+          record(urls) {
+            seen.push(...urls);
+          },
+        }
+      : undefined;
     for (const base of bases) {
       const neutralised: Neutralised[] = [];
       const nested = buildNeutraliser(
@@ -252,13 +283,14 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
           page: base,
           runtime: "",
           neutralised,
+          ...(nestedHosts ? { hosts: nestedHosts } : {}),
         },
         depth + 1,
       );
       try {
         await nested.transform(new Response(markup)).arrayBuffer();
       } catch {
-        found.push(...classifyUrls(urlCandidates(markup)));
+        found.push(...classifyUrls(urlCandidates(markup), seen));
         continue;
       }
       for (const { rule, category } of neutralised) found.push({ category, rule });
@@ -269,24 +301,50 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
   const needOfElement = (
     element: Element,
     attributes: readonly UrlAttribute[],
+    seen?: LocatedUrl[],
   ): Need | undefined | Promise<Need | undefined> => {
     const author = element.getAttribute(AUTHOR_CATEGORY);
-    if (author !== null) return requirement(author, () => []);
+    if (author !== null) {
+      // The marking decides; its URLs are located only for the hosts (documents inside are not parsed).
+      if (seen) for (const url of attributes) locateOnly(element, url, seen);
+      return requirement(author, () => []);
+    }
     const found: ResourceMatch[] = [];
     const pending: Array<Promise<ResourceMatch[]>> = [];
     for (const url of attributes) {
       const value = element.getAttribute(url.name);
       if (value === null) continue;
-      const matches = classifyAttribute(url.syntax, value);
+      const matches = classifyAttribute(url.syntax, value, seen);
       if (matches instanceof Promise) pending.push(matches);
       else found.push(...matches);
     }
     if (pending.length === 0) return needsOf(found);
     return Promise.all(pending).then((more) => needsOf([...found, ...more.flat()]));
   };
+  /** An attribute's URLs into `seen`, without parsing a document it carries. */
+  const locateOnly = (element: Element, url: UrlAttribute, seen: LocatedUrl[]) => {
+    const raw = element.getAttribute(url.name);
+    if (raw === null || url.syntax === "srcdoc") return;
+    if (url.syntax === "document" && embeddedText(decodeAttribute(raw)) !== undefined) return;
+    void classifyAttribute(url.syntax === "document" ? "url" : url.syntax, raw, seen);
+  };
+  /** An element's URLs and its outcome to the host sink; the author's marking stands for its rules. */
+  const recordHosts = (seen: LocatedUrl[] | undefined, neutralised: boolean, need: Need | undefined) => {
+    if (!seen || !context.hosts || seen.length === 0) return;
+    const marked = need?.rule.startsWith("attribute:") ? need : undefined;
+    context.hosts.record(
+      seen,
+      neutralised,
+      marked ? { rule: marked.rule, category: marked.categories.join(" ") } : undefined,
+    );
+  };
+  // With nothing to neutralise the runtime goes where the cheap handler set puts it (after
+  // <meta charset>, at the end of <head>, or at the start of <body>), also when the full set runs
+  // only to record hosts: the page is the same whether hosts are recorded or not.
+  const injectsBeforeLoaders = !context.nothingToNeutralise;
   let injected = false;
   const inject = (element: Element) => {
-    if (injected) return;
+    if (injected || !injectsBeforeLoaders) return;
     injected = true;
     element.before(context.runtime, { html: true });
   };
@@ -326,8 +384,10 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
     beforeCategory?: () => void,
   ): Inert | Promise<Inert> => {
     if (element.hasAttribute(INERT.category)) return undefined;
-    return andThen(needOfElement(element, attributes), (need): Inert => {
+    const seen = context.hosts ? [] : undefined;
+    return andThen(needOfElement(element, attributes, seen), (need): Inert => {
       const blocked = need ? refused(need.categories) : [];
+      recordHosts(seen, blocked.length > 0, need);
       if (!need || blocked.length === 0) return undefined;
       for (const url of attributes) {
         const value = element.getAttribute(url.name);
@@ -379,11 +439,14 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
     script: NonNullable<typeof inline>,
     at: { before: (content: string, options: { html: boolean }) => unknown },
   ) => {
+    const seen: LocatedUrl[] | undefined = context.hosts ? [] : undefined;
+    const onUrl = seen ? (located: LocatedUrl) => void seen.push(located) : undefined;
     const need =
       script.author !== null
         ? requirement(script.author, () => [])
-        : needsOf(bases.flatMap((base) => classifier.classifyInline(script.text, base)));
+        : needsOf(bases.flatMap((base) => classifier.classifyInline(script.text, base, onUrl)));
     const blocked = need ? refused(need.categories) : [];
+    recordHosts(seen, blocked.length > 0, need);
     if (!need || blocked.length === 0) {
       at.before(script.text, { html: true });
       return;
@@ -493,6 +556,12 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
     // restored the page's relative URLs resolve against the page itself, a first-party request.
     const need = requirement(element.getAttribute(AUTHOR_CATEGORY), () => classifier.classifyHost(base));
     const blocked = need ? refused(need.categories) : [];
+    if (context.hosts) {
+      // The base's host, by the rule its own URL matches, else any rule of that host.
+      const located = classifier.locateUrl(base.href, page);
+      const match = located?.match ?? classifier.classifyHost(base)[0];
+      recordHosts(located ? [{ host: located.host, match }] : [], blocked.length > 0, need);
+    }
     if (!need || blocked.length === 0) return;
     element.removeAttribute("href");
     element.setAttribute(INERT.href, raw);
@@ -569,8 +638,10 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
       const refresh = (element.getAttribute("http-equiv") ?? "").trim().toLowerCase() === "refresh";
       const attributes = kind === "meta" && !refresh ? [] : (LOADERS[kind] ?? []);
       // DNT: 1 refuses a `doNotTrack` rule's pixel whatever was granted (needsOf adds DO_NOT_TRACK).
-      return andThen(needOfElement(element, attributes), (need) => {
+      const seen = context.hosts ? [] : undefined;
+      return andThen(needOfElement(element, attributes, seen), (need) => {
         const blocked = need ? refused(need.categories) : [];
+        recordHosts(seen, blocked.length > 0, need);
         if (!need || blocked.length === 0) return;
         element.remove();
         report("noscript", need.rule, blocked);
@@ -587,15 +658,17 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
       // Markup the rewriter refuses: removed whole when any URL-like token in it, or an author's
       // marking, needs a refused category (a superset of what its elements could load).
       const marked = /data-consent-category/i.test(markup);
-      const need = needsOf(classifyUrls(urlCandidates(markup)));
+      const seen = context.hosts ? [] : undefined;
+      const need = needsOf(classifyUrls(urlCandidates(markup), seen));
       const blocked = need ? refused(need.categories) : [];
+      recordHosts(seen, marked || blocked.length > 0, need);
       if (!marked && blocked.length === 0) return markup;
       report("noscript", need?.rule ?? `attribute:${AUTHOR_CATEGORY}`, blocked);
       return "";
     }
   };
 
-  if (context.nothingToNeutralise) {
+  if (context.nothingToNeutralise && !context.hosts) {
     return new HTMLRewriter()
       .on("meta[charset]", metaCharsetHandler)
       .on("body", bodyHandler)
@@ -604,10 +677,14 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
 
   // Narrow selectors only (see the cost model above): every <script> and <iframe>, the rare
   // loading elements whatever their URL, and <img> only when its URL could leave the base host.
+  // With nothing to neutralise (only recording hosts) the page's own data-ce- attributes stay, as
+  // the cheap set leaves them.
   const tags = (list: string[]) => list.join(", ");
+  const start = context.nothingToNeutralise
+    ? new HTMLRewriter()
+    : new HTMLRewriter().on(`[${INERT.category}], [${INERT.grant}]`, { element: planted });
   return (
-    new HTMLRewriter()
-      .on(`[${INERT.category}], [${INERT.grant}]`, { element: planted })
+    start
       .on("meta[charset]", metaCharsetHandler)
       .on("base[href]", { element: baseHandler })
       .on("script[src]", {
