@@ -5,6 +5,10 @@
  *
  * The origin is injected (`askOrigin`): the stand-alone worker fetches the configured origin, the
  * Hono middleware runs the downstream handlers. Either way it is handed the filtered request.
+ *
+ * In report-only the origin gets every cookie and the visitor the origin's response as it is, with
+ * the same decisions recorded in the report; a request with the site's debug secret and
+ * `X-Consent-Preview: enforce` gets what enforce would send instead (PREVIEW_HEADER).
  */
 import type { Site } from "./config/compile";
 import { resolveConsent } from "./consent/resolve-consent";
@@ -24,10 +28,25 @@ import { describeError, logEvent, rayOf } from "./log";
 import type { EnforcementReport } from "./report";
 import { markPrivate } from "./response/cache-safety";
 import { enforceCookies } from "./response/enforce-cookies";
-import { enforceLinkHeader } from "./response/link-header";
+import { enforceLinkHeader, refusedLinks } from "./response/link-header";
 import { plainResponse } from "./response/plain-response";
 
 export type Clock = () => number;
+
+/**
+ * With the site's debug secret, `X-Consent-Preview: enforce` on a report-only site answers as
+ * enforce would (cookies filtered, page rewritten, banner injected), for that request only: how an
+ * operator sees the banner and the rewritten page before switching. Without the secret it is
+ * ignored (and, as every `X-Consent-*` request header, never reaches the origin).
+ */
+export const PREVIEW_HEADER = "X-Consent-Preview";
+
+/** The site as this request is enforced: a report-only site in enforce mode for a debug preview. */
+function previewed(request: Request, site: Site, debug: boolean): Site | undefined {
+  if (!debug || site.mode !== "report-only") return undefined;
+  const asked = request.headers.get(PREVIEW_HEADER)?.trim().toLowerCase();
+  return asked === "enforce" ? { ...site, mode: "enforce" } : undefined;
+}
 
 /**
  * Whatever answers for the origin, given the filtered request (refused cookies removed, consent
@@ -90,11 +109,13 @@ export async function readRequest(
 
 export async function enforceRequest(
   request: Request,
-  site: Site,
+  configured: Site,
   { env, clock, askOrigin: ask, askAgain, context, observe }: EnforceOptions,
 ): Promise<Response> {
   const { startedAt, now, cookies, consent, debug } =
-    context ?? (await readRequest(request, site, env, clock));
+    context ?? (await readRequest(request, configured, env, clock));
+  const preview = previewed(request, configured, debug);
+  const site = preview ?? configured;
   const requestUrl = new URL(request.url);
   const requestPlan = planRequestCookies(
     cookies,
@@ -126,6 +147,7 @@ export async function enforceRequest(
       report,
       debug,
       clock,
+      preview !== undefined,
     );
   }
   report.originMs = clock() - startedAt;
@@ -139,14 +161,17 @@ export async function enforceRequest(
       report,
     );
     // The header form of <link rel=preload|preconnect>: what the HTML stage does for the element.
-    if (enforce) {
-      enforceLinkHeader(headers, {
-        classifier: site.classifyResource,
-        granted: consent.granted,
-        doNotTrack: consent.signals.dnt,
-        page: requestUrl,
-      });
-    }
+    // In report-only the header stays; what enforce would remove is reported.
+    const linkContext = {
+      classifier: site.classifyResource,
+      granted: consent.granted,
+      doNotTrack: consent.signals.dnt,
+      page: requestUrl,
+    };
+    const linkDropped = enforce
+      ? enforceLinkHeader(headers, linkContext)
+      : refusedLinks(headers, linkContext);
+    if (linkDropped.length > 0) report.linkDropped = linkDropped;
     const body = await enforceHtml(
       originResponse,
       headers,
@@ -159,6 +184,8 @@ export async function enforceRequest(
         method: request.method,
         ray: rayOf(request),
         buffer: debug,
+        observe: observe !== undefined,
+        signal: request.signal,
         ...(askAgain && request.method === "GET" ? { refetch: askOrigin } : {}),
         banner: (nonce) =>
           bannerFor(
@@ -200,7 +227,7 @@ export async function enforceRequest(
     response = rebuild(originResponse, headers);
   }
   observe?.(report);
-  return finish(response, report, debug, clock);
+  return finish(response, report, debug, clock, preview !== undefined);
 }
 
 function newReport(
@@ -224,13 +251,20 @@ function newReport(
   };
 }
 
-function finish(response: Response, report: EnforcementReport, debug: boolean, clock: Clock): Response {
+function finish(
+  response: Response,
+  report: EnforcementReport,
+  debug: boolean,
+  clock: Clock,
+  preview: boolean,
+): Response {
   if (!debug) return response;
   for (const [name, value] of renderDebugHeaders(report, clock())) {
     // The origin's own Server-Timing entries stay; ours are added beside them.
     if (name === "Server-Timing") response.headers.append(name, value);
     else response.headers.set(name, value);
   }
+  if (preview) response.headers.set("X-Consent-Mode", "report-only (preview: enforce)");
   // Debug output describes one visitor: never let a shared cache replay it.
   markPrivate(response.headers);
   return response;

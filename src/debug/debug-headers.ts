@@ -1,6 +1,8 @@
 /**
  * Render an enforcement report as response headers. Names, categories and reasons only,
  * never a cookie value; each header capped so a page with hundreds of cookies stays sendable.
+ * The formats are read back by `consent-edge explain` (src/cli): change them together. In
+ * report-only the same headers say what enforce would do (`X-Consent-Mode: report-only`).
  */
 import { describeRegion } from "../consent/region";
 import { describeReason } from "../cookies/judge-cookie";
@@ -50,6 +52,15 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
       `${fired.length}${fired.length ? `: ${cap(fired)}` : ""}`,
     ]);
   }
+  if (report.hosts.length > 0) {
+    // `host (rule|undeclared) allowed|neutralised`: in report-only, what enforce would do.
+    const hosts = report.hosts.map(
+      ({ host, rule, neutralised }) =>
+        `${host} (${rule ?? "undeclared"}) ${neutralised ? "neutralised" : "allowed"}`,
+    );
+    headers.push(["X-Consent-Hosts", cap(hosts)]);
+  }
+  if (report.linkDropped?.length) headers.push(["X-Consent-Link-Dropped", list(report.linkDropped)]);
   if (report.notExpired?.length) {
     const items = report.notExpired.map((item) => `${named(item)}: ${item.why}`);
     headers.push(["X-Consent-Cookies-Not-Expired", list(items)]);

@@ -20,6 +20,13 @@
  * `handler_adjust_charset_on_meta_tag`). So the first output goes out as soon as the rewriter waits
  * for the origin (PAUSE_MS), unless a `<select>`/`<frameset>` is open: then it waits up to
  * LOOKAHEAD_BYTES (or the end), so that an error there can still fall back to the original page.
+ *
+ * In report-only the visitor gets the origin's body itself (one branch of a tee(): workerd passes an
+ * encoded body through as the origin's bytes, Content-Encoding and Content-Length included, which
+ * it does not for a body piped through a stream of ours). When someone will read the result (the
+ * debug headers, the inventory), the other branch, the shadow, goes through the very code enforce
+ * runs, into a scratch copy of the headers, and is read to its end or SHADOW_LIMIT_BYTES: the report
+ * lists what enforce would neutralise, and `report.html` what enforce would have done.
  */
 import type { Site } from "../config/compile";
 import type { EnforcementReport } from "../report";
@@ -36,6 +43,7 @@ import {
 import { allowInlineScript, cspNonce, FALLBACK_CSP } from "./csp";
 import { concat, decodeBody, peekBody, planDecoding } from "./decode-body";
 import { describeError, logEvent } from "../log";
+import { hostRecorder } from "./hosts-seen";
 import { buildNeutraliser } from "./neutralise";
 import { runtimeConfig, runtimeElement, runtimeText } from "./runtime";
 
@@ -46,6 +54,15 @@ const NO_BODY = new Set([101, 204, 205, 304]);
  * All of it when buffering for debug.
  */
 export const LOOKAHEAD_BYTES = 64 * 1024;
+/**
+ * What report-only's shadow reads at most of a page. The tee() behind it queues, for the branch
+ * that reads slower, what the other has read: with the debug secret the whole page waits for the
+ * shadow, so this bounds what one request holds in memory (an isolate has 128 MB, shared by its
+ * requests), and the CPU a page can take for a report nobody is served. Far above the pages the
+ * HTML stage is measured on (bench/html-page.ts, about 100 KiB); a page past it is judged up to here
+ * and `report.html` says the shadow stopped.
+ */
+export const SHADOW_LIMIT_BYTES = 1024 * 1024;
 
 export interface HtmlInput {
   site: Site;
@@ -66,9 +83,17 @@ export interface HtmlInput {
   banner?: (nonce: string | undefined) => string | undefined;
   /**
    * With the debug secret, the rewritten page is read to its end before the response starts, so
-   * that the debug headers can list every element neutralised. Never without it.
+   * that the debug headers can list every element neutralised. Never without it. In report-only
+   * the shadow is read to its end (or SHADOW_LIMIT_BYTES) first instead.
    */
   buffer: boolean;
+  /**
+   * The inventory observes this response: third-party hosts go to `report.hosts`, and in
+   * report-only the shadow runs. Off, neither costs anything.
+   */
+  observe?: boolean;
+  /** Aborted when the visitor goes away: report-only's shadow stops reading then. */
+  signal?: AbortSignal;
 }
 
 /** The body as the origin sent it, for the fallback, with the headers that describe those bytes. */
@@ -86,6 +111,31 @@ export function variesByConsent(outcome: string | undefined): boolean {
   return outcome !== undefined && /^(rewritten|fallback|not rewritable|unknown type)/.test(outcome);
 }
 
+/**
+ * What `report.html` says in report-only: enforce's outcome for the same page, as what it would
+ * have done (`report-only: would rewrite`, `report-only: would fall back: charset; strict CSP`,
+ * `report-only: would not rewrite: not html (sniffed)`), and why the shadow stopped early, if it did.
+ * Never one that `variesByConsent`: nothing about a report-only response depends on consent.
+ */
+export function reportOnlyOutcome(enforced: string | undefined, stopped?: string): string {
+  let phrase: string;
+  if (enforced === undefined) phrase = "judged nothing";
+  else if (enforced.startsWith("rewritten")) phrase = `would rewrite${enforced.slice("rewritten".length)}`;
+  else if (enforced.startsWith("fallback: "))
+    phrase = `would fall back: ${enforced.slice("fallback: ".length)}`;
+  else phrase = `would not rewrite: ${enforced}`;
+  return `report-only: ${phrase}${stopped === undefined ? "" : `; shadow stopped: ${stopped}`}`;
+}
+
+/** When the HTML stage has read the page: settled at once, unless a stream still being read owns it. */
+interface Completion {
+  settle: () => void;
+  /** streamRest took it over: it settles when the page is read. */
+  deferred: boolean;
+  /** Why the rest of the page could not be read (the page then ended there). */
+  failure?: string;
+}
+
 /** `headers` is the mutable copy the response will carry. */
 export async function enforceHtml(
   origin: Response,
@@ -100,10 +150,122 @@ export async function enforceHtml(
     report.html = "not html";
     return body;
   }
-  if (input.site.mode === "report-only") {
+  if (input.site.mode === "report-only") return reportOnly(body, headers, kind, input, report);
+  let settle = () => {};
+  report.htmlDone = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const completion: Completion = { settle, deferred: false };
+  try {
+    return await enforceDocument(body, headers, kind, input, report, completion, false);
+  } finally {
+    if (!completion.deferred) completion.settle();
+  }
+}
+
+/**
+ * Report-only: the visitor's body is the origin's (a tee() branch, untouched); the shadow judges
+ * the other branch when someone will read the result, and only then.
+ */
+async function reportOnly(
+  body: ReadableStream<Uint8Array>,
+  headers: Headers,
+  kind: DocumentKind,
+  input: HtmlInput,
+  report: EnforcementReport,
+): Promise<ReadableStream> {
+  if (!input.buffer && input.observe !== true) {
     report.html = "report-only: unchanged";
     return body;
   }
+  const [visitor, copy] = body.tee();
+  report.html = "report-only: judging";
+  const shadow = judgeShadow(copy, new Headers(headers), kind, input, report);
+  report.htmlDone = shadow;
+  if (input.buffer) await shadow;
+  return visitor;
+}
+
+/**
+ * Enforce's own path over `copy`, into scratch headers: the elements and hosts go straight to the
+ * report, `report.html` gets enforce's outcome as report-only words. Reads at most
+ * SHADOW_LIMIT_BYTES of the page, stops when the visitor goes, never asks the origin again, and
+ * never rejects: whatever happens to it, the visitor's branch is not touched.
+ */
+async function judgeShadow(
+  copy: ReadableStream<Uint8Array>,
+  headers: Headers,
+  kind: DocumentKind,
+  input: HtmlInput,
+  report: EnforcementReport,
+): Promise<void> {
+  // The element and host lists are the report's own arrays; only the outcome is kept apart.
+  const scratch: EnforcementReport = { ...report };
+  delete scratch.html;
+  const completion: Completion = { settle: () => {}, deferred: false };
+  let stopped: string | undefined;
+  let output: ReadableStream | null = null;
+  // Through a JavaScript stream: workerd cannot pipe a tee() branch of its own streams into the
+  // IdentityTransformStream the rewriter reads (nativeStream): the pipe fails, the rewriter waits.
+  const source = copy.pipeThrough(new TransformStream<Uint8Array, Uint8Array>());
+  const stop = (why: string) => {
+    stopped ??= why;
+    void (output ?? source).cancel(why).catch(() => {});
+  };
+  const onAbort = () => {
+    stop("the visitor went away");
+  };
+  input.signal?.addEventListener("abort", onAbort);
+  try {
+    output = await enforceDocument(source, headers, kind, input, scratch, completion, true);
+    if (!output) {
+      // Nothing left to read.
+    } else if (stopped !== undefined || !outcomeOf(scratch)?.startsWith("rewritten")) {
+      // Served as it is (or the visitor is gone): the rest of the page decides nothing more.
+      void output.cancel("judged").catch(() => {});
+    } else {
+      // The rest of the page is judged as it is read, as the visitor would have been sent it.
+      const reader = (output as ReadableStream<Uint8Array>).getReader();
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > SHADOW_LIMIT_BYTES) {
+          stopped ??= `after ${SHADOW_LIMIT_BYTES} bytes (the rest was not judged)`;
+          void reader.cancel("shadow limit").catch(() => {});
+          break;
+        }
+      }
+    }
+  } catch (error) {
+    // A bug of ours: the visitor's branch is untouched, the report says where the shadow stopped.
+    stopped ??= describe(error);
+  } finally {
+    input.signal?.removeEventListener("abort", onAbort);
+  }
+  report.html = reportOnlyOutcome(outcomeOf(scratch), stopped ?? completion.failure);
+}
+
+/** Read through a function: `enforceDocument` sets it, which TypeScript's narrowing cannot see. */
+const outcomeOf = (report: EnforcementReport): string | undefined => report.html;
+
+type DocumentKind = ReturnType<typeof classifyDocument>;
+
+/**
+ * Enforce's HTML stage for a document that may be HTML (`kind` is not `other`). `shadow`: the
+ * report-only copy: the fallback's original is never fetched or kept (nothing is served from it),
+ * the runtime and banner are not rendered (inserted markup is never judged), nothing is logged.
+ */
+async function enforceDocument(
+  body: ReadableStream<Uint8Array>,
+  headers: Headers,
+  kind: DocumentKind,
+  input: HtmlInput,
+  report: EnforcementReport,
+  completion: Completion,
+  shadow: boolean,
+): Promise<ReadableStream | null> {
   if (kind === "xml") {
     const essence = extractMimeType(headers.get("Content-Type"))?.essence ?? "xml";
     return strictOnly(body, headers, input, report, `not rewritable: ${essence}`);
@@ -127,7 +289,17 @@ export async function enforceHtml(
   let raw = body;
   let original: (failedReading?: boolean) => Promise<Original | null>;
   let discardCopy = () => {};
-  if (input.refetch) {
+  if (shadow) {
+    // What enforce's fallback would find, without its bytes: a refetch, or the tee() copy (which
+    // fails where a page the runtime decodes failed).
+    const refetches = input.refetch !== undefined;
+    original = (failedReading = false) =>
+      Promise.resolve(
+        !refetches && failedReading && plan.kind !== "stream"
+          ? null
+          : { body: null, contentEncoding: headers.get("Content-Encoding"), contentLength: null },
+      );
+  } else if (input.refetch) {
     const refetch = input.refetch;
     original = async () => {
       const again = await refetch();
@@ -199,12 +371,14 @@ export async function enforceHtml(
   const contentType = htmlContentType(headers);
   headers.set("Content-Type", contentType);
 
-  const script = runtimeText(
-    runtimeConfig(input.site, input.granted, input.doNotTrack, input.refusedBySignals),
-  );
+  const script = shadow
+    ? ""
+    : runtimeText(runtimeConfig(input.site, input.granted, input.doNotTrack, input.refusedBySignals));
   const nonce = cspNonce(headers);
-  const runtime = runtimeElement(script, nonce);
-  const banner = input.banner?.(nonce);
+  const runtime = shadow ? "" : runtimeElement(script, nonce);
+  const banner = shadow ? undefined : input.banner?.(nonce);
+  // Hosts are recorded when someone reads them: the inventory, or the debug headers.
+  const recordsHosts = input.observe === true || input.buffer;
   const rewriter = buildNeutraliser({
     classifier: input.site.classifyResource,
     granted: input.granted,
@@ -215,6 +389,7 @@ export async function enforceHtml(
     nothingToNeutralise:
       !input.doNotTrack && input.site.categories.every((category) => input.granted.has(category)),
     neutralised: report.neutralised,
+    ...(recordsHosts ? { hosts: hostRecorder(report.hosts, input.page) } : {}),
   });
   // Where lol-html's ambiguity error can arise (see the top of this file): from a `<select>` start
   // tag to its end tag, and anywhere after `<frameset>`. Handlers run as lol-html parses, and
@@ -259,7 +434,8 @@ export async function enforceHtml(
   try {
     // At least two bytes, for the byte order mark, when they were not read ahead.
     const hold = (size: number) => input.buffer || ambiguous() || (!head && size < 2);
-    first = await output.gather(input.buffer ? Number.POSITIVE_INFINITY : LOOKAHEAD_BYTES, hold, false);
+    const limit = input.buffer ? (shadow ? SHADOW_LIMIT_BYTES : Number.POSITIVE_INFINITY) : LOOKAHEAD_BYTES;
+    first = await output.gather(limit, hold, false);
   } catch (error) {
     const reason = describe(error);
     return fallback(() => original(reason === "undecodable body"), headers, input, report, reason);
@@ -275,7 +451,7 @@ export async function enforceHtml(
   discardCopy();
 
   report.html = sniffing ? "rewritten (sniffed as html)" : "rewritten";
-  if (!nonce) {
+  if (!nonce && !shadow) {
     await allowInlineScript(headers, script);
     if (banner) await allowInlineScript(headers, BANNER_SCRIPT);
   }
@@ -287,7 +463,15 @@ export async function enforceHtml(
   headers.append("Vary", "Cookie");
 
   if (first.done) return new Blob(first.chunks).stream();
-  return streamRest(first.chunks, output, input.site.id, input.ray);
+  completion.deferred = true;
+  return streamRest(first.chunks, output, (failure) => {
+    if (failure !== undefined) {
+      completion.failure = failure;
+      if (!shadow)
+        logEvent("error", { event: "html-truncated", site: input.site.id, reason: failure, ray: input.ray });
+    }
+    completion.settle();
+  });
 }
 
 /**
@@ -379,14 +563,19 @@ async function raceWithPause<T, P>(next: Promise<T>, paused: P): Promise<T | P> 
 /**
  * `first`, then the rest of the rewriter's output, in batches (see PAUSE_MS). A failure part-way
  * ends the page cleanly at that point: too late to change the headers, and what was sent had
- * been enforced.
+ * been enforced. `onEnd` is told once, when the page ended, failed (with why) or was cancelled.
  */
 function streamRest(
   first: Uint8Array[],
   output: Gatherer,
-  siteId: string,
-  ray: string | undefined,
+  onEnd: (failure: string | undefined) => void,
 ): ReadableStream {
+  let ended = false;
+  const end = (failure?: string) => {
+    if (ended) return;
+    ended = true;
+    onEnd(failure);
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       if (first.length > 0) controller.enqueue(concat(first));
@@ -395,14 +584,21 @@ function streamRest(
       try {
         const { chunks, done } = await output.gather(READ_SIZE, () => false, true);
         if (chunks.length > 0) controller.enqueue(concat(chunks));
-        if (done) controller.close();
+        if (done) {
+          controller.close();
+          end();
+        }
       } catch (error) {
-        logEvent("error", { event: "html-truncated", site: siteId, reason: describe(error), ray });
         controller.close();
+        end(describe(error));
       }
     },
-    cancel(reason) {
-      return output.cancel(reason);
+    async cancel(reason) {
+      try {
+        await output.cancel(reason);
+      } finally {
+        end();
+      }
     },
   });
 }

@@ -5,6 +5,7 @@
  * as the `<link>` elements the HTML stage neutralises would. Cloudflare also replays such headers
  * as 103 Early Hints to later visitors. A link to a refused category is removed from the header;
  * one that does not parse is removed too (fail closed); every other link stays as it was written.
+ * In report-only the header is left as it is and the report lists what enforce would remove.
  */
 import type { ResourceClassifier } from "../html/classify-resource";
 import { loadsSomething } from "../html/loading-rels";
@@ -17,10 +18,18 @@ export interface LinkContext {
   page: URL;
 }
 
-/** Removes from `headers` every link that loads something `context` refuses; the targets removed. */
-export function enforceLinkHeader(headers: Headers, context: LinkContext): string[] {
-  const value = headers.get("Link");
-  if (value === null) return [];
+declare module "../report" {
+  interface EnforcementReport {
+    /**
+     * Link header targets removed (in report-only: that enforce would remove; the header is left
+     * as it is). Absent when the response had no Link header or none was refused.
+     */
+    linkDropped?: string[];
+  }
+}
+
+/** A Link header's links, judged: those that stay, and the targets of those enforce removes. */
+export function judgeLinks(value: string, context: LinkContext): { kept: string[]; removed: string[] } {
   const kept: string[] = [];
   const removed: string[] = [];
   for (const link of splitLinks(value)) {
@@ -28,10 +37,24 @@ export function enforceLinkHeader(headers: Headers, context: LinkContext): strin
     if (parsed && !(loadsSomething(parsed.rels) && refuses(parsed.target, context))) kept.push(link);
     else removed.push(parsed?.target ?? link);
   }
+  return { kept, removed };
+}
+
+/** Removes from `headers` every link that loads something `context` refuses; the targets removed. */
+export function enforceLinkHeader(headers: Headers, context: LinkContext): string[] {
+  const value = headers.get("Link");
+  if (value === null) return [];
+  const { kept, removed } = judgeLinks(value, context);
   if (removed.length === 0) return [];
   if (kept.length > 0) headers.set("Link", kept.join(", "));
   else headers.delete("Link");
   return removed;
+}
+
+/** What enforceLinkHeader would remove from `headers`, which stay as they are (report-only). */
+export function refusedLinks(headers: Headers, context: LinkContext): string[] {
+  const value = headers.get("Link");
+  return value === null ? [] : judgeLinks(value, context).removed;
 }
 
 /** Link values are separated by commas outside `<...>` and quoted strings (RFC 8288 §3). */
