@@ -19,7 +19,8 @@ import {
   samplePath,
 } from "../src/inventory/recorder";
 import { MAX_ENTRIES_PER_SITE, OVERFLOW_NAME, purgeInventory, readInventory } from "../src/inventory/store";
-import type { InventoryContext, InventoryEntry } from "../src/inventory/types";
+import type { InventoryContext } from "../src/inventory/recording";
+import type { InventoryEntry } from "../src/inventory/types";
 import { setLogSink } from "../src/log";
 import { createProxy } from "../src/worker";
 import { FIXED_NOW, FIXED_NOW_MS, testSite } from "./helpers";

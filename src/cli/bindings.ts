@@ -16,7 +16,7 @@
  * problem too: the worker finds "no D1 database" at run time. Pure.
  */
 import type { CompiledConfig } from "../config/compile";
-import { CONFIG_BINDING } from "../config/remote-config";
+import { CONFIG_BINDING } from "../config/remote-config-names";
 import {
   type BindingKind,
   describeEnvironment,

@@ -4,7 +4,7 @@
  * rendering are pure; the request is the thin shell at the end. Every header value is text an
  * origin or visitor chose (cookie names, hosts), so it is printed only through `clean`.
  */
-import { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER } from "../debug/debug-gate";
+import { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER } from "../debug/debug-header-names";
 import type { Io } from "./io";
 import { clean, MARK, plural, type Style, table } from "./render";
 

@@ -3,7 +3,7 @@
  * files, the two output streams, the network (fetch) and, for `push`, a way to run a command.
  * scripts/cli-bin.ts gives Node's; tests give their own.
  */
-import { DEBUG_REQUEST_HEADER } from "../debug/debug-gate";
+import { DEBUG_REQUEST_HEADER } from "../debug/debug-header-names";
 import { API_PREFIX } from "../endpoints/api-prefix";
 import { clean } from "./render";
 

@@ -6,7 +6,7 @@
  */
 import { type ParsedArgs, stringFlag } from "./args";
 import { checkFile, DEFAULT_CONFIG, renderCheck } from "./check";
-import { CONFIG_BINDING as CONFIG_KV, CONFIG_KEY } from "../config/remote-config";
+import { CONFIG_BINDING as CONFIG_KV, CONFIG_KEY } from "../config/remote-config-names";
 import type { Io } from "./io";
 import { MARK, type Style } from "./render";
 

@@ -5,7 +5,7 @@
  * a range of millions never sits in memory, here or in the worker.
  */
 import { parseDuration } from "../config/duration";
-import { parseInstant } from "../endpoints/admin";
+import { parseInstant } from "../config/instant";
 import type { ParsedArgs } from "./args";
 import { stringFlag } from "./args";
 import { adminRequest, adminUrl, type Io, SECRET_ENV, secretOf } from "./io";

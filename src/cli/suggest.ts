@@ -11,7 +11,7 @@ import { globSource } from "../config/glob";
 import { KNOWN_COOKIES, type KnownCookie } from "../config/known-cookies";
 import type { TrackerRule } from "../config/trackers";
 import { BUILTIN_TRACKERS } from "../html/builtin-trackers";
-import { OVERFLOW_NAME } from "../inventory/store";
+import { OVERFLOW_NAME } from "../inventory/types";
 import type { InventoryDocument } from "../inventory/types";
 
 /** RFC 6902 `add`: the only operation suggest makes. */

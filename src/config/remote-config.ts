@@ -43,10 +43,9 @@ import { type CompiledConfig, compileConfig } from "./compile";
 import { parseConfigText } from "./parse-text";
 import { type ConfigProblem, formatProblems } from "./validate";
 
-/** The KV key `consent-edge push` writes. */
-export const CONFIG_KEY = "config";
-/** The binding the worker reads it through (wrangler.toml `[[kv_namespaces]] binding = "CONFIG_KV"`). */
-export const CONFIG_BINDING = "CONFIG_KV";
+import { CONFIG_BINDING, CONFIG_KEY, REFRESH_VARIABLE } from "./remote-config-names";
+
+export { CONFIG_BINDING, CONFIG_KEY, REFRESH_VARIABLE };
 /** At most one KV read per isolate per this many seconds: KV's minimum cacheTtl. */
 export const REFRESH_SECONDS = 30;
 /** KV's minimum cacheTtl (https://developers.cloudflare.com/kv/platform/limits/): the freshest read it allows. */
@@ -55,11 +54,6 @@ export const KV_CACHE_TTL_SECONDS = 30;
 export const FIRST_READ_TIMEOUT_MS = 2_000;
 /** A refresh that KV has not answered by then is a failure (and the next one may start). */
 export const REFRESH_TIMEOUT_MS = 10_000;
-/**
- * A worker variable (wrangler.toml `[vars]`) that sets the refresh interval: longer for fewer KV
- * reads; shorter only helps where KV's cache does not apply (locally: miniflare has none).
- */
-export const REFRESH_VARIABLE = "CONSENT_CONFIG_REFRESH_SECONDS";
 /** The largest document accepted: 8 MiB (see above). */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 

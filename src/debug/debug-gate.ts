@@ -2,7 +2,9 @@
  * Debug output is behind the site's secret, presented in a request header. The comparison is
  * constant-time: both sides are hashed to equal length, then compared with timingSafeEqual.
  */
-export const DEBUG_REQUEST_HEADER = "X-Consent-Debug";
+import { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER } from "./debug-header-names";
+
+export { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER };
 
 const encoder = new TextEncoder();
 
@@ -15,9 +17,6 @@ export async function isDebugAllowed(request: Request, secret: unknown): Promise
   ]);
   return crypto.subtle.timingSafeEqual(a, b);
 }
-
-/** With the debug secret, a request may pretend to come from elsewhere: "DE", "US-CA". */
-export const DEBUG_COUNTRY_HEADER = "X-Consent-Debug-Country";
 
 export function debugGeo(request: Request): { country?: string; regionCode?: string } | undefined {
   const value = request.headers.get(DEBUG_COUNTRY_HEADER);

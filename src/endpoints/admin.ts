@@ -28,6 +28,7 @@ import type { Site } from "../config/compile";
 import { readInventory } from "../inventory/store";
 import type { InventoryDocument } from "../inventory/types";
 import { describeError, logEvent, type LogEventName, rayOf } from "../log";
+import { parseInstant } from "../config/instant";
 import type { ApiContext } from "./consent-api";
 import { listReceipts, MAX_RECEIPT_PAGE, purgeReceipts, readReceipt, type ReceiptCursor } from "./receipts";
 
@@ -74,15 +75,6 @@ async function inventory({ site, env, now, request, waitUntil, inventory }: ApiC
   } catch (error) {
     return unavailable("inventory-read-failed", site, request, describeError(error));
   }
-}
-
-/** Unix seconds, or an ISO date (`2026-12-01`, `2026-12-01T10:00:00Z`). */
-export function parseInstant(value: string | null): number | undefined {
-  if (value === null || value === "") return undefined;
-  if (/^\d{1,12}$/.test(value)) return Number(value);
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 /** `<createdAt>.<id>`: where the previous page ended. */

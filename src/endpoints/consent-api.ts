@@ -44,7 +44,7 @@ import { bannerFor } from "../banner/banner-for";
 import { safeReturnPath } from "../banner/render-banner";
 import { isCrossSite } from "./same-origin";
 import { clientKey, rateLimitBinding, type Throttle } from "./throttle";
-import type { InventoryRecorder } from "../inventory/types";
+import type { InventoryRecorder } from "../inventory/recording";
 import { handleAdmin } from "./admin";
 import { handleBrowserReport } from "./browser-report";
 

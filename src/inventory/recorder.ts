@@ -42,14 +42,14 @@ import { NECESSARY } from "../config/types";
 import type { CookieReason } from "../cookies/judge-cookie";
 import { describeError, logEvent } from "../log";
 import type { EnforcementReport } from "../report";
-import { flush as writeFlush, type FlushOutcome, OVERFLOW_NAME } from "./store";
+import type { InventoryContext, InventoryRecorder } from "./recording";
+import { flush as writeFlush, type FlushOutcome } from "./store";
 import {
   type InventoryAction,
-  type InventoryContext,
   type InventoryEntry,
-  type InventoryRecorder,
   MAX_SAMPLE_PATHS,
   type Observation,
+  OVERFLOW_NAME,
 } from "./types";
 
 /** See the file header: at most two D1 batches a minute per isolate. */

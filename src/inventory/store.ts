@@ -19,16 +19,12 @@
  * thus reads one row, never counts the site's rows, and needs no trigger. Both run inside the one
  * transaction, so concurrent flushes of many isolates cannot overshoot it (D1 runs one at a time).
  */
-import { type InventoryEntry, MAX_SAMPLE_PATHS } from "./types";
+import { type InventoryEntry, MAX_SAMPLE_PATHS, OVERFLOW_NAME } from "./types";
+
+export { OVERFLOW_NAME };
 
 /** Rows of named entries one site may hold; beyond, new names are counted as OVERFLOW_NAME. */
 export const MAX_ENTRIES_PER_SITE = 1_000;
-
-/**
- * The name an entry is counted under past a cap (in memory or in D1). Neither a cookie name (a
- * token has no parentheses, RFC 6265 4.1.1) nor a host can be it, so it never collides with one.
- */
-export const OVERFLOW_NAME = "(other)";
 
 /** Flush ids are kept a day: a retry is minutes late at most (the recorder drops older ones). */
 export const FLUSH_ID_RETENTION_SECONDS = 24 * 60 * 60;

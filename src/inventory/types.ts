@@ -2,13 +2,9 @@
  * The inventory's shared shapes: what a site really sets and loads, aggregated from real traffic.
  * The edge (enforce-request.ts), the page runtime's reports (endpoints/browser-report.ts), the D1
  * store (./store.ts), the admin endpoint and the CLI (`consent-edge inventory`, `suggest`) all speak
- * these. Nothing personal is ever part of them: no address, no user agent, no cookie value, no query
+ * these (the recorder's own interface is in ./recording.ts). Nothing personal is ever part of them: no address, no user agent, no cookie value, no query
  * string.
  */
-
-import type { Site } from "../config/compile";
-import type { Env } from "../env";
-import type { EnforcementReport } from "../report";
 
 /** What an entry is about: a cookie name, a third-party host, or a storage key. */
 export type InventoryKind = "cookie" | "host";
@@ -77,35 +73,8 @@ export interface InventoryDocument {
   entries: InventoryEntry[];
 }
 
-/** How the recorder reaches D1 and the runtime, for one request. */
-export interface InventoryContext {
-  env: Env;
-  /** ExecutionContext.waitUntil: flushes run after the response. */
-  waitUntil: (promise: Promise<unknown>) => void;
-  /** Unix seconds. */
-  now: number;
-  /** The names of the cookies the request carried (never their values), in the browser's order. */
-  requestCookies?: readonly string[];
-}
-
 /**
- * The isolate's inventory (./recorder.ts): observations aggregated in memory and flushed to
- * INVENTORY_DB now and then, never one write per request. Neither method throws, and neither ever
- * changes what is enforced.
+ * The name an entry is counted under past a cap (in memory or in D1). Neither a cookie name (a
+ * token has no parentheses, RFC 6265 4.1.1) nor a host can be it, so it never collides with one.
  */
-export interface InventoryRecorder {
-  /** What one response showed; waits for `report.htmlDone` before counting its page's hosts. */
-  observeResponse(site: Site, path: string, report: EnforcementReport, context: InventoryContext): void;
-  /** What a page runtime reported, already validated (endpoints/browser-report.ts). */
-  observeBrowser(
-    site: Site,
-    path: string,
-    observations: readonly Observation[],
-    context: InventoryContext,
-  ): void;
-  /**
-   * Writes what this isolate holds now (after a flush in flight), never rejecting: the operator's
-   * inventory endpoint calls it before reading, so what they just browsed is there.
-   */
-  flush(context: InventoryContext): Promise<unknown>;
-}
+export const OVERFLOW_NAME = "(other)";

@@ -24,7 +24,7 @@ import { describeError, logEvent, rayOf } from "../log";
 import { OriginTimeout } from "../proxy/fetch-origin";
 import { plainResponse } from "../response/plain-response";
 import { createRecorder } from "../inventory/recorder";
-import type { InventoryRecorder } from "../inventory/types";
+import type { InventoryRecorder } from "../inventory/recording";
 import { readableRouteBody } from "./route-body";
 import { routedPath } from "./routed-path";
 
