@@ -87,6 +87,13 @@ export const KNOWN_COOKIES: readonly KnownCookie[] = [
     source: GOOGLE,
   },
   {
+    name: "__gads",
+    category: "marketing",
+    vendor: "Google Ad Manager / AdSense",
+    purpose: "ad frequency and measurement for the site's ad slots",
+    source: GOOGLE,
+  },
+  {
     name: "_gcl_aw",
     category: "marketing",
     vendor: "Google Ads",
@@ -147,6 +154,13 @@ export const KNOWN_COOKIES: readonly KnownCookie[] = [
     category: "analytics",
     vendor: "Microsoft Clarity",
     purpose: "joins page views into one session",
+    source: CLARITY,
+  },
+  {
+    name: "CLID",
+    category: "analytics",
+    vendor: "Microsoft Clarity",
+    purpose: "identifies the first time Clarity saw this browser",
     source: CLARITY,
   },
   {
