@@ -17,12 +17,17 @@
  *   npm start                        http://127.0.0.1:8787, and the demo origin alone on :8790
  *   DEMO_PORT=8788 npm start         another port (DEMO_ORIGIN_PORT for the origin's, DEMO_HOST for
  *                                    another address)
+ *   DEMO_CONFIG=my.json npm start    my.json uploaded to the demo's CONFIG_KV, as `consent-edge push`
+ *                                    uploads to production's, and again whenever the file changes: the
+ *                                    worker takes it within 2 s if it is valid, and keeps the one in
+ *                                    force (demo/consent-edge.config.json at first) if it is not
  */
 import { existsSync, readFileSync, watch } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare, type MiniflareOptions, PeriodType, type WorkerOptions } from "miniflare";
 import { bundleFirstPartyScripts, bundleWorker } from "./bundle-worker.ts";
 import { applyMigrations } from "./migrations.ts";
+import { CONFIG_BINDING, CONFIG_KEY, REFRESH_VARIABLE } from "../src/config/remote-config-names.ts";
 
 const ORIGIN_WORKER = "consent-edge-demo-origin";
 /** Where the demo's local secrets come from: the developer's own file first, else the committed example. */
@@ -37,7 +42,15 @@ export interface DemoOptions {
   log?: Log;
   /** The directory whose `.dev.vars` (else `.dev.vars.example`) holds the secrets; default: the working directory. */
   devVarsDir?: string;
+  /**
+   * A config file to upload to the demo's CONFIG_KV (key "config"), as `consent-edge push` does in
+   * production; the worker then re-reads KV every UPLOAD_REFRESH_SECONDS instead of 30.
+   */
+  uploadedConfig?: string;
 }
+
+/** How often the demo's isolate re-reads an uploaded config (production: 30 s). */
+export const UPLOAD_REFRESH_SECONDS = 2;
 
 export interface DevVars {
   /** The file the values came from, as named in `dir` (`.dev.vars` or `.dev.vars.example`). */
@@ -54,6 +67,8 @@ export interface Demo {
   mf: Miniflare;
   /** Bundle both workers again and swap them in (the D1 database is kept). */
   reload: () => Promise<void>;
+  /** Upload `uploadedConfig` again (after it changed); resolves with its size in bytes. */
+  upload: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -101,6 +116,7 @@ async function workerOptions(
   host: string,
   originPort: number,
   secrets: Record<string, string>,
+  uploads: boolean,
 ): Promise<WorkerOptions[]> {
   const [edge, origin, firstParty] = await Promise.all([
     bundleWorker("demo/edge.ts"),
@@ -113,7 +129,7 @@ async function workerOptions(
       modules: true,
       script: edge,
       compatibilityDate: date,
-      bindings: secrets,
+      bindings: uploads ? { ...secrets, [REFRESH_VARIABLE]: String(UPLOAD_REFRESH_SECONDS) } : secrets,
       serviceBindings: { DEMO_ORIGIN: ORIGIN_WORKER },
       d1Databases: { CONSENT_DB: "consent-receipts-demo", INVENTORY_DB: "consent-inventory-demo" },
       // The uploaded config (src/config/remote-config.ts): empty until something writes its "config" key.
@@ -148,11 +164,20 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   } satisfies Partial<MiniflareOptions>;
   const originPort = options.originPort ?? 8790;
   const devVars = loadDevVars(options.devVarsDir ?? process.cwd());
-  const workers = (): Promise<WorkerOptions[]> => workerOptions(date, base.host, originPort, devVars.vars);
+  const uploaded = options.uploadedConfig;
+  const workers = (): Promise<WorkerOptions[]> =>
+    workerOptions(date, base.host, originPort, devVars.vars, uploaded !== undefined);
   const mf = new Miniflare({ ...base, workers: await workers() });
   const url = await mf.ready;
   const originUrl = await mf.unsafeGetDirectURL(ORIGIN_WORKER);
   await applyMigrations(mf, "consent-edge");
+  const upload = async (): Promise<number> => {
+    if (uploaded === undefined) return 0;
+    const text = readFileSync(uploaded, "utf8");
+    await (await mf.getKVNamespace(CONFIG_BINDING, "consent-edge")).put(CONFIG_KEY, text);
+    return Buffer.byteLength(text);
+  };
+  await upload();
   return {
     url,
     originUrl,
@@ -160,7 +185,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     mf,
     reload: async () => {
       await mf.setOptions({ ...base, workers: await workers() });
+      await upload();
     },
+    upload,
     stop: () => mf.dispose(),
   };
 }
@@ -168,7 +195,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 async function main(): Promise<void> {
   const port = process.env.DEMO_PORT ? Number(process.env.DEMO_PORT) : 8787;
   const originPort = process.env.DEMO_ORIGIN_PORT ? Number(process.env.DEMO_ORIGIN_PORT) : 8790;
-  const demo = await startDemo({ host: process.env.DEMO_HOST ?? "127.0.0.1", port, originPort });
+  const uploadedConfig = process.env.DEMO_CONFIG || undefined;
+  const demo = await startDemo({
+    host: process.env.DEMO_HOST ?? "127.0.0.1",
+    port,
+    originPort,
+    ...(uploadedConfig ? { uploadedConfig } : {}),
+  });
   const base = demo.url.href.replace(/\/$/, "");
   console.log(`consent-edge demo on ${base}/ (workerd via Miniflare, no dev proxy; Ctrl-C stops it)`);
   console.log(`  the demo origin alone, for comparison: ${demo.originUrl.href}`);
@@ -184,6 +217,11 @@ async function main(): Promise<void> {
   );
   console.log(`  trackers loaded by JavaScript: ${base}/run-time  ${base}/sdks (real SDKs from npm)`);
   console.log(`  fallbacks: ${base}/fallback/select-noscript  ${base}/fallback/utf-16`);
+  if (uploadedConfig) {
+    console.log(
+      `  config: ${uploadedConfig} uploaded to the demo's CONFIG_KV (as \`consent-edge push\` uploads), again on every change; in force within ${UPLOAD_REFRESH_SECONDS} s if valid`,
+    );
+  }
 
   // Rebuild on change, as wrangler dev would: src/, demo/ and the config.
   let pending: NodeJS.Timeout | undefined;
@@ -204,6 +242,26 @@ async function main(): Promise<void> {
     watch("src", { recursive: true }, onChange),
     watch("demo", { recursive: true }, onChange),
   ];
+  if (uploadedConfig) {
+    let uploading: NodeJS.Timeout | undefined;
+    // The directory is watched, not the file: editors replace a file rather than write into it.
+    watchers.push(
+      watch(dirname(resolve(uploadedConfig)), (_, name) => {
+        if (name !== basename(uploadedConfig)) return;
+        clearTimeout(uploading);
+        uploading = setTimeout(() => {
+          demo.upload().then(
+            (bytes) => {
+              console.log(`consent-edge demo: ${uploadedConfig} uploaded again (${bytes} bytes)`);
+            },
+            (error: unknown) => {
+              console.error(`consent-edge demo: upload failed: ${String(error)}`);
+            },
+          );
+        }, 200);
+      }),
+    );
+  }
 
   const shutdown = (): void => {
     for (const watcher of watchers) watcher.close();
