@@ -186,6 +186,8 @@ export async function enforceRequest(
         buffer: debug,
         observe: observe !== undefined,
         signal: request.signal,
+        // Only the stand-alone worker asks again: its origin's body is a fetch() response's.
+        fetchedBody: askAgain,
         ...(askAgain && request.method === "GET" ? { refetch: askOrigin } : {}),
         banner: (nonce) =>
           bannerFor(

@@ -85,6 +85,8 @@ interface Case {
   site?: Partial<SiteInput>;
   /** Enforce's page ended early for this reason (report-only's visitor got the whole page). */
   truncated?: string;
+  /** As the middleware runs it: the origin is asked once (a POST's or a route's body, kept with tee()). */
+  once?: boolean;
 }
 
 interface Run {
@@ -133,7 +135,7 @@ async function run(
     env,
     clock: () => FIXED_NOW_MS,
     askOrigin: answer,
-    askAgain: true,
+    askAgain: testCase.once !== true,
     // The report is handed over only to an observer. With the debug secret the shadow and the
     // host recording run whether or not one observes, so a debug run observes too.
     ...(flavour.observe || flavour.debug
@@ -390,6 +392,27 @@ describe("the HTML stage's edge cases (html-stage, html-fallbacks)", () => {
 
   it.each(cases.map((make, index) => [index, make] as const))("case %i", async (_, make) => {
     await expectParity(await make());
+  });
+});
+
+describe("as the middleware runs it (the origin asked once)", () => {
+  it.each(
+    VENDOR_FIXTURES.filter(([vendor]) => ["ga4", "meta-pixel", "youtube", "first-party"].includes(vendor)),
+  )("%s", async (vendor, fragment) => {
+    await expectParity({ name: vendor, once: true, headers: served(page(fragment)) });
+    await expectParity({
+      name: `${vendor}, deflate`,
+      once: true,
+      headers: served(page(fragment), undefined, {
+        "X-Fixture-Encoding": "deflate",
+        "X-Fixture-Chunk": "64",
+      }),
+    });
+    await expectParity({
+      name: `${vendor}, ambiguous`,
+      once: true,
+      headers: served(page(`${fragment}${SELECT_NOSCRIPT}`)),
+    });
   });
 });
 

@@ -94,6 +94,12 @@ export interface HtmlInput {
   observe?: boolean;
   /** Aborted when the visitor goes away: report-only's shadow stops reading then. */
   signal?: AbortSignal;
+  /**
+   * The body is the runtime's own stream, a fetch() response's (the stand-alone worker's origin),
+   * not a JavaScript one (a route's, in the middleware): report-only's shadow hands its tee() copy
+   * to the rewriter as it is (through a JavaScript stream, the shadow cost about a third more).
+   */
+  fetchedBody?: boolean;
 }
 
 /** The body as the origin sent it, for the fallback, with the headers that describe those bytes. */
@@ -205,9 +211,11 @@ async function judgeShadow(
   const completion: Completion = { settle: () => {}, deferred: false };
   let stopped: string | undefined;
   let output: ReadableStream | null = null;
-  // Through a JavaScript stream: workerd cannot pipe a tee() branch of its own streams into the
-  // IdentityTransformStream the rewriter reads (nativeStream): the pipe fails, the rewriter waits.
-  const source = copy.pipeThrough(new TransformStream<Uint8Array, Uint8Array>());
+  // workerd cannot pipe a tee() branch of its own streams into the IdentityTransformStream the
+  // rewriter otherwise reads (nativeStream): that pipe fails and the rewriter waits. A branch of a
+  // fetch() body is handed to the rewriter as it is (enforceDocument); any other body goes through
+  // a JavaScript stream, which costs what a page read ahead costs (see the read-ahead note below).
+  const source = input.fetchedBody ? copy : copy.pipeThrough(new TransformStream<Uint8Array, Uint8Array>());
   const stop = (why: string) => {
     stopped ??= why;
     void (output ?? source).cancel(why).catch(() => {});
@@ -418,7 +426,9 @@ async function enforceDocument(
   let rewritten: ReadableStream<Uint8Array> | null;
   try {
     rewritten = rewriter.transform(
-      new Response(nativeStream(source), { headers: { "Content-Type": contentType } }),
+      new Response(shadow && input.fetchedBody && source === body ? source : nativeStream(source), {
+        headers: { "Content-Type": contentType },
+      }),
     ).body as ReadableStream<Uint8Array> | null;
   } catch (error) {
     // An unsupported charset is refused here, before a byte is read.
