@@ -25,6 +25,11 @@ export type LogEventName =
   | "html-truncated"
   /** The fallback's second ask of the origin failed: the visitor got a page that says so. */
   | "fallback-fetch-failed"
+  /**
+   * Report-only's shadow (the copy judged as enforce would judge it) failed: the visitor's response
+   * is the origin's, unchanged; the report says where the shadow stopped.
+   */
+  | "report-only-shadow-failed"
   /** Receipts (D1) could not be written or read. */
   | "receipt-failed"
   /** A decision was throttled (a refusal is applied without a receipt). */

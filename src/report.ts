@@ -61,6 +61,11 @@ export interface EnforcementReport {
   htmlDone?: Promise<void>;
   /** What the HTML stage did: `rewritten`, `not html`, `fallback: charset; strict CSP`... */
   html?: string;
+  /**
+   * Link header targets removed (in report-only: that enforce would remove; the header is left
+   * as it is). Absent when the response had no Link header or none was refused.
+   */
+  linkDropped?: string[];
   /** Set when the worker failed and fell back to stripping every cookie. */
   failure?: string;
   startedAt: number;

@@ -196,12 +196,15 @@ describe("response headers of a rewritten page", () => {
     );
   });
 
-  it("report-only leaves the page alone", async () => {
+  it("report-only leaves the page alone, and says what enforce would do", async () => {
     const reportOnly = appFor(testSite({ mode: "report-only" }));
     const html = page(GA);
     const res = await send(reportOnly, WWW, { ...serve(html), debug: true });
     expect(await res.text()).toBe(html);
-    expect(res.headers.get("X-Consent-Html")).toBe("report-only: unchanged");
+    expect(res.headers.get("X-Consent-Html")).toBe("report-only: would rewrite");
+    expect(res.headers.get("X-Consent-Elements-Neutralised")).toBe(
+      "1: script host:googletagmanager.com (analytics)",
+    );
   });
 });
 

@@ -249,6 +249,12 @@ async function judgeShadow(
   } catch (error) {
     // A bug of ours: the visitor's branch is untouched, the report says where the shadow stopped.
     stopped ??= describe(error);
+    logEvent("error", {
+      event: "report-only-shadow-failed",
+      site: input.site.id,
+      reason: describeError(error),
+      ray: input.ray,
+    });
   } finally {
     input.signal?.removeEventListener("abort", onAbort);
   }

@@ -18,16 +18,6 @@ export interface LinkContext {
   page: URL;
 }
 
-declare module "../report" {
-  interface EnforcementReport {
-    /**
-     * Link header targets removed (in report-only: that enforce would remove; the header is left
-     * as it is). Absent when the response had no Link header or none was refused.
-     */
-    linkDropped?: string[];
-  }
-}
-
 /** A Link header's links, judged: those that stay, and the targets of those enforce removes. */
 export function judgeLinks(value: string, context: LinkContext): { kept: string[]; removed: string[] } {
   const kept: string[] = [];
