@@ -186,12 +186,15 @@ describe("consent-edge suggest", () => {
   });
 
   it("--write applies the patch to the config file, and the result is a valid config", async () => {
-    const { io, files, stderr, url } = await setUp(
+    const { io, files, stderr, stdout, url } = await setUp(
       "write",
       [{ name: "_hjSessionUser_1" }, { name: "_hjSessionUser_2" }],
       { cookies: [] },
     );
     expect(await main(["suggest", url, "--write"], io)).toBe(0);
+    // The file is the record: the patch is printed only when it is not applied.
+    expect(stdout.join("\n")).toContain("+ cookie _hjSessionUser_* → analytics");
+    expect(stdout.join("\n")).not.toContain("patch (RFC 6902)");
     expect(stderr).toEqual([
       "✓ consent-edge.config.json: 1 rule added (review them: git diff consent-edge.config.json)",
     ]);

@@ -354,9 +354,12 @@ async function suggest(args: ParsedArgs, io: Io, style: Style): Promise<number> 
       for (const item of suggestions.undecided)
         io.stdout(`  ${style.warn(MARK.warn)} ${item.kind} ${item.name}: ${item.why}`);
     }
-    io.stdout("");
-    io.stdout(style.bold("patch (RFC 6902):"));
-    io.stdout(JSON.stringify(suggestions.operations, null, 2));
+    // With --write the file itself is the record (`git diff`); the patch is printed to be applied by hand.
+    if (!args.flags["write"]) {
+      io.stdout("");
+      io.stdout(style.bold("patch (RFC 6902):"));
+      io.stdout(JSON.stringify(suggestions.operations, null, 2));
+    }
   }
   if (args.flags["write"] && suggestions.operations.length) {
     let patched: unknown;
