@@ -138,9 +138,51 @@ describe("consent-edge inventory", () => {
   });
 });
 
+describe("drift: the inventory against the config about to be deployed", () => {
+  it("judges each entry by the given config, not by the one in force when it was seen", async () => {
+    const { io, stdout, url } = await setUp(
+      "judged",
+      [
+        // Seen undeclared, declared since: the config now has a rule.
+        { name: "_fbp", rule: null, category: null, action: "dropped", count: 4 },
+        // Seen declared, no longer: the config lost the rule.
+        { name: "old_pref", rule: "old_pref", category: "functional", action: "kept", count: 2 },
+        {
+          kind: "host",
+          name: "www.clarity.ms",
+          rule: null,
+          category: null,
+          source: "page",
+          action: "allowed",
+        },
+      ],
+      { trackers: { builtin: true } },
+    );
+    expect(await main(["inventory", url, "--json"], io)).toBe(1);
+    const doc = JSON.parse(stdout.join("\n")) as InventoryDocument;
+    const judged = Object.fromEntries(doc.entries.map((e) => [e.name, [e.rule, e.category]]));
+    expect(judged).toEqual({
+      _fbp: ["_fbp", "marketing"],
+      old_pref: [null, null],
+      // The built-in rules are part of the config.
+      "www.clarity.ms": ["host:clarity.ms", "analytics"],
+    });
+    // What was done stays what happened then.
+    expect(doc.entries.find((e) => e.name === "_fbp")?.action).toBe("dropped");
+  });
+
+  it("exit 0 once the config declares everything traffic showed", async () => {
+    const { io, url } = await setUp("settled", [
+      { name: "_fbp", rule: null, category: null, action: "dropped" },
+    ]);
+    expect(await main(["inventory", url], io)).toBe(0);
+  });
+});
+
 describe("consent-edge suggest", () => {
   it("proposes rules from the known-cookie table and the built-in trackers, and leaves the rest to the operator", async () => {
-    const { io, stdout, url } = await setUp("sug", SEEN);
+    // Without the built-in rules: with them, clarity.ms is declared already.
+    const { io, stdout, url } = await setUp("sug", SEEN, { trackers: { builtin: false } });
     expect(await main(["suggest", url, "--json"], io)).toBe(1);
     const out = JSON.parse(stdout.join("\n")) as {
       patch: unknown[];
@@ -168,6 +210,8 @@ describe("consent-edge suggest", () => {
           purpose: "visitor id for ad measurement",
         },
       },
+      // The site's trackers have no rules list yet: RFC 6902 adds the parent first.
+      { op: "add", path: "/sites/0/trackers/rules", value: [] },
       {
         op: "add",
         path: "/sites/0/trackers/rules/-",
@@ -219,7 +263,7 @@ describe("consent-edge suggest", () => {
       "invalid",
       [{ kind: "host", name: "connect.facebook.net", source: "page", action: "allowed" }],
       {
-        trackers: { rules },
+        trackers: { builtin: false, rules },
       },
     );
     const before = files["consent-edge.config.json"];

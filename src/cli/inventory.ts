@@ -101,6 +101,42 @@ export async function fetchInventory(
   return readInventoryDocument(answer.body);
 }
 
+/**
+ * The inventory judged by `site`, the config about to be deployed, instead of by the config in force
+ * when each entry was seen: a cookie or host that a rule now names is declared (its rule and
+ * category this config's), one no rule names is undeclared, whatever the worker said then. What was
+ * done with it (`action`) stays what happened. This is the drift: traffic against the config.
+ */
+export function judgedByConfig(doc: InventoryDocument, site: Site): InventoryDocument {
+  const entries = doc.entries.map((entry): InventoryEntry => {
+    const judged = entry.kind === "cookie" ? cookieRule(entry.name, site) : hostRule(entry.name, site);
+    return judged === undefined ? entry : { ...entry, ...judged };
+  });
+  return { ...doc, entries };
+}
+
+type Judged = Pick<InventoryEntry, "rule" | "category">;
+
+function cookieRule(name: string, site: Site): Judged | undefined {
+  const found = site.classifyCookie(name);
+  if (found.kind === "rule") return { rule: found.rule.pattern, category: found.rule.category };
+  if (found.kind === "consent-cookie") return { rule: "consent cookie", category: "necessary" };
+  return { rule: null, category: null };
+}
+
+function hostRule(host: string, site: Site): Judged | undefined {
+  let url: URL;
+  try {
+    url = new URL(`https://${host}/`);
+  } catch {
+    // Not a host (the overflow entry): as the worker recorded it.
+    return undefined;
+  }
+  // A host rule, or a URL glob on this host: some URL there is declared.
+  const [match] = site.classifyResource.classifyHost(url);
+  return match ? { rule: match.rule, category: match.category } : { rule: null, category: null };
+}
+
 /** The rules of a site's config that no entry names: declared, never seen. */
 export function declaredNotSeen(
   doc: InventoryDocument,

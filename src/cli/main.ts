@@ -17,7 +17,7 @@ import { parseConfigText } from "../config/parse-text";
 import { type ParsedArgs, parseArgs, stringFlag, type FlagSpec } from "./args";
 import { checkFile, checkJson, DEFAULT_CONFIG, renderCheck } from "./check";
 import { renderExplain, requestExplain } from "./explain";
-import { fetchInventory, renderInventory } from "./inventory";
+import { fetchInventory, judgedByConfig, renderInventory } from "./inventory";
 import type { Io } from "./io";
 import { secretOf, SECRET_ENV, withPathPrefix } from "./io";
 import { runPush } from "./push";
@@ -299,9 +299,10 @@ async function inventory(args: ParsedArgs, io: Io, style: Style): Promise<number
   const site = config?.sites.find((candidate) => candidate.id === result.doc.site);
   if (config && !site)
     io.stderr(`${MARK.warn} ${configFile ?? DEFAULT_CONFIG} has no site "${result.doc.site}": not compared`);
-  if (args.flags["json"]) io.stdout(JSON.stringify(result.doc, null, 2));
-  else for (const line of renderInventory(result.doc, site, style, result.dropped)) io.stdout(line);
-  return result.doc.entries.some((entry) => entry.rule === null) ? 1 : 0;
+  const doc = site ? judgedByConfig(result.doc, site) : result.doc;
+  if (args.flags["json"]) io.stdout(JSON.stringify(doc, null, 2));
+  else for (const line of renderInventory(doc, site, style, result.dropped)) io.stdout(line);
+  return doc.entries.some((entry) => entry.rule === null) ? 1 : 0;
 }
 
 async function suggest(args: ParsedArgs, io: Io, style: Style): Promise<number> {
@@ -323,7 +324,7 @@ async function suggest(args: ParsedArgs, io: Io, style: Style): Promise<number> 
     );
     return 1;
   }
-  const suggestions = buildSuggestions(result.doc, config.raw, index, site);
+  const suggestions = buildSuggestions(judgedByConfig(result.doc, site), config.raw, index, site);
   if (args.flags["json"]) {
     io.stdout(
       JSON.stringify(
