@@ -143,7 +143,7 @@ describe("validateConfig", () => {
             categories: ["necessary", "analytics", "newsletter"],
             policyRevision: "1",
             mode: "enforce",
-            inventory: { enabled: false, browserSample: 0.01 },
+            inventory: { enabled: false, sample: 1, browserSample: 0.01 },
             undeclared: "block",
             cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
             storage: [],

@@ -15,7 +15,9 @@ import {
   isCookieName,
   isHostName,
   MAX_BUFFERED,
+  observesResponse,
   type RecorderOptions,
+  responseWeight,
   samplePath,
 } from "../src/inventory/recorder";
 import { MAX_ENTRIES_PER_SITE, OVERFLOW_NAME, purgeInventory, readInventory } from "../src/inventory/store";
@@ -447,5 +449,45 @@ describe("the operator's inventory endpoint", () => {
     const stored = await readInventory(db, SITE_ID);
     expect(countOf(stored, "_ga", "set-cookie", "dropped")).toBe(1);
     expect(countOf(stored, "ab_bucket", "set-cookie", "dropped")).toBe(1);
+  });
+});
+
+describe("sampling responses (inventory.sample)", () => {
+  it("observes a response with the site's probability, every one at 1", () => {
+    const draws = [0.05, 0.5, 0.0999, 0.1];
+    let next = 0;
+    const random = () => draws[next++] ?? 1;
+    expect(draws.map(() => observesResponse(0.1, random))).toEqual([true, false, true, false]);
+    expect(observesResponse(1, () => 0.999_999)).toBe(true);
+  });
+
+  it("counts an observed response for the ones it stands for", async () => {
+    expect([1, 0.5, 0.1, 0.003, 0.0001].map(responseWeight)).toEqual([1, 2, 10, 333, 10_000]);
+    await purgeInventory(db, SITE_ID);
+    const inventory = recorder();
+    const app = createProxy(compiledSite({ inventory: { enabled: true, sample: 0.1 } }), {
+      clock: () => FIXED_NOW_MS,
+      inventory,
+    });
+    for (let i = 0; i < 200; i++) await visit(app, { sets: ["_ga=GA1.1.1"] });
+    await inventory.flush(flushContext());
+    const count = countOf(await readInventory(db, SITE_ID), "_ga", "set-cookie", "dropped") ?? 0;
+    // About 20 of the 200 responses observed (binomial: fewer than 4 or more than 60 happens about once in a million runs),
+    // each counting 10: an estimate of the 200, never the raw number of observations.
+    expect(count % 10).toBe(0);
+    expect(count).toBeGreaterThanOrEqual(40);
+    expect(count).toBeLessThanOrEqual(600);
+  });
+
+  it("refuses a share below one response in 10,000, naming the path and the fix", () => {
+    const compiled = compileConfig({ sites: [testSite({ inventory: { enabled: true, sample: 0 } })] });
+    expect(compiled.ok).toBe(false);
+    if (compiled.ok) return;
+    expect(compiled.problems).toEqual([
+      expect.objectContaining({
+        path: "sites[0].inventory.sample",
+        fix: expect.stringContaining('"enabled": false') as unknown,
+      }),
+    ]);
   });
 });

@@ -11,6 +11,12 @@ import { describeValue, say } from "./problems";
 /** Of page views, the share whose runtime reports what the browser contacted (default: 1 in 100). */
 export const DEFAULT_BROWSER_SAMPLE = 0.01;
 
+/**
+ * The smallest share of responses the inventory may observe: one in 10,000. Below it a busy site's
+ * rare cookies would take weeks to show up at all.
+ */
+export const MIN_SAMPLE = 0.0001;
+
 export const inventory = v.optional(
   v.pipe(
     fields(
@@ -21,6 +27,34 @@ export const inventory = v.optional(
             "Record what the site sets and loads, from real traffic (needs a D1 database bound as INVENTORY_DB). Default false.",
           ),
           false,
+        ),
+        sample: v.optional(
+          v.pipe(
+            v.number(
+              say(
+                (input) => `${describeValue(input)} is not a share of responses`,
+                "write a number above 0 and at most 1, e.g. 0.01 for one response in a hundred",
+              ),
+            ),
+            v.minValue(
+              MIN_SAMPLE,
+              say(
+                (input) => `${describeValue(input)} is below ${MIN_SAMPLE}`,
+                `write at least ${MIN_SAMPLE} (one response in 10,000), or "enabled": false to record nothing`,
+              ),
+            ),
+            v.maxValue(
+              1,
+              say(
+                (input) => `${describeValue(input)} is above 1`,
+                "write a number up to 1: 1 is every response",
+              ),
+            ),
+            v.description(
+              "Of responses, the share the inventory observes (default 1, every response). Each observed response counts 1/sample, so counts stay estimates of the whole traffic. Lower it for busy sites: docs/scale.md says what every response costs in D1 writes at scale.",
+            ),
+          ),
+          1,
         ),
         browserSample: v.optional(
           v.pipe(

@@ -77,6 +77,16 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Lowercase letters, digits and hyphens in dot-separated labels of 1-63 (RFC 1123 section 2.1). */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** What one observed response counts for when a site observes `sample` of them: 1/sample, whole. */
+export function responseWeight(sample: number): number {
+  return sample >= 1 ? 1 : Math.max(1, Math.round(1 / sample));
+}
+
+/** Whether this response is one the inventory observes (a site's `inventory.sample`). */
+export function observesResponse(sample: number, random: () => number = Math.random): boolean {
+  return sample >= 1 || random() < sample;
+}
+
 export function isCookieName(name: string): boolean {
   return name.length > 0 && name.length <= MAX_COOKIE_NAME && COOKIE_NAME.test(name);
 }
@@ -137,7 +147,7 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
   let lastFlushAt: number | undefined;
   let flushes = 0;
 
-  function add(site: Site, path: string, observation: Observation, now: number): void {
+  function add(site: Site, path: string, observation: Observation, now: number, weight: number): void {
     const valid =
       observation.kind === "cookie" ? isCookieName(observation.name) : isHostName(observation.name);
     if (!valid) return;
@@ -154,14 +164,14 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
       buffer.set(key, {
         site: site.id,
         ...observation,
-        count: 1,
+        count: weight,
         firstSeen: now,
         lastSeen: now,
         samplePaths: [at],
       });
       return;
     }
-    entry.count++;
+    entry.count += weight;
     entry.firstSeen = Math.min(entry.firstSeen, now);
     entry.lastSeen = Math.max(entry.lastSeen, now);
     if (observation.name !== OVERFLOW_NAME) {
@@ -172,13 +182,19 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
       entry.samplePaths.push(at);
   }
 
-  function record(site: Site, path: string, observations: Iterable<Observation>, now: number): void {
+  function record(
+    site: Site,
+    path: string,
+    observations: Iterable<Observation>,
+    now: number,
+    weight = 1,
+  ): void {
     const seen = new Set<string>();
     for (const observation of observations) {
       const key = keyOf(site.id, observation, observation.name);
       if (seen.has(key)) continue;
       seen.add(key);
-      add(site, path, observation, now);
+      add(site, path, observation, now, weight);
     }
     lastFlushAt ??= now;
   }
@@ -260,10 +276,18 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
   return {
     observeResponse(site, path, report, context) {
       guarded(site, () => {
-        record(site, path, cookieObservations(site, report, context.requestCookies ?? []), context.now);
+        // A sampled response stands for 1/sample of them (src/config/inventory.ts).
+        const weight = responseWeight(site.inventory.sample);
+        record(
+          site,
+          path,
+          cookieObservations(site, report, context.requestCookies ?? []),
+          context.now,
+          weight,
+        );
         const hosts = () => {
           guarded(site, () => {
-            record(site, path, hostObservations(report), context.now);
+            record(site, path, hostObservations(report), context.now, weight);
             maybeFlush(context);
           });
         };

@@ -23,7 +23,7 @@ import type { Env } from "../env";
 import { describeError, logEvent, rayOf } from "../log";
 import { OriginTimeout } from "../proxy/fetch-origin";
 import { plainResponse } from "../response/plain-response";
-import { createRecorder } from "../inventory/recorder";
+import { createRecorder, observesResponse } from "../inventory/recorder";
 import type { InventoryRecorder } from "../inventory/recording";
 import { readableRouteBody } from "./route-body";
 import { routedPath } from "./routed-path";
@@ -133,7 +133,9 @@ export function enforcer(
         context,
         askOrigin,
         askAgain: !origin.downstream,
-        ...(site.inventory.enabled
+        // Only sampled responses are observed (inventory.sample): the shadow and host recording
+        // cost nothing on the others.
+        ...(site.inventory.enabled && observesResponse(site.inventory.sample)
           ? {
               observe: (report) => {
                 inventory.observeResponse(site, path, report, inventoryContext);
