@@ -31,6 +31,21 @@ export function secretOf(flag: string | undefined, io: Io): string | undefined {
   return secret === undefined || secret === "" ? undefined : secret;
 }
 
+/** This machine: the only hosts the secret may be sent to over plain http (`wrangler dev`, the demo). */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Why the debug secret must not be sent to `siteUrl`, or undefined: over plain http anyone on the
+ * way (a Wi-Fi, a proxy) reads it, and it opens the site's receipts and inventory.
+ */
+export function cleartextProblem(siteUrl: string): string | undefined {
+  const url = URL.canParse(siteUrl) ? new URL(siteUrl) : undefined;
+  if (!url || url.protocol !== "http:" || isLoopback(url.hostname)) return undefined;
+  return `${url.origin} is plain http, and the debug secret would cross the network readable by anyone on the way: use https:// (plain http only for this machine: localhost, 127.0.0.1, [::1])`;
+}
+
 /** `https://www.example.com/shop` → `https://www.example.com/shop/.consent-edge/admin/<path>`. */
 export function adminUrl(siteUrl: string, path: string): URL {
   const url = new URL(siteUrl);

@@ -19,7 +19,7 @@ import { checkFile, checkJson, DEFAULT_CONFIG, renderCheck } from "./check";
 import { renderExplain, requestExplain } from "./explain";
 import { fetchInventory, judgedByConfig, renderInventory } from "./inventory";
 import type { Io } from "./io";
-import { secretOf, SECRET_ENV, withPathPrefix } from "./io";
+import { cleartextProblem, secretOf, SECRET_ENV, withPathPrefix } from "./io";
 import { runPush } from "./push";
 import { runReceipts, RECEIPTS_HELP } from "./receipts";
 import { COLOUR, MARK, PLAIN, plural, type Style } from "./render";
@@ -229,6 +229,8 @@ function target(command: string, args: ParsedArgs, io: Io): { url: string; secre
   } catch {
     return usageError(io, command, `"${url}" is not an http(s) URL`);
   }
+  const cleartext = cleartextProblem(url);
+  if (cleartext !== undefined) return usageError(io, command, cleartext);
   const secret = secretOf(stringFlag(args, "secret"), io);
   if (secret === undefined)
     return usageError(io, command, `give the debug secret with --secret or $${SECRET_ENV}`);

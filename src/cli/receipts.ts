@@ -8,7 +8,7 @@ import { parseDuration } from "../config/duration";
 import { parseInstant } from "../config/instant";
 import type { ParsedArgs } from "./args";
 import { stringFlag } from "./args";
-import { adminRequest, adminUrl, type Io, SECRET_ENV, secretOf } from "./io";
+import { adminRequest, adminUrl, cleartextProblem, type Io, SECRET_ENV, secretOf } from "./io";
 import { clean, MARK, plural, type Style, table, utc } from "./render";
 
 export const RECEIPTS_HELP = `usage: consent-edge receipts get <id> <site-url> [--secret S] [--json]
@@ -53,6 +53,8 @@ export async function runReceipts(args: ParsedArgs, io: Io, style: Style): Promi
     return usage(io, action === "get" ? "give the receipt id and the site URL" : "give the site URL");
   const siteUrl = rest[rest.length - 1] ?? "";
   if (!/^https?:\/\//.test(siteUrl)) return usage(io, `"${siteUrl}" is not an http(s) URL`);
+  const cleartext = cleartextProblem(siteUrl);
+  if (cleartext !== undefined) return usage(io, cleartext);
   if (secret === undefined) return usage(io, `give the debug secret with --secret or $${SECRET_ENV}`);
 
   if (action === "get") {
