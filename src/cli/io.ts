@@ -31,6 +31,14 @@ export function secretOf(flag: string | undefined, io: Io): string | undefined {
   return secret === undefined || secret === "" ? undefined : secret;
 }
 
+/**
+ * The most of an admin endpoint's answer the CLI reads: a worker answers a page of at most 1,000
+ * receipts (about 300 KB) or a site's inventory (at most 1,000 named rows and the overflow rows, about
+ * 1 MB). A server that sends more is not a consent-edge worker, and one that never stops would
+ * otherwise fill this process's memory.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 /** This machine: the only hosts the secret may be sent to over plain http (`wrangler dev`, the demo). */
 function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
@@ -79,7 +87,14 @@ export async function adminRequest(
       message: `cannot reach ${url.origin}: ${clean(error instanceof Error ? error.message : String(error))}`,
     };
   }
-  const text = await response.text();
+  const text = await readAnswer(response, MAX_ANSWER_BYTES);
+  if (text === undefined) {
+    return {
+      ok: false,
+      status: response.status,
+      message: `${url.href} answered more than ${MAX_ANSWER_BYTES} bytes: not a consent-edge answer, not read further`,
+    };
+  }
   if (response.status === 404 && !(response.headers.get("Content-Type") ?? "").includes("json")) {
     return {
       ok: false,
@@ -109,6 +124,25 @@ export async function adminRequest(
     };
   }
   return { ok: true, status: response.status, body, headers: response.headers };
+}
+
+/** The body as text, or undefined (and the rest cancelled, unread) once it passes `cap` bytes. */
+async function readAnswer(response: Response, cap: number): Promise<string | undefined> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = (await reader.read()) as { done: boolean; value?: Uint8Array };
+    if (done || !value) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 /**

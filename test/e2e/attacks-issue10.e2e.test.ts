@@ -166,6 +166,34 @@ describe("a worker whose answer is hostile", () => {
       if (args[0] === "inventory") expect(printed, args.join(" ")).toContain("red");
     }
   });
+
+  it("an answer that does not end is not read without end: the CLI gives up past its cap", async () => {
+    const TOTAL = 96 * 1024 * 1024;
+    let written = 0;
+    const worker = await serve((_, response) => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      const chunk = Buffer.alloc(256 * 1024, 0x61);
+      response.write('{"site":"attacked","entries":[],"pad":"');
+      const pump = () => {
+        while (written < TOTAL) {
+          written += chunk.byteLength;
+          if (!response.write(chunk)) return void response.once("drain", pump);
+        }
+        response.end('"}');
+      };
+      response.on("close", () => {
+        written = Math.min(written, TOTAL);
+      });
+      pump();
+    });
+    servers.push(worker.server);
+    const { io, stderr } = cli();
+    const code = await main(["inventory", worker.url], io);
+    expect(code).not.toBe(0);
+    expect(stderr.join("\n")).toMatch(/more than/);
+    // Socket buffers hold a few MiB beyond what was read.
+    expect(written).toBeLessThan(TOTAL / 2);
+  });
 });
 
 describe("the secret over the network", () => {
