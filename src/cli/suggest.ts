@@ -123,6 +123,8 @@ export function buildSuggestions(
       operations.push({ op: "add", path: `${base}/trackers/rules/-`, value: suggestion.rule });
     }
   }
+  // By kind and name: the order the operator reads, whatever order the inventory's counts gave.
+  undecided.sort((a, b) => a.kind.localeCompare(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { operations, suggestions: list, undecided };
 }
 

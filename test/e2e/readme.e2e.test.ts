@@ -33,6 +33,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const README_EDGE = "127.0.0.1:8787";
 const README_ORIGIN = "127.0.0.1:8790";
+/** The first comment of each block of the README's "Rolling out" walk-through. */
+export const ROLLOUT_PREFIX = "Rolling out, ";
 const NECESSARY = ["aktok_csrf", "aktok_access", "aktok_refresh", "aktok_session"].sort();
 const DAY = 24 * 3600;
 const JAR_URL = "https://127.0.0.1/";
@@ -63,6 +65,8 @@ export function readmeDemoExamples(readme: string): ReadmeExample[] {
       .filter((line) => line.trim() !== "");
     if (!commands.some((line) => line.includes(README_EDGE) || line.includes(README_ORIGIN))) continue;
     const comment = lines.find((line) => line.startsWith("#"))?.replace(/^#\s*/, "") ?? "";
+    // The "Rolling out" walk-through needs a demo started with its own config: rollout.e2e.test.ts.
+    if (comment.startsWith(ROLLOUT_PREFIX)) continue;
     examples.push({ comment, script, prose: match[2] ?? "" });
   }
   return examples;
