@@ -344,7 +344,7 @@ describe("origin faults, through the built worker over real HTTP", () => {
     expect(res?.status).toBe(502);
     expect(res?.setCookie).toEqual([]);
     expect(ms).toBeLessThan(5_000);
-    expect(edge.output()).toMatch(/site refused: origin request failed/);
+    expect(edge.output()).toMatch(/"event":"origin-failed","site":"refused"/);
   });
 
   it("an origin that resets before the headers: 502 without a cookie", async () => {
@@ -406,7 +406,9 @@ describe("origin faults, through the built worker over real HTTP", () => {
         expect(res.headers["content-security-policy"]).toBeUndefined();
         // At most what the origin sent (150,000 bytes) plus what the worker adds (runtime, banner).
         expect(res.body.length).toBeLessThan(150_000 + 32 * 1024);
-        await expect.poll(() => edge.output().slice(logged), { timeout: 5_000 }).toMatch(/failed mid-page/);
+        await expect
+          .poll(() => edge.output().slice(logged), { timeout: 5_000 })
+          .toMatch(/"event":"html-truncated"/);
       }
       if (path.endsWith("/binary")) expect(res.body.length).toBeLessThanOrEqual(5_000);
     },
@@ -425,7 +427,7 @@ describe("origin faults, through the built worker over real HTTP", () => {
     expect(res?.setCookie).toEqual([]);
     expect(ms).toBeGreaterThanOrEqual(2_900);
     expect(ms).toBeLessThan(6_000);
-    expect(edge.output().slice(logged)).toMatch(/origin request timed out/i);
+    expect(edge.output().slice(logged)).toMatch(/"event":"origin-timeout"/);
   });
 
   it.each([
@@ -588,7 +590,9 @@ describe("consent receipts while D1 is down", () => {
         expect(res.status).toBe(503);
         expect(res.headers["cache-control"]).toMatch(/no-store/);
         expect(res.setCookie.filter((line) => line.startsWith("ce_consent="))).toEqual([]);
-        await expect.poll(() => edge.output(), { timeout: 5_000 }).toMatch(/receipt not written/);
+        await expect
+          .poll(() => edge.output(), { timeout: 5_000 })
+          .toMatch(/"event":"receipt-failed","site":"[^"]+","reason":"write: /);
       });
     },
   );
@@ -607,7 +611,9 @@ describe("consent receipts while D1 is down", () => {
         expect(res.setCookie.filter((line) => /^ce_consent=1\.[^.]+\.\d+\.-(;|$)/.test(line))).toHaveLength(
           1,
         );
-        await expect.poll(() => edge.output(), { timeout: 5_000 }).toMatch(/receipt not written/);
+        await expect
+          .poll(() => edge.output(), { timeout: 5_000 })
+          .toMatch(/"event":"receipt-failed","site":"[^"]+","reason":"write: /);
       });
     },
   );
@@ -620,7 +626,9 @@ describe("consent receipts while D1 is down", () => {
       });
       expect(lookup.status).toBe(503);
       expect(lookup.headers["cache-control"]).toMatch(/no-store/);
-      await expect.poll(() => edge.output(), { timeout: 5_000 }).toMatch(/receipt lookup failed/);
+      await expect
+        .poll(() => edge.output(), { timeout: 5_000 })
+        .toMatch(/"event":"receipt-failed","site":"[^"]+","reason":"lookup: /);
     });
   });
 
@@ -661,7 +669,7 @@ describe("a bundled config that does not validate", () => {
         expect(res.headers["cache-control"]).toBe("no-store");
       }
       expect(origin.requests).toEqual([]);
-      expect(edge.output()).toMatch(/invalid configuration/);
+      expect(edge.output()).toMatch(/"event":"config-invalid"/);
       expect(edge.output()).toMatch(/policyRevision/);
     } finally {
       await edge.stop();
