@@ -9,7 +9,7 @@ import { parseInstant } from "../config/instant";
 import type { ParsedArgs } from "./args";
 import { stringFlag } from "./args";
 import { adminRequest, adminUrl, cleartextProblem, type Io, SECRET_ENV, secretOf } from "./io";
-import { clean, MARK, plural, type Style, table, utc } from "./render";
+import { clean, MARK, plural, safeJson, type Style, table, utc } from "./render";
 
 export const RECEIPTS_HELP = `usage: consent-edge receipts get <id> <site-url> [--secret S] [--json]
        consent-edge receipts export <site-url> --from DATE --to DATE [--secret S] [--json]
@@ -62,7 +62,7 @@ export async function runReceipts(args: ParsedArgs, io: Io, style: Style): Promi
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return usage(io, `"${id}" is not a receipt id`);
     const answer = await adminRequest(io, adminUrl(siteUrl, `receipts/${id}`), secret);
     if (!answer.ok) return fail(io, style, answer.message);
-    if (json) io.stdout(JSON.stringify(answer.body));
+    if (json) io.stdout(safeJson(answer.body));
     else io.stdout(table(receiptFields(answer.body)).join("\n"));
     return 0;
   }
@@ -88,7 +88,7 @@ export async function runReceipts(args: ParsedArgs, io: Io, style: Style): Promi
       const body = isRecord(answer.body) ? answer.body : {};
       const receipts = Array.isArray(body["receipts"]) ? body["receipts"] : [];
       count += receipts.length;
-      if (json) for (const receipt of receipts) io.stdout(JSON.stringify(receipt));
+      if (json) for (const receipt of receipts) io.stdout(safeJson(receipt));
       else {
         const rows = receipts.map(receiptRow);
         if (!header && rows.length)
@@ -122,7 +122,7 @@ export async function runReceipts(args: ParsedArgs, io: Io, style: Style): Promi
     if (last["more"] !== true) break;
   }
   const before = typeof last["before"] === "number" ? last["before"] : NaN;
-  if (json) io.stdout(JSON.stringify({ ...last, deleted }));
+  if (json) io.stdout(safeJson({ ...last, deleted }));
   else io.stdout(`${style.ok(MARK.ok)} ${plural(deleted, "receipt")} created before ${utc(before)} deleted`);
   return 0;
 }

@@ -45,6 +45,18 @@ export function clean(text: string): string {
   return text.replace(CONTROLS, "\uFFFD");
 }
 
+/**
+ * JSON for a terminal: JSON.stringify escapes C0 controls but leaves DEL, C1 controls and the
+ * bidirectional overrides raw; here they are written as \u escapes too, so a script that parses the
+ * line gets the exact value and a terminal that shows it gets nothing it would act on.
+ */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** The width of text as a terminal shows it, escape sequences left out (one column per code point). */
 export function width(text: string): number {
   return Array.from(text.replace(/\u001b\[[0-9;]*m/g, "")).length;

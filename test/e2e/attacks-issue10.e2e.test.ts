@@ -167,6 +167,31 @@ describe("a worker whose answer is hostile", () => {
     }
   });
 
+  it("receipts --json escapes DEL, C1 controls and bidi overrides, and a script still parses the exact value", async () => {
+    const region = "DE\u009b2J\u202eevil\u007f";
+    const receipt = {
+      id: "abc",
+      site: "attacked",
+      createdAt: 0,
+      policyRevision: "r\u2066",
+      action: "grant",
+      granted: ["necessary"],
+      method: "json",
+      region,
+      previousId: null,
+    };
+    const worker = await serve((_, response) => {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify(receipt));
+    });
+    servers.push(worker.server);
+    const { io, stdout } = cli();
+    expect(await main(["receipts", "get", "abc", worker.url, "--json"], io)).toBe(0);
+    const printed = stdout.join("\n");
+    expect(printed).not.toMatch(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(JSON.parse(printed)).toEqual(receipt);
+  });
+
   it("an answer that does not end is not read without end: the CLI gives up past its cap", async () => {
     const TOTAL = 96 * 1024 * 1024;
     let written = 0;
