@@ -222,6 +222,17 @@ describe("the admin endpoints' gate", () => {
     expect(opened).toBeUndefined();
   });
 
+  it("two sites cannot share an id, and so never each other's inventory or receipt rows", () => {
+    const compiled = compileConfig({
+      sites: [
+        testSite({ id: "attack-same", hosts: ["a.example.com"] }),
+        testSite({ id: "attack-same", hosts: ["b.example.com"], debugSecret: "OTHER_DEBUG_SECRET" }),
+      ],
+    });
+    expect(compiled.ok).toBe(false);
+    if (!compiled.ok) expect(compiled.problems.map((problem) => problem.path)).toEqual(["sites[1].id"]);
+  });
+
   it("neither the secret nor the preview header reaches the origin", async () => {
     const app = proxy([testSite({ id: "attack-forward", mode: "report-only" })]);
     const res = await fetchApp(app, "https://www.example.com/echo", {
@@ -405,10 +416,11 @@ describe("the report endpoint and the inventory", () => {
   // inventory exists to reveal, is counted only as "(other)": the operator's `inventory` and
   // `suggest` cannot name it. An attacker who plants a tracker (through a compromised script) hides
   // it this way, and anyone can blind a site's rollout with one curl loop.
-  // Fix: keep the origin's own observations (set-cookie, page) out of reach of visitor-controlled
-  // names (a cap of their own per source), and name a request-cookie or browser entry only once it
-  // has been seen from more than one client (or from a response that set it), counting the rest
-  // under the overflow row.
+  // Fix: first, a cap of their own for what the origin says (set-cookie, page) and for what
+  // visitors say (request-cookie, browser), so junk never displaces the origin's Set-Cookie and page
+  // hosts; then, for the visitors' share, let a full site evict its least-counted name for a new one
+  // (Space-Saving, Metwally et al. 2005: every name seen more than total/cap times is kept), so a
+  // name must be sent often, not once, to hold a row, while a cookie every visitor carries stays.
   it.fails(
     "junk cookie names from one visitor do not push the origin's own cookies into (other)",
     async () => {
