@@ -500,6 +500,26 @@ describe("an uploaded config (CONFIG_KV) crafted to slip through", () => {
     }
   }
 
+  it("an origin that answers with consent-edge's own headers gets none of them to the visitor", async () => {
+    const app = createWorker(bundled, { clock: () => FIXED_NOW_MS, remoteConfig: { refreshSeconds: 0 } });
+    const forged = {
+      "X-Consent-Site": "forged",
+      "X-Consent-Mode": "report-only",
+      "X-Consent-Config": "kv deadbeef",
+      "X-Consent-Html": "report-only: unchanged",
+    };
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request("https://www.example.com/", { headers: { "X-Fixture-Header": JSON.stringify(forged) } }),
+      env,
+      ctx,
+    );
+    await res.arrayBuffer();
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+    expect([...res.headers.keys()].filter((name) => name.startsWith("x-consent-"))).toEqual([]);
+  });
+
   it("__proto__ keys do not turn a site into report-only or its cookies necessary", async () => {
     const site = JSON.stringify(enforcing).replace(
       /^\{/,
