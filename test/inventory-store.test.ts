@@ -49,12 +49,13 @@ describe("flush", () => {
     expect((await readInventory(db, "store-test"))[0]?.count).toBe(5);
   });
 
-  it("counts new names past the per-site cap in the overflow row", async () => {
+  it("counts new names past the per-site cap (half of it per side) in the overflow row", async () => {
     const names = ["a", "b", "c", "d", "e"].map((name) => entry({ name, rule: null, category: null }));
-    await flush(db, names, "cap", { now: 1_000, maxEntriesPerSite: 3 });
+    // 6 rows for the site: 3 for what the origin says (this entry's Set-Cookie), 3 for visitors.
+    await flush(db, names, "cap", { now: 1_000, maxEntriesPerSite: 6 });
     await flush(db, [entry({ name: "a", rule: null, category: null })], "cap2", {
       now: 1_000,
-      maxEntriesPerSite: 3,
+      maxEntriesPerSite: 6,
     });
     const rows = await readInventory(db, "store-test");
     expect(rows.map((row) => [row.name, row.count])).toEqual([
@@ -63,6 +64,25 @@ describe("flush", () => {
       ["b", 1],
       ["c", 1],
     ]);
+  });
+
+  it("keeps what the origin says when visitors have filled their half", async () => {
+    const junk = ["j1", "j2", "j3", "j4"].map((name) =>
+      entry({ name, source: "request-cookie", action: "withheld", rule: null, category: null }),
+    );
+    await flush(db, junk, "junk", { now: 1_000, maxEntriesPerSite: 6 });
+    await flush(db, [entry({ name: "_hjSessionUser_1", rule: null, category: null })], "real", {
+      now: 1_001,
+      maxEntriesPerSite: 6,
+    });
+    const rows = await readInventory(db, "store-test");
+    expect(
+      rows
+        .filter((row) => row.source === "request-cookie")
+        .map((row) => row.name)
+        .sort(),
+    ).toEqual([OVERFLOW_NAME, "j1", "j2", "j3"]);
+    expect(rows.find((row) => row.source === "set-cookie")?.name).toBe("_hjSessionUser_1");
   });
 
   it("reads undeclared entries first, then by count", async () => {

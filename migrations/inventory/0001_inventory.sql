@@ -16,12 +16,16 @@ CREATE TABLE IF NOT EXISTS inventory_entries (
   PRIMARY KEY (site, kind, name, source, action)
 ) WITHOUT ROWID;                      -- the key is the row: one row written per new entry, not two
 
--- Named rows per site, counted by the flushes themselves (src/inventory/store.ts: a new name
--- reserves its row here first), so that the per-site cap reads one row instead of counting the
--- site's rows. MAX_ENTRIES_PER_SITE + 1 means full: new names go to the overflow rows.
+-- Named rows per site and side, counted by the flushes themselves (src/inventory/store.ts: a new
+-- name reserves its row here first), so that the cap reads one row instead of counting the site's
+-- rows. Side: 'origin' (Set-Cookie, page hosts) or 'visitor' (Cookie headers, browser reports), each
+-- with its own budget, so that names a visitor makes up never displace the origin's. The cap + 1
+-- means full: new names of that side go to the overflow rows.
 CREATE TABLE IF NOT EXISTS inventory_sites (
-  site TEXT PRIMARY KEY,
-  entries INTEGER NOT NULL
+  site TEXT NOT NULL,
+  side TEXT NOT NULL CHECK (side IN ('origin', 'visitor')),
+  entries INTEGER NOT NULL,
+  PRIMARY KEY (site, side)
 ) WITHOUT ROWID;
 
 -- One row per flush that committed (its random id), in the flush's own transaction: a retry of a

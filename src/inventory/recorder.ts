@@ -49,7 +49,9 @@ import {
   type InventoryEntry,
   MAX_SAMPLE_PATHS,
   type Observation,
+  type InventorySide,
   OVERFLOW_NAME,
+  sideOf,
 } from "./types";
 
 /** See the file header: at most two D1 batches a minute per isolate. */
@@ -141,6 +143,11 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
   const maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
   const newId = options.newFlushId ?? randomId;
   let buffer = new Map<string, InventoryEntry>();
+  /**
+   * Keys in the buffer per side (types.ts, sideOf): each side may fill half of it, so that names a
+   * visitor makes up never push what the origin sets into the overflow key.
+   */
+  let sideSizes: Record<InventorySide, number> = { origin: 0, visitor: 0 };
   let pending: Pending | undefined;
   let inFlight: Promise<FlushResult> | undefined;
   /** Unix seconds of the last flush attempt, or of the first observation since the isolate started. */
@@ -153,7 +160,8 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
     if (!valid) return;
     let key = keyOf(site.id, observation, observation.name);
     let entry = buffer.get(key);
-    if (!entry && buffer.size >= maxBuffered) {
+    const side = sideOf(observation.source);
+    if (!entry && sideSizes[side] >= Math.ceil(maxBuffered / 2)) {
       // Past the cap a new name is counted, not kept: one overflow key per site, kind, source, action.
       key = keyOf(site.id, observation, OVERFLOW_NAME);
       entry = buffer.get(key);
@@ -161,6 +169,7 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
     }
     const at = samplePath(path);
     if (!entry) {
+      sideSizes[side]++;
       buffer.set(key, {
         site: site.id,
         ...observation,
@@ -201,7 +210,8 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
 
   function due(now: number): boolean {
     if (buffer.size === 0 && !pending) return false;
-    return buffer.size >= maxBuffered || now - (lastFlushAt ?? now) >= interval;
+    const full = Math.ceil(maxBuffered / 2);
+    return sideSizes.origin >= full || sideSizes.visitor >= full || now - (lastFlushAt ?? now) >= interval;
   }
 
   function maybeFlush(context: InventoryContext): void {
@@ -229,6 +239,7 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
         if (buffer.size === 0) return { outcome: "nothing" };
         batch = { id: newId(), entries: [...buffer.values()], since: now };
         buffer = new Map();
+        sideSizes = { origin: 0, visitor: 0 };
       }
       const purge = flushes % PURGE_EVERY === 0;
       flushes++;

@@ -10,20 +10,23 @@
  * a second commit of the same id impossible: a retry of a flush that did commit (its answer was
  * lost) fails as a whole and is reported as `already-written`, so no count is ever added twice.
  *
- * Caps: a site holds at most MAX_ENTRIES_PER_SITE named rows; a new key past that is counted in
- * the site's overflow row for its kind, source and action (name OVERFLOW_NAME), so totals stay
- * right while the table cannot grow with hostile names. The overflow rows are at most one per valid
+ * Caps: a site holds at most MAX_ENTRIES_PER_SITE named rows, half for what the origin says
+ * (Set-Cookie, page hosts) and half for what visitors say (Cookie headers, browser reports): a
+ * visitor can make up any number of names, and with one budget three requests of junk would push
+ * every cookie the origin really sets into the overflow row for good. A new key past its side's
+ * budget is counted in the site's overflow row for its kind, source and action (name
+ * OVERFLOW_NAME), so totals stay right while the table cannot grow with hostile names. The overflow rows are at most one per valid
  * (kind, source, action): 10 per site. Each entry is two statements: RESERVE takes a slot in
- * `inventory_sites.entries` when the key is new (or marks the site full, cap + 1), then UPSERT adds
+ * `inventory_sites.entries` of its side when the key is new (or marks it full, cap + 1), then UPSERT adds
  * the counts under the key's name if it exists or got its slot, else under OVERFLOW_NAME. The cap
  * thus reads one row, never counts the site's rows, and needs no trigger. Both run inside the one
  * transaction, so concurrent flushes of many isolates cannot overshoot it (D1 runs one at a time).
  */
-import { type InventoryEntry, MAX_SAMPLE_PATHS, OVERFLOW_NAME } from "./types";
+import { type InventoryEntry, MAX_SAMPLE_PATHS, OVERFLOW_NAME, sideOf } from "./types";
 
 export { OVERFLOW_NAME };
 
-/** Rows of named entries one site may hold; beyond, new names are counted as OVERFLOW_NAME. */
+/** Rows of named entries one site may hold, half per side; beyond, new names count as OVERFLOW_NAME. */
 export const MAX_ENTRIES_PER_SITE = 1_000;
 
 /** Flush ids are kept a day: a retry is minutes late at most (the recorder drops older ones). */
@@ -36,16 +39,16 @@ export interface FlushOptions {
   now: number;
   /** Also delete flush ids older than FLUSH_ID_RETENTION_SECONDS, in the same transaction. */
   purgeFlushIds?: boolean;
-  /** Per-site row cap (tests use small ones). */
+  /** Per-site row cap, half of it per side (tests use small ones). */
   maxEntriesPerSite?: number;
 }
 
 const KEY = "site = ?1 AND kind = ?2 AND name = ?3 AND source = ?4 AND action = ?5";
 
 /** A new key's slot: one more named row for the site, or, past the cap, the site marked full. */
-const RESERVE = `INSERT INTO inventory_sites (site, entries)
-SELECT ?1, 1 WHERE NOT EXISTS (SELECT 1 FROM inventory_entries WHERE ${KEY})
-ON CONFLICT (site) DO UPDATE SET entries = CASE WHEN entries < ?6 THEN entries + 1 ELSE ?6 + 1 END`;
+const RESERVE = `INSERT INTO inventory_sites (site, side, entries)
+SELECT ?1, ?7, 1 WHERE NOT EXISTS (SELECT 1 FROM inventory_entries WHERE ${KEY})
+ON CONFLICT (site, side) DO UPDATE SET entries = CASE WHEN entries < ?6 THEN entries + 1 ELSE ?6 + 1 END`;
 
 const UPSERT = `INSERT INTO inventory_entries
   (site, kind, name, source, action, rule, category, count, first_seen, last_seen, sample_paths)
@@ -53,7 +56,7 @@ SELECT ?1, ?2, CASE WHEN fits THEN ?3 ELSE '${OVERFLOW_NAME}' END, ?4, ?5,
   CASE WHEN fits THEN ?6 END, CASE WHEN fits THEN ?7 END, ?8, ?9, ?10, ?11
 FROM (SELECT
   EXISTS (SELECT 1 FROM inventory_entries WHERE ${KEY})
-  OR coalesce((SELECT entries FROM inventory_sites WHERE site = ?1), 0) <= ?12 AS fits)
+  OR coalesce((SELECT entries FROM inventory_sites WHERE site = ?1 AND side = ?14), 0) <= ?12 AS fits)
 WHERE true
 ON CONFLICT (site, kind, name, source, action) DO UPDATE SET
   count = count + excluded.count,
@@ -79,7 +82,8 @@ export async function flush(
   flushId: string,
   options: FlushOptions,
 ): Promise<FlushOutcome> {
-  const cap = Math.max(1, options.maxEntriesPerSite ?? MAX_ENTRIES_PER_SITE);
+  // Each side's budget: half the site's.
+  const cap = Math.max(1, Math.floor((options.maxEntriesPerSite ?? MAX_ENTRIES_PER_SITE) / 2));
   const statements = [
     db.prepare("INSERT INTO inventory_flushes (id, flushed_at) VALUES (?, ?)").bind(flushId, options.now),
   ];
@@ -93,7 +97,9 @@ export async function flush(
   for (const entry of entries) {
     if (entry.name !== OVERFLOW_NAME) {
       statements.push(
-        db.prepare(RESERVE).bind(entry.site, entry.kind, entry.name, entry.source, entry.action, cap),
+        db
+          .prepare(RESERVE)
+          .bind(entry.site, entry.kind, entry.name, entry.source, entry.action, cap, sideOf(entry.source)),
       );
     }
     statements.push(
@@ -113,6 +119,7 @@ export async function flush(
           JSON.stringify(entry.samplePaths.slice(0, MAX_SAMPLE_PATHS)),
           cap,
           MAX_SAMPLE_PATHS,
+          sideOf(entry.source),
         ),
     );
   }

@@ -19,6 +19,18 @@ export type InventoryKind = "cookie" | "host";
 export type InventorySource = "set-cookie" | "request-cookie" | "page" | "browser";
 
 /**
+ * Who said it: the origin (its Set-Cookie lines, its pages' hosts) or a visitor (the Cookie header
+ * their browser sent, their page runtime's report). A visitor can send any names; each side has a
+ * row budget of its own (store.ts, recorder.ts), so names a visitor makes up never push out what
+ * the origin really sets and loads.
+ */
+export type InventorySide = "origin" | "visitor";
+
+export function sideOf(source: InventorySource): InventorySide {
+  return source === "set-cookie" || source === "page" ? "origin" : "visitor";
+}
+
+/**
  * What enforce did (or, in report-only, would do) with it:
  * - cookies from Set-Cookie: `kept`, `rewritten`, `dropped`;
  * - cookies the browser sent: `passed`, `withheld`, `expired` (withheld and deleted);
