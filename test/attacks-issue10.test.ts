@@ -408,19 +408,14 @@ describe("the report endpoint and the inventory", () => {
     expect(inventory.buffered).toBe(0);
   });
 
-  // FINDING (medium): the inventory's per-site cap is first come, first served, and visitors fill it.
-  // Request cookie names (and browser reports) are visitor input, recorded for every request without
-  // a throttle; three requests whose Cookie headers hold 1,200 made-up names take all
-  // MAX_ENTRIES_PER_SITE (1,000) named rows of the site in D1, for good (nothing frees a row but a
-  // purge). From then on every cookie and host the site really sets or loads, the very trackers the
-  // inventory exists to reveal, is counted only as "(other)": the operator's `inventory` and
-  // `suggest` cannot name it. An attacker who plants a tracker (through a compromised script) hides
-  // it this way, and anyone can blind a site's rollout with one curl loop.
-  // Fix: first, a cap of their own for what the origin says (set-cookie, page) and for what
-  // visitors say (request-cookie, browser), so junk never displaces the origin's Set-Cookie and page
-  // hosts; then, for the visitors' share, let a full site evict its least-counted name for a new one
-  // (Space-Saving, Metwally et al. 2005: every name seen more than total/cap times is kept), so a
-  // name must be sent often, not once, to hold a row, while a cookie every visitor carries stays.
+  // FOUND (medium) and fixed: the inventory's per-site cap was first come, first served, and
+  // visitors filled it: three requests whose Cookie headers held 1,200 made-up names took all
+  // MAX_ENTRIES_PER_SITE named rows for good, and from then on every cookie the origin really set was
+  // counted only as "(other)" (an attacker who plants a tracker could hide it that way). Now what the
+  // origin says (Set-Cookie, page hosts) and what visitors say (Cookie headers, browser reports)
+  // each have half of the rows, in memory and in D1 (store.ts, recorder.ts, sideOf). Left: junk can
+  // still fill the visitors' half, hiding cookies only scripts set (seen only in Cookie headers);
+  // evicting the least-counted name (Space-Saving, Metwally et al. 2005) would close that too.
   it("junk cookie names from one visitor do not push the origin's own cookies into (other)", async () => {
     const id = `attack-crowd-${crypto.randomUUID().slice(0, 8)}`;
     const inventory = createRecorder({ flushIntervalSeconds: 3_600 });
