@@ -15,7 +15,9 @@ import { resolveConsent } from "./consent/resolve-consent";
 import type { ConsentState } from "./consent/types";
 import { planRequestCookies, type RequestCookiePlan } from "./cookies/filter-request-cookies";
 import { parseCookieHeader, type RequestCookie } from "./cookies/parse-cookie-header";
-import { debugGeo, isDebugAllowed } from "./debug/debug-gate";
+import { DEBUG_REQUEST_HEADER, debugGeo, isDebugAllowed } from "./debug/debug-gate";
+import { GUESS_WINDOW_SECONDS, type GuessLimit, MAX_WRONG_GUESSES } from "./debug/guess-limit";
+import { clientKey } from "./endpoints/throttle";
 import { renderDebugHeaders } from "./debug/debug-headers";
 import { bannerFor } from "./banner/banner-for";
 import { FALLBACK_CSP } from "./html/csp";
@@ -88,14 +90,13 @@ export async function readRequest(
   site: Site,
   env: Env,
   clock: Clock,
+  /** Wrong debug secrets per client (the middleware's, one per isolate); absent: not counted. */
+  guesses?: GuessLimit,
 ): Promise<RequestContext> {
   const startedAt = clock();
   const now = Math.floor(startedAt / 1000);
   const cookies = parseCookieHeader(request.headers.get("Cookie"));
-  const debug = await isDebugAllowed(
-    request,
-    site.debugSecret ? secretBinding(env, site.debugSecret) : undefined,
-  );
+  const debug = await debugGate(request, site, env, now, guesses);
   const geo =
     (debug ? debugGeo(request) : undefined) ??
     (request.cf as { country?: string; regionCode?: string } | undefined);
@@ -105,6 +106,33 @@ export async function readRequest(
     site.consentSources,
   );
   return { startedAt, now, cookies, consent, debug };
+}
+
+/**
+ * Whether the request presented the site's debug secret, and may use it: a client past its wrong
+ * guesses (debug/guess-limit.ts) is refused whatever it presents. Visitors without the header pay
+ * nothing for this.
+ */
+async function debugGate(
+  request: Request,
+  site: Site,
+  env: Env,
+  now: number,
+  guesses: GuessLimit | undefined,
+): Promise<boolean> {
+  if (!request.headers.has(DEBUG_REQUEST_HEADER) || !site.debugSecret) return false;
+  const client = guesses ? await clientKey(request, site.id) : undefined;
+  if (guesses?.refused(site.id, client, now)) return false;
+  const allowed = await isDebugAllowed(request, secretBinding(env, site.debugSecret));
+  if (!allowed && guesses?.wrong(site.id, client, now)) {
+    logEvent("warn", {
+      event: "debug-secret-refused",
+      site: site.id,
+      reason: `more than ${MAX_WRONG_GUESSES} wrong debug secrets from one client in ${GUESS_WINDOW_SECONDS} s: refused until the window ends`,
+      ray: rayOf(request),
+    });
+  }
+  return allowed;
 }
 
 export async function enforceRequest(

@@ -42,6 +42,10 @@ export type LogEventName =
   | "inventory-read-failed"
   /** A visitor's report to the inventory was refused (too large, malformed, too many). */
   | "report-refused"
+  /** A client presented too many wrong debug secrets: refused for a while (debug/guess-limit.ts). */
+  | "debug-secret-refused"
+  /** The site's debug secret is too short to open the operator's endpoints (they answer 404). */
+  | "debug-secret-weak"
   /** Anything else that escaped: the visitor got a 502 without cookies. */
   | "unhandled-error";
 

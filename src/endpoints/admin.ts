@@ -29,6 +29,8 @@ import { readInventory } from "../inventory/store";
 import type { InventoryDocument } from "../inventory/types";
 import { describeError, logEvent, type LogEventName, rayOf } from "../log";
 import { parseInstant } from "../config/instant";
+import { MIN_ADMIN_SECRET_LENGTH } from "../debug/guess-limit";
+import { secretBinding } from "../env";
 import type { ApiContext } from "./consent-api";
 import { listReceipts, MAX_RECEIPT_PAGE, purgeReceipts, readReceipt, type ReceiptCursor } from "./receipts";
 
@@ -43,8 +45,27 @@ export function defaultRetentionSeconds(site: Site): number {
 const NOT_FOUND = () => new Response("Not Found\n", { status: 404 });
 const MAX_PURGE_BODY = 1_024;
 
+/** Sites whose weak secret was logged in this isolate (once each is enough). */
+const weakLogged = new Set<string>();
+
 export function handleAdmin(context: ApiContext, path: string): Promise<Response> | Response {
   if (!context.debug || path === "") return NOT_FOUND();
+  // The secret opens every receipt and their purge: a short one could be guessed, so it opens
+  // nothing here (the debug headers still answer it).
+  const { site, env, request } = context;
+  const secret = site.debugSecret ? secretBinding(env, site.debugSecret) : undefined;
+  if ((secret?.length ?? 0) < MIN_ADMIN_SECRET_LENGTH) {
+    if (!weakLogged.has(site.id)) {
+      weakLogged.add(site.id);
+      logEvent("warn", {
+        event: "debug-secret-weak",
+        site: site.id,
+        reason: `the secret ${site.debugSecret ?? ""} names is shorter than ${MIN_ADMIN_SECRET_LENGTH} characters: the operator's endpoints stay closed (make one with openssl rand -hex 32)`,
+        ray: rayOf(request),
+      });
+    }
+    return NOT_FOUND();
+  }
   const method = context.request.method;
   if (path === "inventory" && method === "GET") return inventory(context);
   if (path === "receipts" && method === "GET") return receiptRange(context);

@@ -23,6 +23,7 @@ import type { Env } from "../env";
 import { describeError, logEvent, rayOf } from "../log";
 import { OriginTimeout } from "../proxy/fetch-origin";
 import { plainResponse } from "../response/plain-response";
+import { createGuessLimit, type GuessLimit } from "../debug/guess-limit";
 import { createRecorder, observesResponse } from "../inventory/recorder";
 import type { InventoryRecorder } from "../inventory/recording";
 import { readableRouteBody } from "./route-body";
@@ -74,6 +75,7 @@ export function enforcer(
   const clock = options.clock ?? Date.now;
   const throttle = options.throttle ? createThrottle(options.throttle) : isolateThrottle();
   const inventory = options.inventory ?? isolateInventory();
+  const guesses = isolateGuessLimit();
 
   return async function consentEdge(c, next) {
     let siteId: string | undefined;
@@ -103,7 +105,7 @@ export function enforcer(
       const request = c.req.raw;
       const path = routed.slice(site.pathPrefix.length);
       if (path === GPC_PATH && site.consent.gpc.announce) return respond(c, gpcAnnouncement(site));
-      const context = await readRequest(request, site, env, clock);
+      const context = await readRequest(request, site, env, clock, guesses);
       const waitUntil = backgroundOf(c);
       // Names only: the inventory never sees a cookie's value.
       const inventoryContext = {
@@ -215,6 +217,13 @@ function respond(c: Context, response: Response): Response {
  */
 let sharedThrottle: Throttle | undefined;
 let sharedInventory: InventoryRecorder | undefined;
+let sharedGuessLimit: GuessLimit | undefined;
+
+/** Wrong debug secrets are counted per isolate, however many middlewares (or configs) it runs. */
+function isolateGuessLimit(): GuessLimit {
+  sharedGuessLimit ??= createGuessLimit();
+  return sharedGuessLimit;
+}
 
 function isolateInventory(): InventoryRecorder {
   sharedInventory ??= createRecorder();

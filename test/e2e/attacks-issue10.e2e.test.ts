@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Io, main } from "../../src/cli/main.ts";
 
-const SECRET = "attack-e2e-secret";
+const SECRET = "attack-e2e-debug-secret-0001";
 
 interface Seen {
   method: string;

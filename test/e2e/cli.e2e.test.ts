@@ -17,7 +17,7 @@ import { type Io, main } from "../../src/cli/main.ts";
 import { startEdge } from "./servers.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const SECRET = "e2e-secret";
+const SECRET = "e2e-debug-secret-0001";
 
 let edge: Awaited<ReturnType<typeof startEdge>> | undefined;
 let dir = "";

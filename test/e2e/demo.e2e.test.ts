@@ -32,15 +32,18 @@ describe("the demo's local secrets (.dev.vars, as wrangler dev reads them)", () 
   });
 
   it("reads the committed .dev.vars.example when there is no .dev.vars", () => {
-    writeFileSync(join(dir, ".dev.vars.example"), "# the demo's\nCONSENT_DEBUG_SECRET=demo-secret\n");
+    writeFileSync(
+      join(dir, ".dev.vars.example"),
+      "# the demo's\nCONSENT_DEBUG_SECRET=demo-secret-localhost\n",
+    );
     expect(loadDevVars(dir)).toEqual({
       file: ".dev.vars.example",
-      vars: { CONSENT_DEBUG_SECRET: "demo-secret" },
+      vars: { CONSENT_DEBUG_SECRET: "demo-secret-localhost" },
     });
   });
 
   it("prefers the developer's own .dev.vars", () => {
-    writeFileSync(join(dir, ".dev.vars.example"), "CONSENT_DEBUG_SECRET=demo-secret\n");
+    writeFileSync(join(dir, ".dev.vars.example"), "CONSENT_DEBUG_SECRET=demo-secret-localhost\n");
     writeFileSync(join(dir, ".dev.vars"), "CONSENT_DEBUG_SECRET=mine\n");
     expect(loadDevVars(dir)).toEqual({ file: ".dev.vars", vars: { CONSENT_DEBUG_SECRET: "mine" } });
   });
@@ -51,7 +54,7 @@ describe("the demo's local secrets (.dev.vars, as wrangler dev reads them)", () 
 
   it("the repository's .dev.vars.example sets the debug secret the README's examples send", () => {
     expect(parseDevVars(readFileSync(join(ROOT, ".dev.vars.example"), "utf8"), ".dev.vars.example")).toEqual({
-      CONSENT_DEBUG_SECRET: "demo-secret",
+      CONSENT_DEBUG_SECRET: "demo-secret-localhost",
     });
   });
 

@@ -243,11 +243,11 @@ describe("the README, against npm start", () => {
   /** The block, with the demo's ports; a developer's own .dev.vars secret in place of the example's. */
   function runnable(script: string): string {
     const announced = /debug secret: X-Consent-Debug: (\S+), from (\S+)/.exec(npm.output());
-    const secret = announced?.[2] === ".dev.vars" ? (announced[1] ?? "") : "demo-secret";
+    const secret = announced?.[2] === ".dev.vars" ? (announced[1] ?? "") : "demo-secret-localhost";
     return script
       .replaceAll(README_EDGE, demo.edge.slice("http://".length))
       .replaceAll(README_ORIGIN, demo.origin.slice("http://".length))
-      .replaceAll("X-Consent-Debug: demo-secret", `X-Consent-Debug: ${secret}`);
+      .replaceAll("X-Consent-Debug: demo-secret-localhost", `X-Consent-Debug: ${secret}`);
   }
 
   it("every example that talks to the demo has its checks here, and every check its example", () => {

@@ -76,7 +76,7 @@ describe("the README's Rolling out walk-through, against DEMO_CONFIG=my-site.jso
   const steps = rolloutSteps(README);
   let npm: ProcessGroup | undefined;
   let port = 0;
-  let secret = "demo-secret";
+  let secret = "demo-secret-localhost";
 
   beforeAll(async () => {
     if (existsSync(CONFIG_FILE)) renameSync(CONFIG_FILE, KEPT_ASIDE);
@@ -144,7 +144,7 @@ describe("the README's Rolling out walk-through, against DEMO_CONFIG=my-site.jso
     for (const step of steps.slice(1)) {
       const script = step.script
         .replaceAll(EDGE, `127.0.0.1:${port}`)
-        .replaceAll("CONSENT_EDGE_DEBUG_SECRET=demo-secret", `CONSENT_EDGE_DEBUG_SECRET=${secret}`);
+        .replaceAll("CONSENT_EDGE_DEBUG_SECRET=demo-secret-localhost", `CONSENT_EDGE_DEBUG_SECRET=${secret}`);
       outputs.push({ step, actual: (await run([...exported, script].join("\n"))).trimEnd() });
       exported.push(...script.split("\n").filter((line) => line.startsWith("export ")));
     }

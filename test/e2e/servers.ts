@@ -151,7 +151,7 @@ export async function startEdge(
         script: edge,
         compatibilityDate: "2026-04-20",
         serviceBindings: { DEMO_ORIGIN: "demo-origin" },
-        bindings: { CONSENT_DEBUG_SECRET: "e2e-secret" },
+        bindings: { CONSENT_DEBUG_SECRET: "e2e-debug-secret-0001" },
         d1Databases: ["CONSENT_DB", "INVENTORY_DB"],
       },
       {
