@@ -17,6 +17,7 @@
  * `report-refused` at most once a minute per site, so a flood floods neither the log nor D1.
  */
 import type { Site } from "../config/compile";
+import { readCapped, TOO_LARGE, UNREADABLE } from "./read-capped";
 import { registrableDomain } from "../cookies/registrable-domain";
 import { isHostName, samplePath } from "../inventory/recorder";
 import type { Observation } from "../inventory/types";
@@ -176,39 +177,4 @@ function logRefusal(site: Site, refusal: Refusal, request: Request, now: number)
     status: refusal.status,
     ray: rayOf(request),
   });
-}
-
-const TOO_LARGE = Symbol("too large");
-const UNREADABLE = Symbol("unreadable");
-
-/** The body, read chunk by chunk and abandoned as soon as it passes `cap` bytes. */
-async function readCapped(
-  body: ReadableStream<Uint8Array> | null,
-  cap: number,
-): Promise<Uint8Array | typeof TOO_LARGE | typeof UNREADABLE> {
-  if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > cap) {
-        await reader.cancel().catch(() => undefined);
-        return TOO_LARGE;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return UNREADABLE;
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

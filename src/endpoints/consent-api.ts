@@ -32,6 +32,7 @@
  * applied without a receipt; D1 failing is a 503 with a log line, never an unhandled error.
  */
 import { describeRegion } from "../consent/region";
+import { readCapped, TOO_LARGE, UNREADABLE } from "./read-capped";
 import { describeError, logEvent, rayOf } from "../log";
 import { API_PREFIX } from "./api-prefix";
 import type { Site } from "../config/compile";
@@ -180,6 +181,7 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
   try {
     const body = isJson || isForm ? await readCapped(request.body, MAX_BODY_BYTES) : undefined;
     if (body === TOO_LARGE) return { error: "body too large", status: 413 };
+    if (body === UNREADABLE) return { error: "unreadable body", status: 400 };
     if (isJson) {
       method = "json";
       const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
@@ -388,36 +390,6 @@ async function throttledFor({ request, site, env, now, throttle }: ApiContext): 
     });
     return undefined;
   }
-}
-
-const TOO_LARGE = Symbol("too large");
-
-/** At most `cap` bytes of a body, read as a stream: past the cap it is cancelled, not read on. */
-async function readCapped(
-  body: ReadableStream<Uint8Array> | null,
-  cap: number,
-): Promise<Uint8Array | typeof TOO_LARGE> {
-  if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => undefined);
-      return TOO_LARGE;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function json(body: unknown, status = 200, extra: Record<string, string> = {}): Response {
