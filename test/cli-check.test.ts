@@ -4,7 +4,7 @@
  * parsers (smol-toml, the JSONC reader), run through main() as the installed command runs it.
  */
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli/main";
+import { runCli } from "./cli-helpers";
 import { blankJsonc, parseJsonc } from "../src/cli/jsonc";
 import { environmentOf, parseWrangler } from "../src/cli/wrangler";
 import brokenConfig from "./fixtures/cli/broken.config.json?raw";
@@ -28,19 +28,8 @@ const FILES: Record<string, string> = {
     '{\n  "name": "consent-edge",\n  "d1_databases": [ { "binding": "CONSENT_DB" } }\n}\n',
 };
 
-async function run(argv: string[], files: Record<string, string> = FILES) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(argv, {
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
-      return text;
-    },
-    stdout: (line) => stdout.push(line),
-    stderr: (line) => stderr.push(line),
-  });
-  return { code, stdout, stderr };
+function run(argv: string[], files: Record<string, string> = FILES) {
+  return runCli(argv, files);
 }
 
 describe("check: the issue's case, bindings declared only under [env.demo]", () => {

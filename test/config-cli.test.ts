@@ -1,24 +1,11 @@
 /** The `consent-edge` command (src/cli/main.ts), run on files held in memory. */
 import { describe, expect, it } from "vitest";
+import { runCli } from "./cli-helpers";
 import { buildJsonSchema } from "../src/cli/json-schema";
-import { main } from "../src/cli/main";
 
 const SITE = { id: "shop", hosts: ["www.example.com"], policyRevision: "1" };
 
-async function run(argv: string[], files: Record<string, string>) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(argv, {
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
-      return text;
-    },
-    stdout: (line) => stdout.push(line),
-    stderr: (line) => stderr.push(line),
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
