@@ -12,9 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleWorker } from "../../scripts/bundle-worker.ts";
 import { type Io, main } from "../../src/cli/main.ts";
-import { startEdge } from "./servers.ts";
+import { demoWithInventory, startEdge } from "./servers.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const SECRET = "e2e-debug-secret-0001";
@@ -23,28 +22,9 @@ let edge: Awaited<ReturnType<typeof startEdge>> | undefined;
 let dir = "";
 let configFile = "";
 
-/** The demo's config with the inventory on, and the demo worker built with a recorder that flushes at once. */
-async function demoWithInventory(): Promise<{ script: string; config: unknown }> {
-  const config = JSON.parse(readFileSync(join(root, "demo/consent-edge.config.json"), "utf8")) as {
-    sites: Array<Record<string, unknown>>;
-  };
-  for (const site of config.sites) site["inventory"] = { enabled: true, browserSample: 0 };
-  const entry = join(dir, "edge.ts");
-  writeFileSync(
-    entry,
-    [
-      `import config from ${JSON.stringify(join(root, "demo/consent-edge.config.json"))};`,
-      `import { createWorker } from ${JSON.stringify(join(root, "src/worker.ts"))};`,
-      `import { createRecorder } from ${JSON.stringify(join(root, "src/inventory/recorder.ts"))};`,
-      "export default createWorker(config, { inventory: createRecorder({ flushIntervalSeconds: 0 }) });",
-    ].join("\n"),
-  );
-  return { script: await bundleWorker(entry, { config }), config };
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "consent-edge-cli-"));
-  const { script, config } = await demoWithInventory();
+  const { script, config } = await demoWithInventory(0);
   configFile = join(dir, "consent-edge.config.json");
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   edge = await startEdge({ script });

@@ -7,17 +7,10 @@
  * reporter says so ("refused"); with consent granted the browser contacts them ("contacted").
  * Either way the entry is in INVENTORY_DB, and no cookie or request of the report changed anything.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleWorker } from "../../scripts/bundle-worker.ts";
 import { recordingAnswer } from "./routed-browser.ts";
-import { chromiumPath, launchChromium, startEdge } from "./servers.ts";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
+import { chromiumPath, demoWithInventory, launchChromium, startEdge } from "./servers.ts";
 
 interface Row {
   name: string;
@@ -29,30 +22,6 @@ interface Row {
   sample_paths: string;
 }
 
-/** The demo worker with every page view sampled, and a recorder that flushes whenever it can. */
-async function sampledDemo(): Promise<string> {
-  const config = JSON.parse(readFileSync(join(root, "demo/consent-edge.config.json"), "utf8")) as {
-    sites: Array<Record<string, unknown>>;
-  };
-  for (const site of config.sites) site["inventory"] = { enabled: true, browserSample: 1 };
-  const dir = mkdtempSync(join(tmpdir(), "consent-edge-inventory-"));
-  const entry = join(dir, "edge.ts");
-  writeFileSync(
-    entry,
-    [
-      `import config from ${JSON.stringify(join(root, "demo/consent-edge.config.json"))};`,
-      `import { createWorker } from ${JSON.stringify(join(root, "src/worker.ts"))};`,
-      `import { createRecorder } from ${JSON.stringify(join(root, "src/inventory/recorder.ts"))};`,
-      "export default createWorker(config, { inventory: createRecorder({ flushIntervalSeconds: 0 }) });",
-    ].join("\n"),
-  );
-  try {
-    return await bundleWorker(entry, { config });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe.skipIf(!chromiumPath())(
   "the inventory from a browser (skipped: /usr/bin/chromium not installed)",
   () => {
@@ -61,7 +30,10 @@ describe.skipIf(!chromiumPath())(
     let visitors = 0;
 
     beforeAll(async () => {
-      [edge, browser] = await Promise.all([startEdge({ script: await sampledDemo() }), launchChromium([])]);
+      [edge, browser] = await Promise.all([
+        startEdge({ script: (await demoWithInventory(1)).script }),
+        launchChromium([]),
+      ]);
     }, 90_000);
 
     afterAll(async () => {

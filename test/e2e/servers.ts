@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -124,6 +124,35 @@ const FAKE_JSON: Array<[RegExp, unknown]> = [
   [/posthog\.com\//, { status: 1 }],
   [/mixpanel\.com\//, { status: 1, error: null }],
 ];
+
+const ROOT = join(import.meta.dirname, "../..");
+
+/**
+ * The demo worker with its inventory on (`browserSample` of its page views reporting) and a
+ * recorder that flushes whenever it can (a test cannot wait 30 s), and the config it was built with.
+ */
+export async function demoWithInventory(browserSample: number): Promise<{ script: string; config: unknown }> {
+  const config = JSON.parse(readFileSync(join(ROOT, "demo/consent-edge.config.json"), "utf8")) as {
+    sites: Array<Record<string, unknown>>;
+  };
+  for (const site of config.sites) site["inventory"] = { enabled: true, browserSample };
+  const dir = mkdtempSync(join(tmpdir(), "consent-edge-inventory-"));
+  const entry = join(dir, "edge.ts");
+  writeFileSync(
+    entry,
+    [
+      `import config from ${JSON.stringify(join(ROOT, "demo/consent-edge.config.json"))};`,
+      `import { createWorker } from ${JSON.stringify(join(ROOT, "src/worker.ts"))};`,
+      `import { createRecorder } from ${JSON.stringify(join(ROOT, "src/inventory/recorder.ts"))};`,
+      "export default createWorker(config, { inventory: createRecorder({ flushIntervalSeconds: 0 }) });",
+    ].join("\n"),
+  );
+  try {
+    return { script: await bundleWorker(entry, { config }), config };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export interface EdgeServerOptions {
   /**
