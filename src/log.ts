@@ -10,6 +10,10 @@
 export type LogEventName =
   /** The bundled (or uploaded) config does not compile: every request is refused with 503. */
   | "config-invalid"
+  /** An uploaded config (Workers KV) came into force in this isolate (`count`: its sites). */
+  | "config-accepted"
+  /** The uploaded config's key was deleted: the bundled config is in force again. */
+  | "config-reverted"
   /** An uploaded config (Workers KV) was rejected: the last good one stays in force. */
   | "config-rejected"
   /** The uploaded config could not be read: the last good one (or the bundled one) stays in force. */

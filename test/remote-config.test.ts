@@ -93,6 +93,8 @@ afterEach(() => {
 });
 
 const named = (name: string) => events.filter(({ event }) => event === name);
+/** Failures and fallbacks: what the log must not say when all went well (an accepted config is info). */
+const problems = () => events.filter(({ level }) => level !== "info");
 
 /** A gate: `open()` lets everything waiting on `passed` through. */
 function gate() {
@@ -115,7 +117,7 @@ describe("the bundled config is the fallback", () => {
   it("with the binding but no key", async () => {
     const app = worker({ now: FIXED_NOW_MS });
     expect(await answer(app)).toEqual({ config: "bundled", promo: true });
-    expect(events).toEqual([]);
+    expect(problems()).toEqual([]);
   });
 
   it("createWorker without remoteConfig never reads KV and answers as before", async () => {
@@ -149,7 +151,17 @@ describe("an uploaded config", () => {
     clock.now += 1_000;
     expect(await answer(app), "due: this one starts the refresh").toEqual({ config: "bundled", promo: true });
     expect(await answer(app)).toEqual({ config: await revisionOf(UPLOADED), promo: false });
-    expect(events).toEqual([]);
+    expect(problems()).toEqual([]);
+    // The log says once which config came into force, and what it replaced.
+    expect(named("config-accepted")).toEqual([
+      expect.objectContaining({
+        level: "info",
+        count: 1,
+        reason: `${await revisionOf(UPLOADED)} in force in this isolate, replacing bundled`,
+      }),
+    ]);
+    await answer(app);
+    expect(named("config-accepted")).toHaveLength(1);
   });
 
   it("the worker's CONSENT_CONFIG_REFRESH_SECONDS sets the interval; a value that is not whole seconds is ignored", async () => {
@@ -185,6 +197,12 @@ describe("an uploaded config", () => {
     await kv.delete(CONFIG_KEY);
     await answer(app);
     expect(await answer(app)).toEqual({ config: "bundled", promo: true });
+    expect(named("config-reverted")).toEqual([
+      expect.objectContaining({
+        level: "info",
+        reason: expect.stringContaining("the bundled config") as unknown,
+      }),
+    ]);
   });
 
   it("requests in flight during a swap finish under the config they started with", async () => {
@@ -396,7 +414,7 @@ describe("KV failing keeps the config in force", () => {
     slow.open();
     await first.settled;
     expect(await answer(app, bindings)).toEqual({ config: await revisionOf(UPLOADED), promo: false });
-    expect(events).toEqual([]);
+    expect(problems()).toEqual([]);
   });
 });
 

@@ -158,6 +158,12 @@ export function createConfigSource<T>(setup: ConfigSourceSetup<T>): ConfigSource
     }
     if (read.kind === "absent") {
       lastSeen = undefined;
+      if (inForce !== bundled) {
+        logEvent("info", {
+          event: "config-reverted",
+          reason: `the key ${CONFIG_KEY} is gone: ${inForce.revision} gives way to the bundled config`,
+        });
+      }
       inForce = bundled;
       return;
     }
@@ -169,7 +175,14 @@ export function createConfigSource<T>(setup: ConfigSourceSetup<T>): ConfigSource
       read.kind === "text" ? accept(read.text, env) : { problems: [tooBigOrBroken(read, maxBytes)] };
     if ("config" in outcome) {
       try {
+        const previous = inForce.revision;
         inForce = { value: setup.build(outcome.config), revision: `kv ${digest.slice(0, 8)}` };
+        // Who changed what is in force is worth a line: a KV write token can change every site.
+        logEvent("info", {
+          event: "config-accepted",
+          reason: `kv ${digest.slice(0, 8)} in force in this isolate, replacing ${previous}`,
+          count: outcome.config.sites.length,
+        });
         return;
       } catch (error) {
         outcome = {
