@@ -23,6 +23,8 @@ export interface Env {
   CONFIG_KV?: KVNamespace;
   /** Each isolate's refresh interval for CONFIG_KV, whole seconds (default 30): wrangler.toml `[vars]`. */
   CONSENT_CONFIG_REFRESH_SECONDS?: string;
+  /** Each isolate's inventory flush interval, whole seconds (default 30): wrangler.toml `[vars]`. */
+  CONSENT_INVENTORY_FLUSH_SECONDS?: string;
 }
 
 /** Bindings by a name only the config knows. */

@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { compileConfig, type Site } from "../src/config/compile";
 import {
   createRecorder,
+  flushSecondsOf,
   type IsolateRecorder,
   isCookieName,
   isHostName,
@@ -488,6 +489,46 @@ describe("sampling responses (inventory.sample)", () => {
         path: "sites[0].inventory.sample",
         fix: expect.stringContaining('"enabled": false') as unknown,
       }),
+    ]);
+  });
+});
+
+describe("the flush interval", () => {
+  it("is the worker's CONSENT_INVENTORY_FLUSH_SECONDS when it is whole seconds from 1 to 3,600", () => {
+    expect(
+      ["300", "1", "3600", "0", "3601", "30s", " 60", "", undefined].map((value) =>
+        flushSecondsOf({ CONSENT_INVENTORY_FLUSH_SECONDS: value }),
+      ),
+    ).toEqual([300, 1, 3_600, undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it("with the variable set, a recorder flushes by itself only once that much time has passed", async () => {
+    await purgeInventory(db, SITE_ID);
+    const inventory = createRecorder();
+    const site = compiledSite().sites[0] as Site;
+    const waited: Array<Promise<unknown>> = [];
+    const context = (now: number): InventoryContext => ({
+      env: { INVENTORY_DB: db, CONSENT_INVENTORY_FLUSH_SECONDS: "300" },
+      waitUntil: (promise) => waited.push(promise),
+      now,
+    });
+    const seen = {
+      kind: "host",
+      source: "browser",
+      action: "contacted",
+      rule: null,
+      category: null,
+    } as const;
+    inventory.observeBrowser(site, "/", [{ ...seen, name: "a.example" }], context(FIXED_NOW));
+    inventory.observeBrowser(site, "/", [{ ...seen, name: "b.example" }], context(FIXED_NOW + 60));
+    expect(waited).toHaveLength(0);
+    inventory.observeBrowser(site, "/", [{ ...seen, name: "c.example" }], context(FIXED_NOW + 300));
+    expect(waited).toHaveLength(1);
+    await Promise.all(waited);
+    expect((await readInventory(db, SITE_ID)).map((entry) => entry.name).sort()).toEqual([
+      "a.example",
+      "b.example",
+      "c.example",
     ]);
   });
 });

@@ -79,6 +79,21 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Lowercase letters, digits and hyphens in dot-separated labels of 1-63 (RFC 1123 section 2.1). */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/**
+ * A worker variable (wrangler.toml `[vars]`) that sets the flush interval: whole seconds, 1 to an
+ * hour. Longer means fewer D1 rows for flush ids (docs/scale.md: 300 s when sampling at scale), and
+ * more counts lost with an isolate that dies.
+ */
+export const FLUSH_VARIABLE = "CONSENT_INVENTORY_FLUSH_SECONDS";
+
+/** FLUSH_VARIABLE's value, or undefined when it is absent or not whole seconds from 1 to 3,600. */
+export function flushSecondsOf(env: unknown): number | undefined {
+  const value = (env as Readonly<Record<string, unknown>> | undefined)?.[FLUSH_VARIABLE];
+  if (typeof value !== "string" || !/^\d{1,4}$/.test(value)) return undefined;
+  const seconds = Number(value);
+  return seconds >= 1 && seconds <= 3_600 ? seconds : undefined;
+}
+
 /** What one observed response counts for when a site observes `sample` of them: 1/sample, whole. */
 export function responseWeight(sample: number): number {
   return sample >= 1 ? 1 : Math.max(1, Math.round(1 / sample));
@@ -139,7 +154,9 @@ interface Pending {
 }
 
 export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
-  const interval = options.flushIntervalSeconds ?? FLUSH_INTERVAL_SECONDS;
+  // The recorder's own option first (tests), else the worker's variable, else 30 s.
+  const intervalFor = (env: unknown): number =>
+    options.flushIntervalSeconds ?? flushSecondsOf(env) ?? FLUSH_INTERVAL_SECONDS;
   const maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
   const newId = options.newFlushId ?? randomId;
   let buffer = new Map<string, InventoryEntry>();
@@ -208,14 +225,14 @@ export function createRecorder(options: RecorderOptions = {}): IsolateRecorder {
     lastFlushAt ??= now;
   }
 
-  function due(now: number): boolean {
+  function due(now: number, interval: number): boolean {
     if (buffer.size === 0 && !pending) return false;
     const full = Math.ceil(maxBuffered / 2);
     return sideSizes.origin >= full || sideSizes.visitor >= full || now - (lastFlushAt ?? now) >= interval;
   }
 
   function maybeFlush(context: InventoryContext): void {
-    if (inFlight || !due(context.now)) return;
+    if (inFlight || !due(context.now, intervalFor(context.env))) return;
     context.waitUntil(start(context));
   }
 
