@@ -38,6 +38,7 @@
  * it, itself served by the old one) after the write: about 90 s. An isolate that starts after
  * KV's location cache has the new value serves it from its first request.
  */
+import { concat } from "../html/decode-body";
 import { describeError, logEvent } from "../log";
 import { type CompiledConfig, compileConfig } from "./compile";
 import { parseConfigText } from "./parse-text";
@@ -289,7 +290,7 @@ async function readDocument(store: ConfigStore, cacheTtl: number, maxBytes: numb
   try {
     return {
       kind: "text",
-      text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(concat(chunks, length)),
+      text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(concat(chunks)),
     };
   } catch {
     return { kind: "not-utf8", prefix: decodeLoosely(chunks) };
@@ -309,16 +310,6 @@ function tooBigOrBroken(read: { kind: "too-big" | "not-utf8" }, maxBytes: number
         message: "the uploaded config is not UTF-8 text",
         fix: "upload the JSON file as it is saved, in UTF-8 (`consent-edge push consent-edge.config.json`)",
       };
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 /** Text to tell one rejected document from another by; never parsed. */

@@ -4,6 +4,8 @@
  * (4 KiB) both read their bodies this way, so no visitor can make the worker hold more.
  */
 
+import { concat } from "../html/decode-body";
+
 export const TOO_LARGE = Symbol("too large");
 export const UNREADABLE = Symbol("unreadable");
 
@@ -30,11 +32,5 @@ export async function readCapped(
   } catch {
     return UNREADABLE;
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concat(chunks);
 }
