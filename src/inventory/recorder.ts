@@ -39,6 +39,7 @@
  */
 import type { Site } from "../config/compile";
 import { NECESSARY } from "../config/types";
+import { isCookieToken } from "../cookies/expire-cookies";
 import type { CookieReason } from "../cookies/judge-cookie";
 import { describeError, logEvent } from "../log";
 import type { EnforcementReport } from "../report";
@@ -74,8 +75,6 @@ const PURGE_EVERY = 100;
 const MAX_PATH = 200;
 const MAX_COOKIE_NAME = 64;
 
-/** RFC 6265 section 4.1.1 cookie-name: an RFC 2616 token. */
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Lowercase letters, digits and hyphens in dot-separated labels of 1-63 (RFC 1123 section 2.1). */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -105,7 +104,8 @@ export function observesResponse(sample: number, random: () => number = Math.ran
 }
 
 export function isCookieName(name: string): boolean {
-  return name.length > 0 && name.length <= MAX_COOKIE_NAME && COOKIE_NAME.test(name);
+  // An RFC 6265 token, as the names consent-edge echoes into deletion lines (expire-cookies.ts).
+  return name.length <= MAX_COOKIE_NAME && isCookieToken(name);
 }
 
 export function isHostName(host: string): boolean {
