@@ -288,6 +288,10 @@ describe("the settings link", () => {
 describe("escaping", () => {
   const HOSTILE = `"><img src=x onerror=alert(1)><script>alert(2)</script>&`;
   const hostileTexts: BannerTexts = {
+    // Every key hostile, including those added after this test was written.
+    ...(Object.fromEntries(
+      Object.keys(ENGLISH_TEXTS).map((key) => [key, HOSTILE]),
+    ) as unknown as BannerTexts),
     title: HOSTILE,
     body: HOSTILE,
     acceptAll: HOSTILE,

@@ -145,6 +145,8 @@ describe("validateConfig", () => {
             mode: "enforce",
             inventory: { enabled: false, sample: 1, browserSample: 0.01 },
             undeclared: "block",
+            defaults: false,
+            policy: { enabled: false },
             cookies: [{ pattern: "n", category: "newsletter", order: 0, maxAgeSeconds: 86_400 }],
             storage: [],
             consentCookie: { name: "ce_consent", maxAgeSeconds: 180 * 86_400 },

@@ -4,8 +4,8 @@
  */
 import type { Site } from "../config/compile";
 import type { ConsentState } from "../consent/types";
+import { textsFor } from "../texts/texts-for";
 import { renderBanner } from "./render-banner";
-import { pickLanguage } from "./texts";
 
 export function bannerFor(
   site: Site,
@@ -15,12 +15,11 @@ export function bannerFor(
   show = false,
 ): string | undefined {
   if (!site.banner.enabled) return undefined;
-  const languages = Object.keys(site.banner.languages);
-  const lang = pickLanguage(request.acceptLanguage, languages, site.banner.defaultLanguage);
-  const texts = site.banner.languages[lang] ?? site.banner.languages[site.banner.defaultLanguage];
-  if (!texts) return undefined;
+  const { lang, texts } = textsFor(site, request.acceptLanguage);
+  // Where optional cookies run until refused, "nothing optional until you choose" would be false.
+  const body = consent.region.model === "opt-in" ? texts.body : texts.bodyOptOut;
   return renderBanner({
-    texts,
+    texts: { ...texts, body },
     categories: site.categories,
     granted: [...consent.granted],
     ...(consent.scoped ? { scoped: consent.scoped } : {}),
@@ -30,6 +29,10 @@ export function bannerFor(
     returnTo: request.returnTo,
     lang,
     ...(nonce ? { nonce } : {}),
-    ...(site.banner.policyUrl ? { policyUrl: site.banner.policyUrl } : {}),
+    ...(site.banner.policyUrl
+      ? { policyUrl: site.banner.policyUrl }
+      : site.policy.enabled
+        ? { policyUrl: site.policy.path }
+        : {}),
   });
 }

@@ -5,73 +5,19 @@
  * Texts are plain text, never HTML: the renderer escapes every one of them.
  */
 
-/** The four categories every site starts with (README "Site": `categories`). */
-export const DEFAULT_BANNER_CATEGORIES = ["necessary", "functional", "analytics", "marketing"] as const;
-export type DefaultBannerCategory = (typeof DEFAULT_BANNER_CATEGORIES)[number];
+export {
+  type BannerTexts,
+  type CategoryText,
+  DEFAULT_BANNER_CATEGORIES,
+  DEFAULT_LANGUAGE,
+  type DefaultBannerCategory,
+  type Languages as BannerLanguages,
+} from "../texts/types";
+export { ENGLISH_TEXTS } from "../texts/languages/en";
+import { ENGLISH_TEXTS } from "../texts/languages/en";
+import { DEFAULT_LANGUAGE, type Languages } from "../texts/types";
 
-export interface CategoryText {
-  label: string;
-  description: string;
-}
-
-export interface BannerTexts {
-  title: string;
-  body: string;
-  acceptAll: string;
-  rejectAll: string;
-  customise: string;
-  save: string;
-  close: string;
-  /** The always-present link that re-opens the banner. */
-  settingsLink: string;
-  /** Shown after `body` when the site gives a policy URL. */
-  policyLinkText: string;
-  /** Texts for the default categories; a site's own categories may add theirs (else the name is shown). */
-  categories: Record<DefaultBannerCategory, CategoryText> & { [category: string]: CategoryText | undefined };
-  /** Writing direction, for right-to-left languages. */
-  dir?: "ltr" | "rtl";
-}
-
-/** A site's languages, keyed by BCP 47 tag (`en`, `de`, `pt-BR`). */
-export type BannerLanguages = Readonly<Record<string, BannerTexts>>;
-
-export const DEFAULT_LANGUAGE = "en";
-
-export const ENGLISH_TEXTS = {
-  title: "Cookies on this site",
-  body:
-    "We use cookies the site needs to work. With your consent, we would also use optional cookies to " +
-    "remember your preferences, measure how the site is used and show relevant ads. Nothing optional is " +
-    "set until you choose, and you can change your choice at any time under \u201cCookie settings\u201d.",
-  acceptAll: "Accept all",
-  rejectAll: "Reject all",
-  customise: "Customise",
-  save: "Save choices",
-  close: "Close",
-  settingsLink: "Cookie settings",
-  policyLinkText: "Cookie policy",
-  categories: {
-    necessary: {
-      label: "Necessary",
-      description: "Always on: the site needs these to work (security, sign-in, remembering this choice).",
-    },
-    functional: {
-      label: "Functional",
-      description: "Remember your preferences and allow embedded content such as videos and maps.",
-    },
-    analytics: {
-      label: "Analytics",
-      description: "Help us understand how the site is used, so that we can improve it.",
-    },
-    marketing: {
-      label: "Marketing",
-      description:
-        "Let advertising partners measure ads and show ads relevant to you, here and on other sites.",
-    },
-  },
-} satisfies BannerTexts;
-
-export const DEFAULT_BANNER_LANGUAGES: BannerLanguages = { [DEFAULT_LANGUAGE]: ENGLISH_TEXTS };
+export const DEFAULT_BANNER_LANGUAGES: Languages = { [DEFAULT_LANGUAGE]: ENGLISH_TEXTS };
 
 /** More ranges than any browser sends; the rest of a longer header is ignored. */
 const MAX_RANGES = 32;

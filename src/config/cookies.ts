@@ -23,6 +23,10 @@ export function consentCookieNameOf(consentCookie: unknown): string {
   return typeof name === "string" && COOKIE_NAME.test(name) ? name : DEFAULT_CONSENT_COOKIE;
 }
 export const PATH = /^\/[^\s;,?#*]*$/;
+/** Who writes a cookie: the server (`Set-Cookie`) or a script in the page (`document.cookie`). */
+export const COOKIE_SETTERS = ["http", "script"] as const;
+/** A registrable domain or host, lowercase: where a third-party cookie lives. */
+const COOKIE_DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$/;
 export const DEFAULT_CONSENT_COOKIE = "ce_consent";
 const DEFAULT_CONSENT_MAX_AGE = "180d";
 
@@ -105,6 +109,34 @@ const ruleFields = fields(
     purpose: v.optional(text("purpose", "Free text for the generated policy and debug output.")),
     provider: v.optional(text("provider", "Who sets the cookie, for the generated policy.")),
     maxAge: v.optional(lifetime("Lifetime cap: a longer `Max-Age`/`Expires` is shortened to this.")),
+    session: v.optional(
+      flag(
+        "session",
+        "A session cookie: the kept cookie's `Max-Age` and `Expires` are removed, so the browser deletes it when it closes. The policy says so.",
+      ),
+    ),
+    setBy: v.optional(
+      v.pipe(
+        oneOf(COOKIE_SETTERS),
+        v.description(
+          'Who writes the cookie, for the policy: "http" (the server\'s Set-Cookie) or "script" (document.cookie in the page). Default: "http" when `httpOnly`, else what the built-in cookie table says of the name, else not stated.',
+        ),
+      ),
+    ),
+    thirdParty: v.optional(
+      v.pipe(
+        ...textMatching(
+          COOKIE_DOMAIN,
+          say(
+            (input) => `${describeValue(input)} is not a domain`,
+            'write the third party\'s domain the cookie is set on, e.g. "facebook.com"',
+          ),
+        ),
+        v.description(
+          "The third party's domain the cookie is set on (`facebook.com`), for a cookie the browser keeps for another site: the worker never sees it, the policy lists it as third party.",
+        ),
+      ),
+    ),
     secure: v.optional(flag("secure", "The kept cookie must carry `Secure`; added when missing.")),
     httpOnly: v.optional(flag("httpOnly", "The kept cookie must carry `HttpOnly`; added when missing.")),
     doNotTrack: v.optional(
@@ -134,6 +166,14 @@ export const cookieRule = v.pipe(
       say("browsers reject SameSite=None without Secure", 'add "secure": true'),
     ),
     ["secure"],
+  ),
+  v.forward(
+    v.partialCheck(
+      [["session"], ["maxAge"]],
+      (rule) => rule.session !== true || rule.maxAge === undefined,
+      say("a session cookie has no lifetime to cap", 'remove "maxAge", or remove "session"'),
+    ),
+    ["maxAge"],
   ),
   v.forward(
     v.partialCheck(

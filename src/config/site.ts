@@ -6,10 +6,11 @@ import * as v from "valibot";
 import { banner } from "./banner";
 import { consent } from "./consent";
 import { consentCookie, cookieRules } from "./cookies";
-import { duration, eachOnce, fields, firstFailure, forEditors, oneOf, textMatching } from "./kit";
+import { duration, eachOnce, fields, firstFailure, flag, forEditors, oneOf, textMatching } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 import { regions } from "./regions";
 import { inventory } from "./inventory";
+import { NO_POLICY, policy } from "./policy";
 import { storageRules } from "./storage";
 import { trackers } from "./trackers";
 import { DEFAULT_CATEGORIES, MODES, NECESSARY, UNDECLARED_POLICIES } from "./types";
@@ -218,6 +219,13 @@ export const siteFields = fields(
       "block",
     ),
     consentCookie,
+    defaults: v.optional(
+      flag(
+        "defaults",
+        "Use consent-edge's curated default rules: tracker hosts of well-known vendors (from the third-party-web dataset and the vendors' own documentation) and their cookie names. Each of the site's own rules wins over a default for the same host, URL, snippet or cookie name. Default false.",
+      ),
+      false,
+    ),
     cookies: cookieRules,
     storage: storageRules,
     inventory,
@@ -225,6 +233,7 @@ export const siteFields = fields(
     consent,
     regions,
     banner,
+    policy,
     originTimeout: v.optional(
       duration(
         'How long to wait for the origin\'s response headers: seconds or "30s", "1m" (default 30 s, at most 100 s).',
@@ -260,8 +269,10 @@ export const siteFields = fields(
 /** A site as the worker uses it: every default filled in, durations in seconds. */
 export const site = v.pipe(
   siteFields,
-  v.transform(({ originTimeout, consent, debugSecret, origin, pathPrefix, ...rest }) => ({
+  v.transform(({ originTimeout, consent, debugSecret, origin, pathPrefix, policy, ...rest }) => ({
     ...rest,
+    /** Where the generated cookie policy is served, if anywhere. */
+    policy: policy ?? NO_POLICY,
     /** "" when the site covers every path. Never ends with "/". */
     pathPrefix: pathPrefix ?? "",
     ...(origin === undefined ? {} : { origin }),

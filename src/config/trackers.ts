@@ -4,7 +4,7 @@
  * cross-field checks (cross-checks.ts).
  */
 import * as v from "valibot";
-import { fields, firstFailure, flag, forEditors } from "./kit";
+import { fields, firstFailure, flag, forEditors, text } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
 const HOST = /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$/;
@@ -104,6 +104,23 @@ const ruleFields = fields(
         "Also refused when the visitor sends Do Not Track (DNT: 1), even if the category is granted.",
       ),
     ),
+    purpose: v.optional(text("purpose", "What the vendor does for the site, for the generated policy.")),
+    receives: v.optional(
+      text("receives", "What the vendor receives from the visitor's browser, for the generated policy."),
+    ),
+    privacyPolicy: v.optional(
+      v.pipe(
+        v.string(say("privacyPolicy must be text", "write the vendor's https privacy policy URL")),
+        v.regex(
+          /^https:\/\/[^\s]+$/,
+          say(
+            (input) => `${describeValue(input)} is not an https URL`,
+            'write the vendor\'s privacy policy as "https://..."',
+          ),
+        ),
+        v.description("The vendor's privacy policy (https), linked from the generated policy."),
+      ),
+    ),
   },
   say("a tracker rule must be an object", 'write { "host": "example-tracker.com", "category": "analytics" }'),
 );
@@ -132,7 +149,7 @@ const trackerRule = v.pipe(
       });
     }
   }),
-  v.transform(({ host, url, inline, category, vendor, doNotTrack }) => ({
+  v.transform(({ host, url, inline, category, vendor, doNotTrack, purpose, receives, privacyPolicy }) => ({
     kind: host !== undefined ? ("host" as const) : url !== undefined ? ("url" as const) : ("inline" as const),
     /** The host (lowercase), URL glob or snippet text, as written. */
     match: host ?? url ?? inline ?? "",
@@ -140,6 +157,9 @@ const trackerRule = v.pipe(
     ...(vendor === undefined ? {} : { vendor }),
     /** Refused when the visitor sends DNT: 1, whatever they granted. */
     ...(doNotTrack === true ? { doNotTrack } : {}),
+    ...(purpose === undefined ? {} : { purpose }),
+    ...(receives === undefined ? {} : { receives }),
+    ...(privacyPolicy === undefined ? {} : { privacyPolicy }),
   })),
 );
 
