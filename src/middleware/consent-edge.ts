@@ -18,6 +18,7 @@ import { formatProblems } from "../config/validate";
 import { type AskOrigin, type Clock, enforceRequest, readRequest } from "../enforce-request";
 import { API_PREFIX, handleConsentApi } from "../endpoints/consent-api";
 import { GPC_PATH, gpcAnnouncement } from "../endpoints/gpc";
+import { policyPage, policyPathKind } from "../endpoints/policy-page";
 import { createThrottle, DEFAULT_THROTTLE, type Throttle, type ThrottleLimits } from "../endpoints/throttle";
 import type { Env } from "../env";
 import { describeError, logEvent, rayOf } from "../log";
@@ -105,6 +106,9 @@ export function enforcer(
       const request = c.req.raw;
       const path = routed.slice(site.pathPrefix.length);
       if (path === GPC_PATH && site.consent.gpc.announce) return respond(c, gpcAnnouncement(site));
+      // The generated cookie policy: answered here, the origin never asked (src/policy/).
+      const policyKind = policyPathKind(site, path);
+      if (policyKind) return respond(c, await policyPage(site, request, policyKind));
       const context = await readRequest(request, site, env, clock, guesses);
       const waitUntil = backgroundOf(c);
       // Names only: the inventory never sees a cookie's value.
