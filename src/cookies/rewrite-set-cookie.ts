@@ -16,7 +16,7 @@ import {
 
 export interface Rewrite {
   line: string;
-  /** What changed, for debug headers: `max-age`, `secure`, `httponly`, `samesite`, `path`. */
+  /** What changed, for debug headers: `max-age`, `session`, `secure`, `httponly`, `samesite`, `path`. */
   changes: string[];
 }
 
@@ -29,7 +29,13 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
     if (attribute) attributes = [...attributes, attribute];
   };
 
-  if (rule.maxAgeSeconds !== undefined) {
+  // A session cookie (the rule's `session`): every expiry attribute goes, whichever a browser
+  // would read (RFC 6265bis §5.7: without Max-Age and Expires the cookie is not persistent).
+  if (rule.session === true) {
+    const before = attributes.length;
+    attributes = attributes.filter((existing) => existing.key !== "max-age" && existing.key !== "expires");
+    if (attributes.length !== before) changes.push("session");
+  } else if (rule.maxAgeSeconds !== undefined) {
     // A cap holds only if every browser reads the lifetime we leave on the line, so a line whose
     // Max-Age or Expires browsers may read differently (RFC 6265bis §5.1.1 and §5.6.2 against
     // Chromium's and Firefox's lenient parsers) is rewritten too, not only one that is too long.
