@@ -9,6 +9,7 @@
  *   suggest <site-url>       a config patch for what is undeclared (./suggest.ts)
  *   receipts get|export|purge  consent receipts through the admin endpoints (./receipts.ts)
  *   push [config]            check, then upload the config to Workers KV (./push.ts)
+ *   policy                   the cookie policy the config declares (./policy.ts)
  *   schema                   the config's JSON Schema
  */
 import jsonSchema from "../../consent-edge.schema.json";
@@ -20,6 +21,14 @@ import { renderExplain, requestExplain } from "./explain";
 import { fetchInventory, judgedByConfig, renderInventory } from "./inventory";
 import type { Io } from "./io";
 import { cleartextProblem, secretOf, SECRET_ENV, withPathPrefix } from "./io";
+import {
+  isPolicyFormat,
+  pickSite,
+  POLICY_FORMATS,
+  POLICY_HELP,
+  policyWarnings,
+  renderPolicy,
+} from "./policy";
 import { runPush } from "./push";
 import { runReceipts, RECEIPTS_HELP } from "./receipts";
 import { COLOUR, MARK, PLAIN, plural, type Style } from "./render";
@@ -148,6 +157,13 @@ Workers KV, where the worker reads it (binding CONFIG_KV, key "config"):
 Exit 0 when uploaded (or, with --dry-run, when it would be), 1 when check fails or wrangler does.`,
     flags: { wrangler: "string", env: "string", "dry-run": "boolean" },
     run: runPush,
+  },
+  policy: {
+    synopsis: "policy [--site ID]",
+    summary: "print the cookie policy the config declares (Markdown, JSON or HTML)",
+    help: POLICY_HELP,
+    flags: { config: "string", site: "string", format: "string", lang: "string" },
+    run: policy,
   },
   schema: {
     synopsis: "schema",
@@ -391,4 +407,19 @@ async function suggest(args: ParsedArgs, io: Io, style: Style): Promise<number> 
     );
   }
   return suggestions.undecided.length ? 1 : 0;
+}
+
+async function policy(args: ParsedArgs, io: Io, style: Style): Promise<number> {
+  if (args.positionals.length) return usageError(io, "policy", `unexpected ${args.positionals.join(" ")}`);
+  const format = stringFlag(args, "format") ?? "markdown";
+  if (!isPolicyFormat(format))
+    return usageError(io, "policy", `--format must be one of ${POLICY_FORMATS.join(", ")} (got "${format}")`);
+  const file = stringFlag(args, "config") ?? DEFAULT_CONFIG;
+  const config = await loadConfig(file, io, true);
+  if (config === "failed" || config === undefined) return 1;
+  const site = pickSite(config.sites, stringFlag(args, "site"));
+  if (typeof site === "string") return usageError(io, "policy", `${file}: ${site}`);
+  for (const warning of policyWarnings(site)) io.stderr(`${style.warn(MARK.warn)} ${warning}`);
+  io.stdout(renderPolicy(site, format, stringFlag(args, "lang")));
+  return 0;
 }
