@@ -1,14 +1,14 @@
 /**
  * `consent-edge suggest <site-url>`: for what the inventory saw and no rule declares, a config patch
  * (RFC 6902 JSON Patch) for the operator to review. Cookies get their category from the curated
- * table of vendors' cookies (src/config/known-cookies.ts), hosts from the built-in tracker rules
+ * table of vendors' cookies (src/defaults/cookies.ts, the table `"defaults": true` uses), hosts from the built-in tracker rules
  * (src/html/builtin-trackers.ts); each operation says which vendor and why. What neither knows is
  * "needs your decision" and stays out of the patch: a guess would set a category the policy never
  * states. Pure: building and applying the patch; the command's shell is in main.ts.
  */
 import type { Site } from "../config/compile";
-import { globSource } from "../config/glob";
-import { KNOWN_COOKIES, type KnownCookie } from "../config/known-cookies";
+import type { KnownCookie } from "../config/known-cookies";
+import { defaultCookieFor } from "../defaults/cookies";
 import type { TrackerRule } from "../config/trackers";
 import { BUILTIN_TRACKERS } from "../html/builtin-trackers";
 import { OVERFLOW_NAME } from "../inventory/types";
@@ -48,10 +48,10 @@ export interface SuggestResult {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const globMatches = (glob: string, name: string) => new RegExp(`^${globSource(glob)}$`).test(name);
-
+/** The table's first-party entry for a cookie the inventory saw (a third party's never reaches it). */
 export function knownCookie(name: string): KnownCookie | undefined {
-  return KNOWN_COOKIES.find((known) => globMatches(known.name, name));
+  const known = defaultCookieFor(name);
+  return known?.thirdParty === undefined ? known : undefined;
 }
 
 /** The built-in host rule that covers a host (itself or a subdomain of it). */

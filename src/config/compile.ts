@@ -6,6 +6,8 @@ import { buildSources } from "../consent/sources/build-sources";
 import type { ConsentSource } from "../consent/sources/source";
 import { type ClassifyCookie, compileCookieClassifier } from "../cookies/classify-cookie";
 import { compileResourceClassifier, type ResourceClassifier } from "../html/classify-resource";
+import { defaultCookieRules } from "../defaults/cookies";
+import { defaultTrackerRules } from "../defaults/tracker-rules";
 import { compileSiteMatcher, type MatchSite } from "../route/match-site";
 import { type ConfigProblem, type ValidSite, validateConfig } from "./validate";
 
@@ -27,8 +29,17 @@ export function compileConfig(input: unknown): CompileResult {
   if (!validated.ok) return validated;
   const sites = validated.config.sites.map((site): Site => ({
     ...site,
-    classifyCookie: compileCookieClassifier(site.cookies, site.consentCookie.name),
-    classifyResource: compileResourceClassifier(site.trackers.rules, site.trackers.builtin),
+    // `defaults`: the curated tables (src/defaults/) beneath the site's own rules and the built-in ones.
+    classifyCookie: compileCookieClassifier(
+      site.cookies,
+      site.consentCookie.name,
+      site.defaults ? defaultCookieRules() : [],
+    ),
+    classifyResource: compileResourceClassifier(
+      site.trackers.rules,
+      site.trackers.builtin,
+      site.defaults ? defaultTrackerRules() : [],
+    ),
     consentSources: buildSources(site.consent.sources),
   }));
   return { ok: true, config: { sites, matchSite: compileSiteMatcher(sites) } };

@@ -2,6 +2,8 @@
  * Cookie name -> rule, compiled once per site so that a rule set of thousands of names costs
  * a hash lookup per cookie, not a loop. Globs are bucketed by their literal prefix: a lookup
  * probes one Map per distinct prefix length (a handful), then tests the few globs in the bucket.
+ * A site with `"defaults": true` has a second rule set beneath its own (src/defaults/cookies.ts),
+ * asked only for a name none of the site's rules matches: any site rule, exact or glob, wins.
  */
 import { globSource } from "../config/glob";
 import type { CookieRule } from "../config/validate";
@@ -24,7 +26,33 @@ const CACHE_LIMIT = 4_096;
 const UNDECLARED: CookieClass = { kind: "undeclared" };
 const CONSENT_COOKIE: CookieClass = { kind: "consent-cookie" };
 
-export function compileCookieClassifier(rules: CookieRule[], consentCookieName: string): ClassifyCookie {
+export function compileCookieClassifier(
+  rules: CookieRule[],
+  consentCookieName: string,
+  defaults: readonly CookieRule[] = [],
+): ClassifyCookie {
+  const own = compileRules(rules);
+  const beneath = defaults.length > 0 ? compileRules(defaults) : undefined;
+  const cache = new Map<string, CookieClass>();
+
+  function lookup(name: string): CookieClass {
+    if (name === consentCookieName) return CONSENT_COOKIE;
+    const found = own(name);
+    return found === UNDECLARED && beneath ? beneath(name) : found;
+  }
+
+  return (name) => {
+    const cached = cache.get(name);
+    if (cached) return cached;
+    const result = lookup(name);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(name, result);
+    return result;
+  };
+}
+
+/** One rule set's lookup: the exact name, else the most specific glob (the first of equals). */
+function compileRules(rules: readonly CookieRule[]): ClassifyCookie {
   const exact = new Map<string, CookieClass>();
   // prefix length -> literal prefix -> globs starting with it
   const globsByPrefix = new Map<number, Map<string, GlobRule[]>>();
@@ -51,10 +79,8 @@ export function compileCookieClassifier(rules: CookieRule[], consentCookieName: 
     bucket.set(prefix, list);
   }
   const prefixLengths = [...globsByPrefix.keys()].sort((a, b) => b - a);
-  const cache = new Map<string, CookieClass>();
 
-  function lookup(name: string): CookieClass {
-    if (name === consentCookieName) return CONSENT_COOKIE;
+  return (name) => {
     const hit = exact.get(name);
     if (hit) return hit;
     let best: GlobRule | undefined;
@@ -74,15 +100,6 @@ export function compileCookieClassifier(rules: CookieRule[], consentCookieName: 
       }
     }
     return best ? { kind: "rule", rule: best.rule } : UNDECLARED;
-  }
-
-  return (name) => {
-    const cached = cache.get(name);
-    if (cached) return cached;
-    const result = lookup(name);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(name, result);
-    return result;
   };
 }
 

@@ -51,6 +51,11 @@ export interface CompiledRules {
   /** Every URL glob, as the regular expression its absolute URL is tested with. */
   urlGlobs: ReadonlyArray<{ regex: RegExp; match: ResourceMatch }>;
   signatures: ReadonlyMap<string, ResourceMatch>;
+  /**
+   * Every category a rule needs. It can hold one the site does not have (a built-in or default rule
+   * for marketing on a site without it): nothing short-cuts the HTML stage until these are granted.
+   */
+  categories: ReadonlySet<string>;
 }
 
 interface UrlGlob {
@@ -58,13 +63,24 @@ interface UrlGlob {
   match: ResourceMatch;
 }
 
-export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boolean): ResourceClassifier {
+/**
+ * `defaults`: the curated default host rules (src/defaults/tracker-rules.ts) of a site with
+ * `"defaults": true`, beneath the built-in and the site's rules: a default is left out where one of
+ * those has a host rule for its host or a parent of it, so that a site's `example.com` rule decides
+ * for every subdomain whatever the defaults list (precedence: site > built-in > default).
+ */
+export function compileResourceClassifier(
+  siteRules: TrackerRule[],
+  builtin: boolean,
+  defaults: readonly TrackerRule[] = [],
+): ResourceClassifier {
   const hosts = new Map<string, ResourceMatch>();
   const urlGlobs = new Map<string, UrlGlob[]>();
   const signatures = new Map<string, ResourceMatch>();
 
+  const ruled = [...(builtin ? BUILTIN_TRACKERS : []), ...siteRules];
   // Site rules are added last so that they replace built-in rules for the same key.
-  for (const rule of [...(builtin ? BUILTIN_TRACKERS : []), ...siteRules]) {
+  for (const rule of [...defaultsBeneath(ruled, defaults), ...ruled]) {
     const match: ResourceMatch = { category: rule.category, rule: `${rule.kind}:${rule.match}` };
     if (rule.vendor) match.vendor = rule.vendor;
     if (rule.doNotTrack) match.doNotTrack = true;
@@ -156,8 +172,26 @@ export function compileResourceClassifier(siteRules: TrackerRule[], builtin: boo
     return found;
   }
 
-  const compiled: CompiledRules = { hosts, urlGlobs: [...urlGlobs.values()].flat(), signatures };
+  const flatGlobs = [...urlGlobs.values()].flat();
+  const categories = new Set(
+    [...hosts.values(), ...signatures.values(), ...flatGlobs.map((glob) => glob.match)].map(
+      (match) => match.category,
+    ),
+  );
+  const compiled: CompiledRules = { hosts, urlGlobs: flatGlobs, signatures, categories };
   return { classifyUrl, locateUrl, classifyInline, classifyHost, compiled };
+}
+
+/** The default rules no built-in or site host rule covers (for their host or a parent of it). */
+function defaultsBeneath(ruled: readonly TrackerRule[], defaults: readonly TrackerRule[]): TrackerRule[] {
+  if (defaults.length === 0) return [];
+  const ruledHosts = new Set(ruled.filter((rule) => rule.kind === "host").map((rule) => rule.match));
+  return defaults.filter((rule) => {
+    for (let host = rule.match; ; host = host.slice(host.indexOf(".") + 1)) {
+      if (ruledHosts.has(host)) return false;
+      if (!host.includes(".")) return true;
+    }
+  });
 }
 
 /**
