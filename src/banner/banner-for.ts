@@ -4,8 +4,11 @@
  */
 import type { Site } from "../config/compile";
 import type { ConsentState } from "../consent/types";
+import { declarationFor } from "../policy/declaration";
+import { formatDuration } from "../policy/format-duration";
+import type { Texts } from "../texts/types";
 import { textsFor } from "../texts/texts-for";
-import { renderBanner } from "./render-banner";
+import { type BannerCookie, renderBanner } from "./render-banner";
 
 export function bannerFor(
   site: Site,
@@ -29,10 +32,37 @@ export function bannerFor(
     returnTo: request.returnTo,
     lang,
     ...(nonce ? { nonce } : {}),
+    cookies: cookiesByCategory(site, lang, texts),
     ...(site.banner.policyUrl
       ? { policyUrl: site.banner.policyUrl }
       : site.policy.enabled
         ? { policyUrl: site.policy.path }
         : {}),
   });
+}
+
+/**
+ * "Customise" lists each category's cookies from the same declaration as the policy page. Made
+ * once per site and language: the declaration does not change while the isolate runs.
+ */
+const listsBySite = new WeakMap<Site, Map<string, Record<string, BannerCookie[]>>>();
+
+function cookiesByCategory(site: Site, lang: string, texts: Texts): Record<string, BannerCookie[]> {
+  let byLang = listsBySite.get(site);
+  if (!byLang) {
+    byLang = new Map();
+    listsBySite.set(site, byLang);
+  }
+  const cached = byLang.get(lang);
+  if (cached) return cached;
+  const lists: Record<string, BannerCookie[]> = {};
+  for (const category of declarationFor(site, texts).categories) {
+    lists[category.id] = category.cookies.map((cookie) => ({
+      name: cookie.name,
+      ...(cookie.provider === undefined ? {} : { provider: cookie.provider }),
+      duration: formatDuration(cookie.duration, lang, texts),
+    }));
+  }
+  byLang.set(lang, lists);
+  return lists;
 }

@@ -57,6 +57,18 @@ export interface BannerOptions {
   lang: string;
   /** Shown although it is not the first layer: the settings page served to visitors without JavaScript. */
   show?: boolean;
+  /**
+   * Each category's cookies as the declaration states them (src/policy/), listed under its row in
+   * "Customise": name, provider and duration, already in the visitor's language.
+   */
+  cookies?: Readonly<Record<string, readonly BannerCookie[] | undefined>>;
+}
+
+export interface BannerCookie {
+  name: string;
+  provider?: string;
+  /** "1 year", "Until you close the browser". */
+  duration: string;
 }
 
 /**
@@ -81,7 +93,9 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
 #ce-banner li{display:grid;grid-template-columns:auto 1fr;gap:0 .625rem;padding:.5rem 0;border-top:1px solid #c7c7c7}
 #ce-banner input{width:1.25rem;height:1.25rem;margin:.15rem 0 0;accent-color:#0b57d0}
 #ce-banner label{font-weight:600}
-#ce-banner li p{grid-column:2;margin:0;color:#474747;font-size:.9375rem}
+#ce-banner li p,#ce-banner li details{grid-column:2;margin:0;color:#474747;font-size:.9375rem}
+#ce-banner li li{display:list-item;padding:0;border:0}
+#ce-banner li summary{padding:0;font-weight:400}
 #ce-banner :focus-visible,#ce-banner-settings:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
 #ce-banner-settings{display:block;width:max-content;max-width:100%;margin:1.5rem auto;padding:.25rem .5rem;background:#fff;color:#0b57d0;border-radius:.25rem;font:.875rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;text-decoration:underline}
 @media (max-width:30rem){#ce-banner{padding:.75rem;max-height:90vh}#ce-banner h2{font-size:1.125rem}}
@@ -165,6 +179,19 @@ function hasNoControlOrSpace(text: string): boolean {
   return true;
 }
 
+/**
+ * A category's cookies, folded: every page carries the banner, so each is one short line
+ * ("_ga: Google Analytics, 400 days") and nothing is shown until the visitor opens the list.
+ */
+function cookieList(cookies: readonly BannerCookie[] | undefined, title: string): string {
+  if (!cookies?.length) return "";
+  const items = cookies.map(
+    ({ name, provider, duration }) =>
+      `<li>${escapeHtml(name)}: ${provider === undefined ? "" : `${escapeHtml(provider)}, `}${escapeHtml(duration)}</li>`,
+  );
+  return `<details><summary>${escapeHtml(title)}</summary><ul>${items.join("")}</ul></details>`;
+}
+
 /** The banner fragment. Every text and attribute value is escaped; the result is static per input. */
 export function renderBanner(options: BannerOptions): string {
   const { texts, open } = options;
@@ -189,7 +216,7 @@ export function renderBanner(options: BannerOptions): string {
       category === "necessary"
         ? `<input type="checkbox" id="${id}" checked disabled aria-describedby="${described}">`
         : `<input type="checkbox" name="category" value="${escapeHtml(category)}" id="${id}" aria-describedby="${described}"${ticked.has(category) ? " checked" : ""}>`;
-    return `<li>${control}<label for="${id}">${escapeHtml(text.label)}</label><p id="${described}">${escapeHtml(text.description)}</p></li>`;
+    return `<li>${control}<label for="${id}">${escapeHtml(text.label)}</label><p id="${described}">${escapeHtml(text.description)}</p>${cookieList(options.cookies?.[category], texts.cookiesInCategory)}</li>`;
   });
 
   const policyLink = policyUrl
