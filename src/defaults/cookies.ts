@@ -152,7 +152,12 @@ export const DEFAULT_COOKIES: readonly DefaultCookie[] = [
   clarity("_clck", "persists the Clarity user id", SCRIPT),
   clarity("_clsk", "joins page views into one session", SCRIPT),
   clarity("CLID", "identifies the first time Clarity saw this browser", on("clarity.ms")),
-  clarity("ANONCHK", "tells Clarity not to link the session to the MUID", on("clarity.ms")),
+  // Clarity's list says it governs whether the MUID goes to ANID, Microsoft's advertising id: marketing.
+  vendor("Microsoft Clarity", "marketing", CLARITY)(
+    "ANONCHK",
+    "whether the MUID is passed to Microsoft's advertising id",
+    on("clarity.ms"),
+  ),
   clarity("SM", "synchronises the MUID across Microsoft domains", on("clarity.ms")),
   hotjar("_hjSessionUser_*", "Hotjar user id, per site", SCRIPT),
   hotjar("_hjSession_*", "current session, per site", SCRIPT),
