@@ -60,7 +60,6 @@ export async function policyPage(site: Site, request: Request, kind: "html" | "j
       `default-src 'none'; style-src 'sha256-${await styleHash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
     );
   }
-  const bytes = new TextEncoder().encode(body);
-  headers.set("Content-Length", String(bytes.byteLength));
-  return new Response(method === "HEAD" ? null : bytes, { status: 200, headers });
+  // HEAD: the same headers, no body (RFC 9110 §9.3.2); workerd sets the length of a GET's body.
+  return new Response(method === "HEAD" ? null : body, { status: 200, headers });
 }

@@ -1,0 +1,183 @@
+/**
+ * The generated cookie policy over real HTTP, through the built worker (src/index.ts bundled as
+ * wrangler would, in workerd through Miniflare) in front of a real Node origin that records every
+ * request: the page and the JSON are served without asking it. The HTML is parsed with parse5 and
+ * shown in Debian's Chromium with a German locale. And `consent-edge policy` as a process.
+ */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "parse5";
+import type { DefaultTreeAdapterMap } from "parse5";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileConfig } from "../../src/config/compile.ts";
+import { ENGLISH_TEXTS } from "../../src/texts/languages/en.ts";
+import { textsFor } from "../../src/texts/texts-for.ts";
+import { type BuiltEdge, request, startBuiltEdge, startOrigin, type TestOrigin } from "./edge-http.ts";
+import { chromiumPath, launchChromium } from "./servers.ts";
+
+type Node = DefaultTreeAdapterMap["node"];
+type Element = DefaultTreeAdapterMap["element"];
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const aktok = JSON.parse(readFileSync(join(root, "examples/aktok.json"), "utf8")) as {
+  sites: Array<Record<string, unknown>>;
+};
+
+let origin: TestOrigin | undefined;
+let edge: BuiltEdge | undefined;
+let config: unknown;
+
+beforeAll(async () => {
+  origin = await startOrigin((_req, res) => {
+    res.setHeader("Content-Type", "text/html");
+    res.end("<!doctype html><title>origin</title><p>the origin's own page");
+  });
+  config = { sites: [{ ...aktok.sites[0], hosts: ["localhost"], origin: origin.url }] };
+  edge = await startBuiltEdge(config);
+}, 90_000);
+
+afterAll(async () => {
+  await edge?.stop();
+  await origin?.stop();
+});
+
+function elements(node: Node, tag: string): Element[] {
+  const found: Element[] = [];
+  const walk = (current: Node) => {
+    if ("tagName" in current && current.tagName === tag) found.push(current);
+    for (const child of "childNodes" in current ? current.childNodes : []) walk(child);
+  };
+  walk(node);
+  return found;
+}
+function textOf(node: Node): string {
+  if (node.nodeName === "#text") return (node as DefaultTreeAdapterMap["textNode"]).value;
+  return "childNodes" in node ? node.childNodes.map(textOf).join("") : "";
+}
+const attr = (element: Element, name: string) => element.attrs.find((a) => a.name === name)?.value;
+
+function edgeUrl(): string {
+  if (!edge) throw new Error("the worker did not start");
+  return edge.url;
+}
+
+describe("the policy over HTTP", () => {
+  it("GET /cookies: the page, parsed by parse5, the origin not asked", async () => {
+    const before = origin?.requests.length ?? 0;
+    const res = await request(edgeUrl(), {
+      path: "/cookies",
+      headers: { Cookie: "aktok_session=1; _ga=GA1" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("text/html; charset=UTF-8");
+    expect(res.headers["vary"]).toBe("Accept-Language");
+    expect(res.headers["cache-control"]).toBe("public, max-age=300");
+    expect(res.headers["set-cookie"]).toBeUndefined();
+    expect(origin?.requests.length).toBe(before);
+    const doc = parse(res.body.toString("utf8"));
+    const [html] = elements(doc, "html");
+    expect(html && attr(html, "lang")).toBe("en");
+    expect(elements(doc, "h1").map(textOf)).toEqual(["Cookie policy"]);
+    expect(elements(doc, "h2").map(textOf).slice(0, 4)).toEqual([
+      "Necessary",
+      "Functional",
+      "Analytics",
+      "Marketing",
+    ]);
+    const rowHeaders = elements(doc, "tbody")
+      .flatMap((body) => elements(body, "th"))
+      .map(textOf);
+    for (const name of ["aktok_session", "_pk_id*", "_ga", "fr", "IDE", "Firebase (Google)"])
+      expect(rowHeaders).toContain(name);
+    expect(elements(doc, "script")).toEqual([]);
+  });
+
+  it("GET /cookies.json: the JSON, the origin not asked", async () => {
+    const before = origin?.requests.length ?? 0;
+    const res = await request(edgeUrl(), { path: "/cookies.json" });
+    expect(res.status).toBe(200);
+    const json = JSON.parse(res.body.toString("utf8")) as {
+      site: string;
+      revision: string;
+      categories: Array<{ id: string }>;
+    };
+    expect(json.site).toBe("aktok");
+    expect(json.revision).toBe("2026-04-03");
+    expect(json.categories.map((category) => category.id)).toEqual([
+      "necessary",
+      "functional",
+      "analytics",
+      "marketing",
+    ]);
+    expect(origin?.requests.length).toBe(before);
+  });
+
+  it("HEAD: headers and no body; POST: 405; other paths still reach the origin", async () => {
+    const head = await request(edgeUrl(), { path: "/cookies", method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers["content-type"]).toBe("text/html; charset=UTF-8");
+    expect(head.body.length).toBe(0);
+    const post = await fetch(`${edgeUrl()}/cookies`, { method: "POST", body: "x" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
+    const before = origin?.requests.length ?? 0;
+    const page = await request(edgeUrl(), { path: "/cookies/more" });
+    expect(page.status).toBe(200);
+    expect(origin?.requests.length).toBe(before + 1);
+  });
+});
+
+describe.skipIf(!chromiumPath())("the policy page in Chromium", () => {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("Accept-Language: de (locale de-DE): the page in the language textsFor picks, and its settings link works", async () => {
+    const context = await (browser as Browser).newContext({ locale: "de-DE" });
+    const page = await context.newPage();
+    const response = await page.goto(`${edgeUrl()}/cookies`);
+    const sent = await response?.request().headerValue("accept-language");
+    expect(sent).toMatch(/^de-DE/);
+    // What the worker chooses for this header: German once the site has German texts (src/texts).
+    const compiled = compileConfig(config);
+    if (!compiled.ok) throw new Error("config");
+    const [site] = compiled.config.sites;
+    const chosen = textsFor(site as never, sent ?? null);
+    expect(await page.getAttribute("html", "lang")).toBe(chosen.lang);
+    expect(await page.textContent("h1")).toBe(chosen.texts.policyTitle);
+    if (chosen.lang.startsWith("de")) expect(chosen.texts.policyTitle).not.toBe(ENGLISH_TEXTS.policyTitle);
+    // No CSP violation: the page's one style applies (the hash matches), nothing else is loaded.
+    expect(await page.evaluate<string>("getComputedStyle(document.body).maxWidth")).toBe("1024px");
+    // The settings link: the no-JavaScript settings page, which returns here.
+    await page.click(`a[href^="/.consent-edge/settings"]`);
+    expect(new URL(page.url()).pathname).toBe("/.consent-edge/settings");
+    expect(new URL(page.url()).searchParams.get("return")).toBe("/cookies");
+    expect(await page.locator("#ce-banner form").count()).toBe(1);
+    await context.close();
+  });
+});
+
+describe("consent-edge policy as a process", () => {
+  it("prints aktok's Markdown, exit 0", async () => {
+    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        join(root, "node_modules/.bin/tsx"),
+        [join(root, "scripts/cli-bin.ts"), "policy", "--config", "examples/aktok.json"],
+        { cwd: root },
+        (error, out) => {
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout: out });
+        },
+      );
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^# Cookie policy\n/);
+    expect(stdout).toContain("| `fr` | Meta (Facebook) |");
+  });
+});
