@@ -15,7 +15,10 @@ import { renderPolicyHtml } from "../src/policy/render-html";
 import { policyJson } from "../src/policy/render-json";
 import { renderPolicyMarkdown } from "../src/policy/render-markdown";
 import { ENGLISH_TEXTS } from "../src/texts/languages/en";
+import { Hono } from "hono";
+import { consentEdge } from "../src/middleware/consent-edge";
 import { appFor, send, testSite } from "./helpers";
+import { send as sendToApp } from "./hono-helpers";
 
 type Node = DefaultTreeAdapterMap["node"];
 type Element = DefaultTreeAdapterMap["element"];
@@ -298,5 +301,25 @@ describe("served by the worker", () => {
   it("a site without policy passes the path to the origin", async () => {
     const res = await send(appFor(testSite()), "https://www.example.com/cookie-policy");
     expect(res.headers.get("X-Fixture-Received-Cookie")).not.toBeNull();
+  });
+});
+
+describe("served by the Hono middleware", () => {
+  it("answers the policy paths itself: the app's routes are not asked", async () => {
+    const asked: string[] = [];
+    const app = new Hono();
+    app.use(consentEdge({ sites: [testSite({ policy: { path: "/cookie-policy" } })] }));
+    app.get("*", (c) => {
+      asked.push(c.req.path);
+      return c.html("<p>the app's own page</p>");
+    });
+    const page = await sendToApp(app, "/cookie-policy");
+    expect(page.status).toBe(200);
+    expect(elements(parse(await page.text()), "h1").map(textOf)).toEqual(["Cookie policy"]);
+    const json = await sendToApp(app, "/cookie-policy.json");
+    expect(await json.json()).toMatchObject({ version: 1, site: "test" });
+    expect(asked).toEqual([]);
+    await sendToApp(app, "/other");
+    expect(asked).toEqual(["/other"]);
   });
 });
