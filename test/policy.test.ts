@@ -298,6 +298,21 @@ describe("served by the worker", () => {
     expect(res.headers.get("X-Fixture-Received-Cookie")).toBeNull();
   });
 
+  it("a site under a pathPrefix: served below it, and its settings link too", async () => {
+    const shop = appFor(
+      testSite({ pathPrefix: "/shop", banner: { enabled: true }, policy: { path: "/cookie-policy" } }),
+    );
+    const res = await send(shop, "https://www.example.com/shop/cookie-policy");
+    expect(res.status).toBe(200);
+    const hrefs = elements(parse(await res.text()), "a").map((a) => attr(a, "href"));
+    expect(hrefs).toContain("/shop/.consent-edge/settings?return=%2Fshop%2Fcookie-policy");
+    const settings = await send(
+      shop,
+      "https://www.example.com/shop/.consent-edge/settings?return=%2Fshop%2Fcookie-policy",
+    );
+    expect(settings.status).toBe(200);
+  });
+
   it("a site without policy passes the path to the origin", async () => {
     const res = await send(appFor(testSite()), "https://www.example.com/cookie-policy");
     expect(res.headers.get("X-Fixture-Received-Cookie")).not.toBeNull();

@@ -36,7 +36,7 @@ export function bannerFor(
     ...(site.banner.policyUrl
       ? { policyUrl: site.banner.policyUrl }
       : site.policy.enabled
-        ? { policyUrl: site.policy.path }
+        ? { policyUrl: `${site.pathPrefix}${site.policy.path}` }
         : {}),
   });
 }

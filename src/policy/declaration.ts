@@ -80,7 +80,16 @@ export interface Declaration {
 type CookieRuleOf = ValidSite["cookies"][number];
 type Site = Pick<
   ValidSite,
-  "id" | "hosts" | "categories" | "policyRevision" | "cookies" | "storage" | "trackers" | "consent" | "policy"
+  | "id"
+  | "hosts"
+  | "pathPrefix"
+  | "categories"
+  | "policyRevision"
+  | "cookies"
+  | "storage"
+  | "trackers"
+  | "consent"
+  | "policy"
 >;
 
 export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declaration {
@@ -102,14 +111,15 @@ export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declar
         })),
     };
   });
-  const policyPath = site.policy.enabled ? site.policy.path : "/";
+  // Below the site's pathPrefix, where the worker answers for this site.
+  const policyPath = `${site.pathPrefix}${site.policy.enabled ? site.policy.path : "/"}`;
   return {
     site: site.id,
     revision: site.policyRevision,
     categories,
     thirdParties: thirdPartiesOf(site),
     choices: {
-      settingsUrl: `${SETTINGS_PATH}?return=${encodeURIComponent(policyPath)}`,
+      settingsUrl: `${site.pathPrefix}${SETTINGS_PATH}?return=${encodeURIComponent(policyPath)}`,
       optional: categories.some((category) => category.needsConsent),
       gpc: site.consent.gpc.categories.filter((id) => site.categories.includes(id)),
       doNotTrack: {
