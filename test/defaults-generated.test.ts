@@ -9,28 +9,28 @@ import { defaultTrackerRules } from "../src/defaults/tracker-rules";
 import committed from "../src/defaults/trackers.generated.ts?raw";
 
 // A glob, not an import: a missing package gives no match instead of failing the whole file.
-type Loaders<T> = Record<string, () => Promise<T>>;
-const entityFiles: Loaders<TpwEntity[]> = import.meta.glob<TpwEntity[]>(
-  "../node_modules/third-party-web/dist/entities.json",
-  {
+const files: Record<string, string> = {
+  ...import.meta.glob("../node_modules/third-party-web/dist/entities.json", {
+    query: "?raw",
     import: "default",
-  },
-);
-const packageFiles: Loaders<string> = import.meta.glob<string>(
-  "../node_modules/third-party-web/package.json",
-  {
-    import: "version",
-  },
-);
+    eager: true,
+  }),
+  ...import.meta.glob("../node_modules/third-party-web/package.json", {
+    query: "?raw",
+    import: "default",
+    eager: true,
+  }),
+};
 
-async function load(): Promise<{ entities: TpwEntity[]; version: string } | undefined> {
-  const [entities] = Object.values(entityFiles);
-  const [version] = Object.values(packageFiles);
-  if (!entities || !version) return undefined;
-  return { entities: await entities(), version: await version() };
+function load(): { entities: TpwEntity[]; version: string } | undefined {
+  const entities = files["../node_modules/third-party-web/dist/entities.json"];
+  const manifest = files["../node_modules/third-party-web/package.json"];
+  if (entities === undefined || manifest === undefined) return undefined;
+  const { version } = JSON.parse(manifest) as { version: string };
+  return { entities: JSON.parse(entities) as TpwEntity[], version };
 }
 
-const data = await load();
+const data = load();
 if (!data) console.warn("third-party-web is not installed (npm ci): the generated defaults are not checked");
 
 describe.skipIf(!data)("the generated default tracker rows", () => {
