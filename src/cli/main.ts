@@ -121,7 +121,7 @@ Exit 0 when nothing undeclared was seen, 1 when something was (or the inventory 
 
 For each undeclared cookie and host in the site's inventory, proposes a rule as an RFC 6902 JSON
 Patch operation against the config file, with the category the defaults give it and why:
-cookies from a table of well-known vendors' cookies (src/config/known-cookies.ts), hosts from the
+cookies from a table of well-known vendors' cookies (src/defaults/cookies.ts), hosts from the
 built-in tracker rules. What neither knows is listed as "needs your decision", not patched.
 
   ${SECRET_HELP}
