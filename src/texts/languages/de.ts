@@ -1,7 +1,7 @@
 /**
- * German. Written for consent-edge; "Sie" throughout, as German sites address visitors. The
- * placeholder texts name the category as a noun phrase ("Cookies der Kategorie Marketing") so that
- * any label, and a joined list of labels, reads correctly without inflection.
+ * German, written for consent-edge. "Sie" throughout, as German sites address visitors. The
+ * placeholder puts the category labels in parentheses after "Kategorie:", where one label or a
+ * joined list of them reads correctly without inflection.
  */
 import type { Texts } from "../types";
 
@@ -48,9 +48,9 @@ export const GERMAN_TEXTS = {
   },
 
   placeholderText:
-    "{vendor} wird nicht angezeigt, weil dafür Cookies der Kategorie {categories} nötig sind, denen Sie " +
-    "nicht zugestimmt haben.",
-  placeholderButton: "Cookies der Kategorie {categories} akzeptieren und anzeigen",
+    "{vendor} wird nicht angezeigt, weil dafür Cookies nötig sind, denen Sie nicht zugestimmt haben " +
+    "(Kategorie: {categories}).",
+  placeholderButton: "Cookies zulassen und anzeigen ({categories})",
   placeholderLabel: "{vendor} ist blockiert",
   placeholderSomeone: "Dieser eingebettete Inhalt",
   and: "und",
