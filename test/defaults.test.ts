@@ -13,7 +13,9 @@ import { defaultTrackerRules } from "../src/defaults/tracker-rules";
 import { BUILTIN_TRACKERS } from "../src/html/builtin-trackers";
 import { compileResourceClassifier } from "../src/html/classify-resource";
 import { guardRules } from "../src/html/guard-rules";
-import { testSite } from "./helpers";
+import { serializeConsentCookie } from "../src/consent/consent-cookie";
+import { resolveConsent } from "../src/consent/resolve-consent";
+import { FIXED_NOW, REVISION, testSite } from "./helpers";
 import { htmlSite, liveUrls, page, rewrite } from "./html-helpers";
 
 const PAGE = new URL("https://www.example.com/page");
@@ -139,6 +141,29 @@ describe("Bing UET pixel through the HTML stage", () => {
   it("is live with defaults off: the built-in rules alone miss it", async () => {
     const { text } = await rewrite(pixel, [], { site: htmlSite() });
     expect(liveUrls(text, bing)).toEqual(["https://bat.bing.com/action/0?ti=1&Ver=2"]);
+  });
+
+  it("stays blocked on a site without the category, whatever the visitor sends (fail closed)", async () => {
+    const site = htmlSite({
+      defaults: true,
+      categories: ["necessary", "analytics"],
+      cookies: [],
+      trackers: { rules: [] },
+    });
+    // A consent cookie that grants marketing too: the site has no such category, so it is not granted.
+    const value = serializeConsentCookie({
+      revision: REVISION,
+      givenAt: FIXED_NOW - 60,
+      granted: ["analytics", "marketing"],
+    });
+    const state = resolveConsent(
+      { cookies: [{ name: "ce_consent", value }], headers: new Headers(), now: FIXED_NOW },
+      site,
+      site.consentSources,
+    );
+    expect([...state.granted].sort()).toEqual(["analytics", "necessary"]);
+    const { text } = await rewrite(pixel, [...state.granted], { site });
+    expect(liveUrls(text, bing)).toEqual([]);
   });
 });
 

@@ -400,8 +400,12 @@ async function enforceDocument(
     page: input.page,
     runtime,
     ...(banner ? { banner } : {}),
+    // Every category a rule needs, not only the site's: a built-in or default rule of a category the
+    // site does not have can never be granted, so it stays blocked (fail closed).
     nothingToNeutralise:
-      !input.doNotTrack && input.site.categories.every((category) => input.granted.has(category)),
+      !input.doNotTrack &&
+      input.site.categories.every((category) => input.granted.has(category)) &&
+      [...input.site.classifyResource.compiled.categories].every((category) => input.granted.has(category)),
     neutralised: report.neutralised,
     ...(recordsHosts ? { hosts: hostRecorder(report.hosts, input.page) } : {}),
   });
