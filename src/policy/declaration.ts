@@ -94,7 +94,7 @@ type Site = Pick<
 
 export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declaration {
   const categories = orderedCategories(site.categories).map((id): DeclaredCategory => {
-    const text = texts.categories[id] ?? { label: id, description: "" };
+    const text = categoryTextOf(texts, id);
     return {
       id,
       label: text.label,
@@ -132,6 +132,16 @@ export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declar
     },
     ...(site.policy.enabled && site.policy.contact !== undefined ? { contact: site.policy.contact } : {}),
   };
+}
+
+/**
+ * The category's own text, else its id. An own key only: `categories` is a plain object, and a
+ * site's category may be named "constructor" (the category pattern allows it), whose inherited
+ * value is Object itself, with no label: the page answered 502 for such a site.
+ */
+function categoryTextOf(texts: Texts, id: string): { label: string; description: string } {
+  const text = Object.hasOwn(texts.categories, id) ? texts.categories[id] : undefined;
+  return text ?? { label: id, description: "" };
 }
 
 /** `necessary` first, then the site's order, each once. */
