@@ -337,4 +337,19 @@ describe("session: true, as tough-cookie reads what the worker lets through", ()
   ])("%j stays a session cookie", async (line) => {
     expect(await sessionIn(line)).toBe(Infinity);
   });
+
+  // The same reading defeats a lifetime cap (`maxAge`), which predates issue 11: the line passes
+  // unchanged and tough-cookie keeps `_x` for a year under a one-day cap. The same patch fixes it.
+  it.fails('a one-day cap holds for "\\fMax-Age=31536000"', async () => {
+    const capped = appFor(testSite({ cookies: [{ name: "_x", category: "necessary", maxAge: "1d" }] }));
+    const res = await send(capped, "https://www.example.com/", {
+      originSets: ["_x=1; \fMax-Age=31536000"],
+    });
+    await res.arrayBuffer();
+    const [stored] = storedFrom(res.headers.getSetCookie(), "https://www.example.com/", FIXED_NOW_MS);
+    expect(stored?.key).toBe("_x");
+    // Within the cap, or a session cookie (the RFC's reading of the line: no expiry it can read).
+    const expiry = stored ? expiryOf(stored, FIXED_NOW_MS) : 0;
+    expect(expiry === Infinity || expiry <= FIXED_NOW_MS + 86_400_000).toBe(true);
+  });
 });
