@@ -141,6 +141,30 @@ describe("the policy page: what a visitor's request can change", () => {
   });
 });
 
+describe("the policy page at a path written percent-encoded (fixed in policy-page.ts)", () => {
+  // The config's path pattern allows only ASCII, so a French or German site writes its path encoded
+  // ("/politique-de-confidentialit%C3%A9"); the worker matches the decoded path the router reads.
+  // Compared as written, the page was never served and the banner's link reached the origin.
+  const app = appFor(testSite({ policy: { path: "/confidentialit%C3%A9" } }));
+
+  it.each([
+    "https://www.example.com/confidentialit%C3%A9",
+    "https://www.example.com/confidentialit%c3%a9",
+    "https://www.example.com/confidentialit%C3%A9.json",
+  ])("%s is the policy, the origin never asked", async (url) => {
+    const res = await send(app, url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Fixture-Received-Url")).toBeNull();
+    await res.arrayBuffer();
+  });
+
+  it("a double-encoded path is not it: it reaches the origin", async () => {
+    const res = await send(app, "https://www.example.com/confidentialit%25C3%25A9");
+    expect(res.headers.get("X-Fixture-Received-Url")).not.toBeNull();
+    await res.arrayBuffer();
+  });
+});
+
 describe("the policy page: what an operator's config text can do", () => {
   const HOSTILE = '"><script>alert(1)</script><a href="javascript:alert(2)">x</a>\u2028</code>';
   const app = appFor(

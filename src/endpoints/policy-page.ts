@@ -7,6 +7,7 @@
  */
 import type { Site } from "../config/compile";
 import { sha256Base64 } from "../html/csp";
+import { routedPath } from "../middleware/routed-path";
 import { declarationFor } from "../policy/declaration";
 import { POLICY_STYLE, renderPolicyHtml } from "../policy/render-html";
 import { renderPolicyJson } from "../policy/render-json";
@@ -15,11 +16,17 @@ import { textsFor } from "../texts/texts-for";
 /** Five minutes: long enough to absorb a burst, short enough that a new config shows soon. */
 export const CACHE_SECONDS = 300;
 
-/** Which of the site's policy paths `path` (the site-relative path) is, if any. */
+/**
+ * Which of the site's policy paths `path` (the site-relative path, decoded as the router reads it:
+ * src/middleware/routed-path.ts) is, if any. The config's path is decoded the same way: it can
+ * only be ASCII, so `/confidentialit%C3%A9` is how a site writes its path, and compared as written
+ * it never equalled the decoded request path (the page was never served, its link reached the
+ * origin).
+ */
 export function policyPathKind(site: Site, path: string): "html" | "json" | undefined {
   if (!site.policy.enabled) return undefined;
-  if (path === site.policy.path) return "html";
-  if (path === site.policy.jsonPath) return "json";
+  if (path === routedPath(site.policy.path)) return "html";
+  if (path === routedPath(site.policy.jsonPath)) return "json";
   return undefined;
 }
 
