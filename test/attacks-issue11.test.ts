@@ -13,6 +13,9 @@ import { describe, expect, it } from "vitest";
 import { compileConfig, type Site } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { DEFAULT_COOKIES } from "../src/defaults/cookies";
+import { declarationFor } from "../src/policy/declaration";
+import { renderPolicyMarkdown } from "../src/policy/render-markdown";
+import { ENGLISH_TEXTS } from "../src/texts/languages/en";
 import { runtimeConfig } from "../src/html/runtime";
 import { expiryOf, storedFrom } from "./cookie-jar";
 import { appFor, consent, FIXED_NOW_MS, send, testSite } from "./helpers";
@@ -214,6 +217,26 @@ describe("the policy page: what an operator's config text can do", () => {
     expect(res.headers.get("Content-Type")).toBe("application/json; charset=UTF-8");
     const json = await res.json<{ categories: Array<{ cookies: Array<{ provider: string }> }> }>();
     expect(json.categories[0]?.cookies[0]?.provider).toBe(HOSTILE);
+  });
+});
+
+describe("the Markdown policy (consent-edge policy) with config text that starts with a backtick (fixed in render-markdown.ts)", () => {
+  // No Markdown parser is installed (micromark or markdown-it would be the judge): the property
+  // checked is the one the escaping exists for. A row stays one line, and no `<` in a text cell is
+  // left unescaped, so a renderer that passes HTML through (most do) meets no tag.
+  const site = compiled({
+    cookies: [{ name: "sid", category: "necessary", provider: "`x`\n<img src=x onerror=alert(1)>" }],
+  });
+  const markdown = renderPolicyMarkdown(declarationFor(site, ENGLISH_TEXTS), {
+    lang: "en",
+    texts: ENGLISH_TEXTS,
+  });
+  const row = markdown.split("\n").find((line) => line.includes("onerror"));
+
+  it("keeps the provider in its table row, every Markdown character escaped", () => {
+    expect(row?.startsWith("| `sid` | ")).toBe(true);
+    // The provider's cell, as a Markdown reader splits the row on unescaped pipes.
+    expect(row?.split(/(?<!\\)\|/)[2]?.trim()).toBe("\\`x\\` \\<img src=x onerror=alert(1)\\>");
   });
 });
 

@@ -34,7 +34,7 @@ export function renderPolicyMarkdown(
             texts.colParty,
           ],
           category.cookies.map((cookie) => [
-            code(cookie.name),
+            { code: cookie.name },
             cookie.provider ?? unknown,
             cookie.purpose ?? unknown,
             formatDuration(cookie.duration, lang, texts),
@@ -53,7 +53,7 @@ export function renderPolicyMarkdown(
         ...table(
           [texts.colKey, texts.colArea, texts.colProvider, texts.colPurpose],
           category.storage.map((item) => [
-            code(item.key),
+            { code: item.key },
             item.area === "local"
               ? texts.areaLocal
               : item.area === "session"
@@ -113,8 +113,19 @@ function code(name: string): string {
   return name.includes("`") ? `\`\` ${name} \`\`` : `\`${name}\``;
 }
 
-function table(columns: string[], rows: string[][]): string[] {
-  const cell = (text: string) => (text.startsWith("`") ? text.replace(/\|/g, "\\|") : inline(text));
+/** A table cell: text (escaped) or a name shown as code. */
+type Cell = string | { code: string };
+
+/**
+ * Which cells are code is said by the row, never guessed from the text: a provider or purpose that
+ * began with a backtick was taken for code and skipped the escaping, so `<img onerror>` or a line
+ * break in it reached the Markdown as written.
+ */
+function table(columns: string[], rows: Cell[][]): string[] {
+  const cell = (value: Cell) =>
+    typeof value === "string"
+      ? inline(value)
+      : code(value.code.replace(/[\r\n]+/g, " ")).replace(/\|/g, "\\|");
   return [
     `| ${columns.map(inline).join(" | ")} |`,
     `|${columns.map(() => "---").join("|")}|`,
