@@ -168,6 +168,32 @@ describe("the policy page at a path written percent-encoded (fixed in policy-pag
   });
 });
 
+describe("the policy page's settings link on a site without consent-edge's banner (fixed in src/policy)", () => {
+  // A site with optional categories whose consent comes from a CMP, not the banner: the settings
+  // page answers 404 JSON for it, so "Open the cookie settings" (how to withdraw) was a dead link.
+  const app = appFor(testSite({ policy: { path: "/cookies" } }));
+
+  it("links nowhere it cannot keep: every link on the page answers", async () => {
+    const res = await send(app, "https://www.example.com/cookies");
+    expect(res.status).toBe(200);
+    const hrefs = elementsOf(parse(await res.text()))
+      .filter((element) => element.tagName === "a")
+      .map((a) => a.attrs.find((attr) => attr.name === "href")?.value ?? "")
+      .filter((href) => href.startsWith("/"));
+    for (const href of hrefs) {
+      const target = await send(app, `https://www.example.com${href}`);
+      expect(`${href} ${target.status}`).toBe(`${href} 200`);
+      await target.arrayBuffer();
+    }
+  });
+
+  it("the JSON says there is no settings page rather than naming one", async () => {
+    const res = await send(app, "https://www.example.com/cookies.json");
+    const json = await res.json<{ choices: { settingsUrl: string | null } }>();
+    expect(json.choices.settingsUrl).toBeNull();
+  });
+});
+
 describe("the policy page: what an operator's config text can do", () => {
   const HOSTILE = '"><script>alert(1)</script><a href="javascript:alert(2)">x</a>\u2028</code>';
   const app = appFor(

@@ -65,8 +65,12 @@ export interface Declaration {
   categories: DeclaredCategory[];
   thirdParties: ThirdParty[];
   choices: {
-    /** Opens the banner in place where its script runs, the settings page without it. */
-    settingsUrl: string;
+    /**
+     * The settings page (the banner as a page, which works with JavaScript or without); undefined
+     * for a site without consent-edge's banner, whose settings page does not exist (its CMP offers
+     * the choice).
+     */
+    settingsUrl?: string;
     /** Whether there is anything optional to accept or refuse. */
     optional: boolean;
     /** What Global Privacy Control refuses. */
@@ -90,6 +94,7 @@ type Site = Pick<
   | "trackers"
   | "consent"
   | "policy"
+  | "banner"
 >;
 
 export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declaration {
@@ -119,7 +124,10 @@ export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declar
     categories,
     thirdParties: thirdPartiesOf(site),
     choices: {
-      settingsUrl: `${site.pathPrefix}${SETTINGS_PATH}?return=${encodeURIComponent(policyPath)}`,
+      // Only where it answers: without the banner the settings page is a 404.
+      ...(site.banner.enabled
+        ? { settingsUrl: `${site.pathPrefix}${SETTINGS_PATH}?return=${encodeURIComponent(policyPath)}` }
+        : {}),
       optional: categories.some((category) => category.needsConsent),
       gpc: site.consent.gpc.categories.filter((id) => site.categories.includes(id)),
       doNotTrack: {

@@ -183,7 +183,7 @@ function choicesSection(declaration: Declaration, texts: Texts): string {
   const parts = choices.optional
     ? [
         `<p>${e(texts.choicesText)}</p>`,
-        `<p>${link(choices.settingsUrl, texts.openSettings)}</p>`,
+        choices.settingsUrl === undefined ? "" : `<p>${link(choices.settingsUrl, texts.openSettings)}</p>`,
         choices.gpc.length ? `<p>${e(fill(texts.gpcText, { categories: labelled(choices.gpc) }))}</p>` : "",
         choices.doNotTrack.categories.length || choices.doNotTrack.vendors.length
           ? `<p>${e(

@@ -16,7 +16,7 @@
  *     }],
  *     "thirdParties": [{ "name": …, "categories": ["analytics"], "purpose": …, "receives": …,
  *                        "privacyPolicy": "https://…" | null, "domains": ["facebook.com"] }],
- *     "choices": { "settingsUrl": "/.consent-edge/settings?return=%2Fcookies", "optional": true,
+ *     "choices": { "settingsUrl": "/.consent-edge/settings?return=%2Fcookies" | null, "optional": true,
  *                  "gpc": ["marketing"], "doNotTrack": { "categories": [], "vendors": ["Matomo"] } },
  *     "contact": "privacy@example.com" | null
  *   }
@@ -39,7 +39,8 @@ export function policyJson(declaration: Declaration) {
       storage: category.storage.map(storageJson),
     })),
     thirdParties: declaration.thirdParties.map(thirdPartyJson),
-    choices: declaration.choices,
+    // `settingsUrl` null for a site without the banner (no settings page): every key is present.
+    choices: { ...declaration.choices, settingsUrl: declaration.choices.settingsUrl ?? null },
     contact: declaration.contact ?? null,
   };
 }

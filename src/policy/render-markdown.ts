@@ -86,7 +86,9 @@ export function renderPolicyMarkdown(
   const { choices } = declaration;
   if (!choices.optional) out.push(inline(texts.nothingOptional), "");
   else {
-    out.push(inline(texts.choicesText), "", `[${inline(texts.openSettings)}](<${choices.settingsUrl}>)`, "");
+    out.push(inline(texts.choicesText), "");
+    if (choices.settingsUrl !== undefined)
+      out.push(`[${inline(texts.openSettings)}](<${choices.settingsUrl}>)`, "");
     const labelled = (ids: string[]) =>
       joinList(
         ids.map((id) => labels.get(id) ?? id),
