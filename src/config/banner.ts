@@ -1,10 +1,11 @@
 /**
  * A site's `banner`: consent-edge's own banner, for sites without a CMP. Texts per language are
- * merged over the English defaults, so a site only writes what it changes. Whether every category
+ * merged over that language's built-in texts (English for a language consent-edge does not ship), so a site only writes what it changes. Whether every category
  * of the site has a text is a cross-field check (cross-checks.ts).
  */
 import * as v from "valibot";
-import { type BannerTexts, DEFAULT_LANGUAGE, ENGLISH_TEXTS } from "../banner/texts";
+import { type BannerTexts, DEFAULT_LANGUAGE } from "../banner/texts";
+import { builtInBase } from "../texts/languages";
 import { dictionary, fields, flag, forEditors } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
@@ -164,10 +165,13 @@ export const banner = v.optional(
       const languages: Record<string, BannerTexts> = {};
       for (const [language, texts] of Object.entries(given.languages ?? { [DEFAULT_LANGUAGE]: {} })) {
         const { categories, ...words } = texts;
+        // Over the language's built-in texts (`pt-BR` over `pt`, English for one not shipped), so a
+        // site that changes one German key keeps every other key German.
+        const base = builtInBase(language);
         languages[language] = {
-          ...ENGLISH_TEXTS,
+          ...base,
           ...withoutUndefined(words),
-          categories: { ...ENGLISH_TEXTS.categories, ...categories },
+          categories: { ...base.categories, ...categories },
         };
       }
       const defaultLanguage = given.defaultLanguage ?? Object.keys(languages)[0] ?? DEFAULT_LANGUAGE;
