@@ -43,6 +43,8 @@ import type { Env } from "../env";
 import { newReceiptId, readReceipt, type Receipt, writeReceipt } from "./receipts";
 import { bannerFor } from "../banner/banner-for";
 import { safeReturnPath } from "../banner/render-banner";
+import { escapeHtml } from "../html/inert";
+import { textsFor } from "../texts/texts-for";
 import { isCrossSite } from "./same-origin";
 import { clientKey, rateLimitBinding, type Throttle } from "./throttle";
 import type { InventoryRecorder } from "../inventory/recording";
@@ -105,22 +107,30 @@ export async function handleConsentApi(context: ApiContext): Promise<Response> {
   return applyDecision(context, parsed);
 }
 
+/**
+ * The banner as a page, for visitors without JavaScript: in the visitor's language (`lang`, `dir`,
+ * `Content-Language`), with a heading and a link back to the page they came from.
+ */
 function settingsPage({ request, site, consent }: ApiContext): Response {
   const url = new URL(request.url);
-  const banner = bannerFor(
-    site,
-    consent,
-    {
-      acceptLanguage: request.headers.get("Accept-Language"),
-      returnTo: safeReturnPath(url.searchParams.get("return") ?? "/"),
-    },
-    undefined,
-    true,
-  );
+  const acceptLanguage = request.headers.get("Accept-Language");
+  const returnTo = safeReturnPath(url.searchParams.get("return") ?? "/");
+  const banner = bannerFor(site, consent, { acceptLanguage, returnTo }, undefined, true);
   if (!banner) return json({ error: "this site has no consent-edge banner" }, 404);
-  const html = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Cookie settings</title></head><body>${banner}</body></html>`;
+  const { lang, texts } = textsFor(site, acceptLanguage);
+  const dir = texts.dir === "rtl" ? "rtl" : "ltr";
+  const title = escapeHtml(texts.settingsPageTitle);
+  const html =
+    `<!doctype html><html lang="${escapeHtml(lang)}" dir="${dir}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>` +
+    `<body><main><h1>${title}</h1>${banner}<p><a href="${escapeHtml(returnTo)}">${escapeHtml(texts.backToSite)}</a></p></main></body></html>`;
   return new Response(html, {
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "private, no-store" },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "private, no-store",
+      "Content-Language": lang,
+      Vary: "Accept-Language",
+    },
   });
 }
 
