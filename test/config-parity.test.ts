@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ENGLISH_TEXTS } from "../src/banner/texts";
+import { GERMAN_TEXTS } from "../src/texts/languages/de";
 import { validateConfig } from "../src/config/validate";
 import type { ValidSite } from "../src/config/site";
 
@@ -538,10 +539,10 @@ describe("parity with the hand-written validators: defaults and normalisations",
     ],
     ["a banner section turns the banner on", { banner: {} }, (s) => s.banner.enabled, true],
     [
-      "texts merge over English",
+      "texts merge over the language's built-in texts",
       { banner: { languages: { de: { title: "Kekse" } } } },
       (s) => s.banner.languages.de,
-      { ...ENGLISH_TEXTS, title: "Kekse" },
+      { ...GERMAN_TEXTS, title: "Kekse" },
     ],
     [
       "the first language is the default",
