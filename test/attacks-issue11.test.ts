@@ -285,6 +285,42 @@ describe("the policy page for a site whose category is named like an Object.prot
   });
 });
 
+describe("built-in languages and the operator's own notice", () => {
+  // The operator wrote its notice in English only: what it uses cookies for, naming Matomo. Since
+  // c787cce every site also offers the nine other built-in languages, so a German visitor reads the
+  // generic built-in German body instead, which names none of it: the operator's disclosure is
+  // silently dropped for every visitor whose browser prefers another language. Patch: none (the
+  // "lang" engineer's banner.ts is in progress: `banner.offer`, named in src/texts/languages/index.ts,
+  // does not exist yet); the fix is to offer only the site's own languages where it overrides a text,
+  // or a config problem naming `banner.languages.<tag>.<key>` for each offered language it lacks.
+  const NOTICE = "We use cookies to run the shop and, with your consent, to count visits with Matomo.";
+  const app = appFor(testSite({ banner: { languages: { en: { body: NOTICE } } } }));
+  const PAGE = "<!doctype html><html><head></head><body><p>shop</p></body></html>";
+  const textOf = (node: Node): string =>
+    "value" in node && !("tagName" in node)
+      ? node.value
+      : "childNodes" in node
+        ? node.childNodes.map(textOf).join("")
+        : "";
+  const bannerText = async (acceptLanguage: string) => {
+    const res = await send(app, "https://www.example.com/", {
+      headers: { ...htmlFromOrigin(PAGE), "Accept-Language": acceptLanguage },
+    });
+    const banner = elementsOf(parse(await res.text())).find((element) =>
+      element.attrs.some((attr) => attr.name === "id" && attr.value === "ce-banner"),
+    );
+    return banner ? textOf(banner) : "";
+  };
+
+  it("an English visitor reads it (the test can fail)", async () => {
+    expect(await bannerText("en-GB,en;q=0.9")).toContain("Matomo");
+  });
+
+  it.fails("a German visitor is not given a notice that leaves it out", async () => {
+    expect(await bannerText("de-DE,de;q=0.9")).toContain("Matomo");
+  });
+});
+
 describe("curated defaults: the edge and the page guard agree", () => {
   const site = compiled({
     defaults: true,
