@@ -10,6 +10,7 @@
  * the same decisions recorded in the report; a request with the site's debug secret and
  * `X-Consent-Preview: enforce` gets what enforce would send instead (PREVIEW_HEADER).
  */
+import { textsFor } from "./texts/texts-for";
 import type { Site } from "./config/compile";
 import { resolveConsent } from "./consent/resolve-consent";
 import type { ConsentState } from "./consent/types";
@@ -217,6 +218,7 @@ export async function enforceRequest(
         // Only the stand-alone worker asks again: its origin's body is a fetch() response's.
         fetchedBody: askAgain,
         ...(askAgain && request.method === "GET" ? { refetch: askOrigin } : {}),
+        texts: textsFor(site, request.headers.get("Accept-Language")).texts,
         banner: (nonce) =>
           bannerFor(
             site,

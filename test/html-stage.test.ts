@@ -150,7 +150,7 @@ describe("response headers of a rewritten page", () => {
     );
     await res.text();
     expect(res.headers.get("ETag")).toBe('W/"abc"');
-    expect(res.headers.get("Vary")).toBe("Cookie");
+    expect(res.headers.get("Vary")).toBe("Cookie, Accept-Language");
     expect(res.headers.get("Cache-Control")).toBe("private, max-age=300");
   });
 

@@ -5,6 +5,9 @@
  * with the number of selectors, so there are a handful of narrow selectors (never one per host, never
  * one that fires on every element) and the host decision is a Map lookup in JS.
  */
+import { fill, joinList } from "../texts/fill";
+import { ENGLISH_TEXTS } from "../texts/languages/en";
+import type { Texts } from "../texts/types";
 import { LOADING_RELS, loadsSomething } from "./loading-rels";
 import {
   embeddedText,
@@ -111,6 +114,8 @@ export interface NeutraliseContext {
   nothingToNeutralise?: boolean;
   /** Each neutralised element is reported here. */
   neutralised: Neutralised[];
+  /** The visitor's texts, for the placeholder after a blocked embed (English when absent). */
+  texts?: Texts;
   /**
    * When set (the inventory observes, or the debug headers are read), every URL an element is
    * judged by goes here with the element's outcome. Unset, URLs are classified exactly as before.
@@ -524,7 +529,9 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
       // foreign iframe HTML (`<svg><math><annotation-xml encoding=text/html><iframe>`, where that
       // math is an SVG element and no integration point). Only the notice is lost there.
       if (element.namespaceURI === HTML_NAMESPACE && foreignDepth === 0)
-        element.after(placeholder(inert.vendor ?? "This embedded content", inert.blocked), { html: true });
+        element.after(placeholder(inert.vendor, inert.blocked, context.texts ?? ENGLISH_TEXTS), {
+          html: true,
+        });
       report("iframe", inert.rule, inert.blocked);
     });
   };
@@ -734,16 +741,28 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
 
 /**
  * The notice shown after an HTML iframe made inert (never after an SVG or MathML one, where a
- * `<div>` would end the foreign content: see the iframe handler).
+ * `<div>` would end the foreign content: see the iframe handler), in the visitor's language, each
+ * category by its label there. The grant button's attribute keeps the ids: the runtime grants them.
  */
-function placeholder(vendor: string, categories: string[]): string {
-  const list = categories.join(" and ");
-  const label = `${vendor} is blocked`;
+function placeholder(vendor: string | undefined, categories: string[], texts: Texts): string {
+  const labels = joinList(
+    categories.map((category) => categoryLabel(texts, category)),
+    texts.and,
+  );
+  const who = vendor ?? texts.placeholderSomeone;
+  const ids = escapeHtml(categories.join(" "));
   return (
-    `<div ${INERT.placeholder}="${escapeHtml(categories.join(" "))}" role="region" aria-label="${escapeHtml(label)}" ` +
+    `<div ${INERT.placeholder}="${ids}" role="region" aria-label="${escapeHtml(fill(texts.placeholderLabel, { vendor: who }))}" ` +
     `style="border:1px dashed currentColor;padding:1em;margin:1em 0">` +
-    `<p>${escapeHtml(vendor)} is not shown because it sets ${escapeHtml(list)} cookies, which you have not accepted.</p>` +
-    `<button type="button" ${INERT.grant}="${escapeHtml(categories.join(" "))}">Accept ${escapeHtml(list)} cookies and show it</button>` +
+    `<p>${escapeHtml(fill(texts.placeholderText, { vendor: who, categories: labels }))}</p>` +
+    `<button type="button" ${INERT.grant}="${ids}">${escapeHtml(fill(texts.placeholderButton, { categories: labels }))}</button>` +
     `</div>`
   );
+}
+
+/** A category's label in `texts` (an own key only: "constructor" is a category name, not a text), else its id. */
+function categoryLabel(texts: Texts, category: string): string {
+  return Object.hasOwn(texts.categories, category)
+    ? (texts.categories[category]?.label ?? category)
+    : category;
 }

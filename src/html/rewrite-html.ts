@@ -28,6 +28,7 @@
  * runs, into a scratch copy of the headers, and is read to its end or SHADOW_LIMIT_BYTES: the report
  * lists what enforce would neutralise, and `report.html` what enforce would have done.
  */
+import type { Texts } from "../texts/types";
 import type { Site } from "../config/compile";
 import type { EnforcementReport } from "../report";
 import { BANNER_SCRIPT } from "../banner/render-banner";
@@ -81,6 +82,8 @@ export interface HtmlInput {
   refetch?: () => Promise<Response>;
   /** The banner for this request and CSP nonce, when the site has one. */
   banner?: (nonce: string | undefined) => string | undefined;
+  /** The visitor's texts (their Accept-Language), for placeholders; English when absent. */
+  texts?: Texts;
   /**
    * With the debug secret, the rewritten page is read to its end before the response starts, so
    * that the debug headers can list every element neutralised. Never without it. In report-only
@@ -407,6 +410,7 @@ async function enforceDocument(
       input.site.categories.every((category) => input.granted.has(category)) &&
       [...input.site.classifyResource.compiled.categories].every((category) => input.granted.has(category)),
     neutralised: report.neutralised,
+    ...(input.texts ? { texts: input.texts } : {}),
     ...(recordsHosts ? { hosts: hostRecorder(report.hosts, input.page) } : {}),
   });
   // Where lol-html's ambiguity error can arise (see the top of this file): from a `<select>` start
@@ -480,7 +484,8 @@ async function enforceDocument(
   headers.delete("Content-Length");
   const etag = headers.get("ETag");
   if (etag && !etag.startsWith("W/")) headers.set("ETag", `W/${etag}`);
-  headers.append("Vary", "Cookie");
+  // The banner and every placeholder speak the visitor's language.
+  headers.append("Vary", "Cookie, Accept-Language");
 
   if (first.done) return new Blob(first.chunks).stream();
   completion.deferred = true;

@@ -93,7 +93,7 @@ describe.skipIf(!executablePath)(
       });
       expect(await page.locator("iframe[data-ce-src*='youtube.com']").count()).toBe(1);
 
-      await page.getByRole("button", { name: "Accept marketing cookies and show it" }).click();
+      await page.getByRole("button", { name: "Accept Marketing cookies and show it" }).click();
       await expect
         .poll(async () => (await consentOf(context)).granted, { timeout: 10_000 })
         .toBe("+marketing");
@@ -172,7 +172,7 @@ describe.skipIf(!executablePath)(
       await page.goto(`${home()}blog/hello`, { waitUntil: "load" });
       const start = trackers.hits.length;
       const refused = page.waitForResponse((res) => res.url().endsWith("/.consent-edge/consent"));
-      await page.getByRole("button", { name: "Accept marketing cookies and show it" }).click();
+      await page.getByRole("button", { name: "Accept Marketing cookies and show it" }).click();
       expect((await refused).status()).toBe(429);
       expect(
         await page.evaluate(() => (globalThis as unknown as PageGlobals).consentEdge.grant(["analytics"])),
