@@ -1,4 +1,5 @@
 /** Run the real HTML stage (HTMLRewriter in workerd) over a page delivered in chunks of a given size. */
+import type { Texts } from "../src/texts/types";
 import { parse } from "parse5";
 import type { DefaultTreeAdapterMap } from "parse5";
 import { compileConfig, type Site } from "../src/config/compile";
@@ -81,6 +82,8 @@ export async function rewrite(
     doNotTrack?: boolean;
     /** Leave the injected runtime in the text instead of replacing it with RUNTIME_MARK. */
     keepRuntime?: boolean;
+    /** The visitor's texts, as enforce-request passes them (English when absent). */
+    texts?: Texts;
   } = {},
 ): Promise<Rewritten> {
   const site = options.site ?? htmlSite();
@@ -101,6 +104,7 @@ export async function rewrite(
       page: new URL("https://www.example.com/page"),
       method: "GET",
       buffer: false,
+      ...(options.texts ? { texts: options.texts } : {}),
     },
     report,
   );
