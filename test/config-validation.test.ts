@@ -267,7 +267,7 @@ describe("validateConfig: problems say what they mean", () => {
     ["constructor", '"constructor" has no texts'],
     ["toString", '"toString" has no texts'],
     ["__proto__", '"__proto__" has no texts'],
-    ["de", '"de" has no texts'],
+    ["ja", '"ja" has no texts'],
     [5, "5 is not a language tag"],
     [null, "null is not a language tag"],
   ])("banner.defaultLanguage %j is refused: %s", (defaultLanguage, message) => {

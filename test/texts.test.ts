@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compileConfig } from "../src/config/compile";
 import { validateConfig } from "../src/config/validate";
 import { BUILT_IN_TEXTS } from "../src/texts/languages";
 import { ENGLISH_TEXTS } from "../src/texts/languages/en";
@@ -56,5 +57,31 @@ describe("textsFor", () => {
     expect(texts.acceptAll).toBe(GERMAN_TEXTS.acceptAll);
     expect(texts.categories.analytics.label).toBe(GERMAN_TEXTS.categories.analytics.label);
     expect(textsFor(site, "en").texts.title).toBe(ENGLISH_TEXTS.title);
+  });
+});
+
+describe("every text key can be overridden in config", () => {
+  it("the banner.languages schema accepts each key of the English texts, and the override is served", () => {
+    const keys = Object.keys(ENGLISH_TEXTS).filter((key) => key !== "categories");
+    const written = Object.fromEntries(keys.map((key) => [key, key === "dir" ? "ltr" : `site's ${key}`]));
+    const compiled = compileConfig({ sites: [testSite({ banner: { languages: { de: written } } })] });
+    expect(compiled.ok ? [] : compiled.problems).toEqual([]);
+    if (!compiled.ok) return;
+    const site = compiled.config.sites[0];
+    if (!site) throw new Error("no site");
+    const { texts } = textsFor(site, "de");
+    for (const key of keys) if (key !== "dir") expect(texts[key as "title"]).toBe(`site's ${key}`);
+  });
+
+  it("a banner default language may be a built-in one the site did not write", () => {
+    const compiled = compileConfig({
+      sites: [testSite({ banner: { languages: { de: {} }, defaultLanguage: "fr" } })],
+    });
+    expect(compiled.ok ? [] : compiled.problems).toEqual([]);
+    if (!compiled.ok) return;
+    const site = compiled.config.sites[0];
+    if (!site) throw new Error("no site");
+    expect(textsFor(site, "ja").lang).toBe("fr");
+    expect(textsFor(site, "ja").texts.acceptAll).toBe(BUILT_IN_TEXTS.fr?.acceptAll);
   });
 });

@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { type BannerTexts, DEFAULT_LANGUAGE } from "../banner/texts";
-import { builtInBase } from "../texts/languages";
+import { BUILT_IN_LANGUAGES, BUILT_IN_TEXTS, builtInBase } from "../texts/languages";
 import { dictionary, fields, flag, forEditors } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
 
@@ -27,6 +27,52 @@ function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclud
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }
+
+/** Every text key but the banner's first ones (written out above with their own descriptions). */
+const MORE_TEXT_KEYS = [
+  "bodyOptOut",
+  "cookiesInCategory",
+  "placeholderText",
+  "placeholderButton",
+  "placeholderLabel",
+  "placeholderSomeone",
+  "and",
+  "settingsPageTitle",
+  "backToSite",
+  "policyTitle",
+  "policyIntro",
+  "policyRevision",
+  "policyAlwaysOn",
+  "policyNeedsConsent",
+  "colName",
+  "colProvider",
+  "colPurpose",
+  "colDuration",
+  "colType",
+  "colParty",
+  "typeHttp",
+  "typeScript",
+  "firstParty",
+  "thirdPartyOn",
+  "durationSession",
+  "durationUnknown",
+  "noCookies",
+  "storageHeading",
+  "colKey",
+  "colArea",
+  "areaLocal",
+  "areaSession",
+  "thirdPartiesHeading",
+  "colThirdParty",
+  "colReceives",
+  "colPrivacyPolicy",
+  "choicesHeading",
+  "choicesText",
+  "openSettings",
+  "gpcText",
+  "dntText",
+  "nothingOptional",
+] as const satisfies ReadonlyArray<keyof BannerTexts>;
 
 const NO_LABEL = say("must be non-empty text", 'write the label, e.g. "Analytics"');
 
@@ -59,6 +105,11 @@ export const bannerTexts = fields(
     close: words("The close button's label."),
     settingsLink: words("The link that reopens the banner."),
     policyLinkText: words("The text of the link to the cookie policy."),
+    // The keys added with the placeholder, the settings page and the generated policy: each one
+    // overridable like those above (src/texts/types.ts says what each is, and which {names} it fills).
+    ...(Object.fromEntries(
+      MORE_TEXT_KEYS.map((key) => [key, words(`The text "${key}" (src/texts/types.ts).`)]),
+    ) as Record<(typeof MORE_TEXT_KEYS)[number], ReturnType<typeof words>>),
     categories: v.optional(
       v.pipe(
         dictionary(
@@ -176,11 +227,12 @@ export const banner = v.optional(
       }
       const defaultLanguage = given.defaultLanguage ?? Object.keys(languages)[0] ?? DEFAULT_LANGUAGE;
       // An own key only: `in` would take "constructor" or "toString" from Object.prototype for texts.
-      if (!Object.hasOwn(languages, defaultLanguage)) {
+      // A built-in language needs no texts of the site's own (textsFor serves it as shipped).
+      if (!Object.hasOwn(languages, defaultLanguage) && !Object.hasOwn(BUILT_IN_TEXTS, defaultLanguage)) {
         addIssue({
           message: joinProblem(
             `${describeValue(defaultLanguage)} has no texts`,
-            `use one of ${Object.keys(languages).join(", ")}`,
+            `use one of ${[...new Set([...Object.keys(languages), ...BUILT_IN_LANGUAGES])].join(", ")}, or write its texts under "languages"`,
           ),
           path: [
             { type: "object", origin: "value", input: given, key: "defaultLanguage", value: defaultLanguage },

@@ -5,6 +5,7 @@
  * share an id or a host. They read the config as written, so they run (and report) even where other fields of the
  * same site are wrong; a value of the wrong type is left to the schema, which reports it.
  */
+import { BUILT_IN_LANGUAGES, BUILT_IN_TEXTS } from "../texts/languages";
 import { ENGLISH_TEXTS } from "../banner/texts";
 import { LANGUAGE } from "./banner";
 import { consentCookieNameOf } from "./cookies";
@@ -199,12 +200,13 @@ function checkDefaultLanguage(
     (language) => LANGUAGE.test(language) && isObject(languages[language]),
   );
   const chosen = banner.defaultLanguage ?? usable[0];
-  if (typeof chosen !== "string" || usable.includes(chosen)) return;
+  // A built-in language needs no texts of the site's own (an own key: not "constructor").
+  if (typeof chosen !== "string" || usable.includes(chosen) || Object.hasOwn(BUILT_IN_TEXTS, chosen)) return;
   report(
     [...at, "defaultLanguage"],
     `${describeValue(chosen)} has no texts`,
     usable.length > 0
-      ? `use one of ${usable.join(", ")}`
+      ? `use one of ${[...new Set([...usable, ...BUILT_IN_LANGUAGES])].join(", ")}, or write its texts under "languages"`
       : "name one of the banner's languages once its tag is valid",
   );
 }
