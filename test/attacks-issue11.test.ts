@@ -17,6 +17,7 @@ import { declarationFor } from "../src/policy/declaration";
 import { renderPolicyMarkdown } from "../src/policy/render-markdown";
 import { ENGLISH_TEXTS } from "../src/texts/languages/en";
 import { runtimeConfig } from "../src/html/runtime";
+import { BUILT_IN_LANGUAGES } from "../src/texts/languages";
 import { expiryOf, storedFrom } from "./cookie-jar";
 import { appFor, consent, FIXED_NOW_MS, send, testSite } from "./helpers";
 import { liveUrls } from "./html-helpers";
@@ -318,6 +319,80 @@ describe("built-in languages and the operator's own notice", () => {
 
   it.fails("a German visitor is not given a notice that leaves it out", async () => {
     expect(await bannerText("de-DE,de;q=0.9")).toContain("Matomo");
+  });
+});
+
+describe("the placeholder and the settings page in every built-in language", () => {
+  const HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>{categories}';
+  const languages = Object.fromEntries(
+    BUILT_IN_LANGUAGES.map((tag) => [
+      tag,
+      { categories: { analytics: { label: HOSTILE, description: HOSTILE } } },
+    ]),
+  );
+  const app = appFor(
+    testSite({
+      banner: { languages },
+      trackers: { rules: [{ host: "embed.example.net", category: "analytics", vendor: HOSTILE }] },
+    }),
+  );
+  const PAGE =
+    '<!doctype html><html><head></head><body><iframe src="https://embed.example.net/v/1"></iframe></body></html>';
+
+  it.each(BUILT_IN_LANGUAGES)("%s: a hostile vendor and label stay text in the placeholder", async (tag) => {
+    const res = await send(app, "https://www.example.com/", {
+      headers: { ...htmlFromOrigin(PAGE), "Accept-Language": tag },
+    });
+    expect(res.headers.get("Vary")).toMatch(/Accept-Language/i);
+    const elements = elementsOf(parse(await res.text()));
+    const placeholder = elements.find((element) =>
+      element.attrs.some((a) => a.name === "data-ce-placeholder"),
+    );
+    expect(placeholder).toBeDefined();
+    const inside = placeholder ? elementsOf(placeholder).slice(1) : [];
+    expect(inside.map((element) => element.tagName)).toEqual(["p", "button"]);
+    expect(placeholder?.attrs.map((a) => a.name).sort()).toEqual(
+      ["aria-label", "data-ce-placeholder", "role", "style"].sort(),
+    );
+    expect(placeholder?.attrs.find((a) => a.name === "aria-label")?.value).toContain(HOSTILE);
+    // The grant button grants the id, whatever the label says.
+    const button = inside.find((element) => element.tagName === "button");
+    expect(button?.attrs.find((a) => a.name === "data-ce-grant")?.value).toBe("analytics");
+  });
+
+  it.each([
+    "//evil.example/",
+    "/\\evil.example/",
+    "/\t/evil.example/",
+    "/%2F/evil.example/",
+    "javascript:alert(1)",
+    "https://evil.example/",
+    '/x?"><script>alert(1)</script>',
+  ])("the settings page's way back for return=%j stays on the site", async (returnTo) => {
+    const res = await send(
+      app,
+      `https://www.example.com/.consent-edge/settings?return=${encodeURIComponent(returnTo)}`,
+      { headers: { "Accept-Language": "de" } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Language")).toBe("de");
+    const elements = elementsOf(parse(await res.text()));
+    // The banner's own script is there; nothing of the return path ran into one.
+    const scripts = elements.filter((element) => element.tagName === "script");
+    const scriptText = scripts.flatMap((script) =>
+      script.childNodes.map((c) => ("value" in c ? c.value : "")),
+    );
+    expect(scriptText.join("")).not.toContain("alert(1)");
+    const hrefs = elements
+      .filter((element) => element.tagName === "a")
+      .map((a) => a.attrs.find((attr) => attr.name === "href")?.value ?? "");
+    expect(hrefs.length).toBeGreaterThan(0);
+    // Resolved as the browser resolves it (the WHATWG URL parser): never another origin or scheme.
+    for (const href of hrefs) {
+      expect(new URL(href, "https://www.example.com/.consent-edge/settings").origin).toBe(
+        "https://www.example.com",
+      );
+    }
   });
 });
 
