@@ -12,9 +12,8 @@ import { parse } from "parse5";
 import type { DefaultTreeAdapterMap } from "parse5";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileConfig } from "../../src/config/compile.ts";
 import { ENGLISH_TEXTS } from "../../src/texts/languages/en.ts";
-import { textsFor } from "../../src/texts/texts-for.ts";
+import { GERMAN_TEXTS } from "../../src/texts/languages/de.ts";
 import { type BuiltEdge, request, startBuiltEdge, startOrigin, type TestOrigin } from "./edge-http.ts";
 import { chromiumPath, launchChromium } from "./servers.ts";
 
@@ -33,7 +32,9 @@ let config: unknown;
 beforeAll(async () => {
   origin = await startOrigin((_req, res) => {
     res.setHeader("Content-Type", "text/html");
-    res.end("<!doctype html><title>origin</title><p>the origin's own page");
+    res.end(
+      "<!doctype html><html><head><title>origin</title></head><body><p>the origin's own page</p></body></html>",
+    );
   });
   config = { sites: [{ ...aktok.sites[0], hosts: ["localhost"], origin: origin.url }] };
   edge = await startBuiltEdge(config);
@@ -139,27 +140,43 @@ describe.skipIf(!chromiumPath())("the policy page in Chromium", () => {
     await browser?.close();
   });
 
-  it("Accept-Language: de (locale de-DE): the page in the language textsFor picks, and its settings link works", async () => {
+  it("Accept-Language: de (locale de-DE): the banner, the policy page and the settings page in German", async () => {
     const context = await (browser as Browser).newContext({ locale: "de-DE" });
     const page = await context.newPage();
+    // A page of the site: the banner, in German, Accept and Reject as equal buttons.
+    const home = await page.goto(`${edgeUrl()}/`);
+    expect(await home?.request().headerValue("accept-language")).toMatch(/^de-DE/);
+    expect(home?.headers()["vary"]).toMatch(/Accept-Language/);
+    const banner = page.getByRole("region", { name: GERMAN_TEXTS.title });
+    await expect(banner.getAttribute("lang")).resolves.toBe("de");
+    expect(await banner.getByRole("heading", { name: GERMAN_TEXTS.title }).isVisible()).toBe(true);
+    expect(await banner.getByRole("button", { name: GERMAN_TEXTS.acceptAll, exact: true }).isVisible()).toBe(
+      true,
+    );
+    expect(await banner.getByRole("button", { name: GERMAN_TEXTS.rejectAll, exact: true }).isVisible()).toBe(
+      true,
+    );
+    expect(GERMAN_TEXTS.acceptAll).not.toBe(ENGLISH_TEXTS.acceptAll);
+    // The policy page.
     const response = await page.goto(`${edgeUrl()}/cookies`);
-    const sent = await response?.request().headerValue("accept-language");
-    expect(sent).toMatch(/^de-DE/);
-    // What the worker chooses for this header: German once the site has German texts (src/texts).
-    const compiled = compileConfig(config);
-    if (!compiled.ok) throw new Error("config");
-    const [site] = compiled.config.sites;
-    const chosen = textsFor(site as never, sent ?? null);
-    expect(await page.getAttribute("html", "lang")).toBe(chosen.lang);
-    expect(await page.textContent("h1")).toBe(chosen.texts.policyTitle);
-    if (chosen.lang.startsWith("de")) expect(chosen.texts.policyTitle).not.toBe(ENGLISH_TEXTS.policyTitle);
+    expect(response?.headers()["content-language"]).toBe("de");
+    expect(await page.getAttribute("html", "lang")).toBe("de");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(GERMAN_TEXTS.policyTitle);
+    expect(GERMAN_TEXTS.policyTitle).not.toBe(ENGLISH_TEXTS.policyTitle);
+    expect(
+      await page.getByRole("heading", { level: 2, name: GERMAN_TEXTS.categories.analytics.label }).count(),
+    ).toBe(1);
     // No CSP violation: the page's one style applies (the hash matches), nothing else is loaded.
     expect(await page.evaluate<string>("getComputedStyle(document.body).maxWidth")).toBe("1024px");
-    // The settings link: the no-JavaScript settings page, which returns here.
+    // The settings link: the no-JavaScript settings page, in German, which leads back here.
     await page.click(`a[href^="/.consent-edge/settings"]`);
     expect(new URL(page.url()).pathname).toBe("/.consent-edge/settings");
     expect(new URL(page.url()).searchParams.get("return")).toBe("/cookies");
+    expect(await page.getAttribute("html", "lang")).toBe("de");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(GERMAN_TEXTS.settingsPageTitle);
     expect(await page.locator("#ce-banner form").count()).toBe(1);
+    await page.getByRole("link", { name: GERMAN_TEXTS.backToSite }).click();
+    expect(new URL(page.url()).pathname).toBe("/cookies");
     await context.close();
   });
 });
