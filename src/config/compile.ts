@@ -9,6 +9,7 @@ import { compileResourceClassifier, type ResourceClassifier } from "../html/clas
 import { defaultCookieRules } from "../defaults/cookies";
 import { defaultTrackerRules } from "../defaults/tracker-rules";
 import { compileSiteMatcher, type MatchSite } from "../route/match-site";
+import type { TrackerRule } from "./trackers";
 import { type ConfigProblem, type ValidSite, validateConfig } from "./validate";
 
 export interface Site extends ValidSite {
@@ -38,9 +39,23 @@ export function compileConfig(input: unknown): CompileResult {
     classifyResource: compileResourceClassifier(
       site.trackers.rules,
       site.trackers.builtin,
-      site.defaults ? defaultTrackerRules() : [],
+      site.defaults ? defaultsOffSiteHosts(site.hosts) : [],
     ),
     consentSources: buildSources(site.consent.sources),
   }));
   return { ok: true, config: { sites, matchSite: compileSiteMatcher(sites) } };
+}
+
+/**
+ * The default host rules less those that cover one of the site's own hosts (the host itself or a
+ * parent domain of it): the dataset lists vendors' own domains (intercom.io, hubspot.com,
+ * vimeo.com), and on the vendor's own site such a rule would neutralise every first-party script,
+ * image and fetch until the visitor granted a category for the site itself. A tracker subdomain
+ * beneath the site's domain (stats.wp.com on www.wp.com) stays.
+ */
+function defaultsOffSiteHosts(hosts: readonly string[]): TrackerRule[] {
+  const own = hosts.map((host) => host.replace(/^\*\./, "").toLowerCase());
+  return defaultTrackerRules().filter(
+    (rule) => !own.some((host) => host === rule.match || host.endsWith(`.${rule.match}`)),
+  );
 }

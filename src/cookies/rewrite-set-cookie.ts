@@ -33,7 +33,7 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
   // would read (RFC 6265bis §5.7: without Max-Age and Expires the cookie is not persistent).
   if (rule.session === true) {
     const before = attributes.length;
-    attributes = attributes.filter((existing) => existing.key !== "max-age" && existing.key !== "expires");
+    attributes = attributes.filter((existing) => !isExpiryAttribute(existing));
     if (attributes.length !== before) changes.push("session");
   } else if (rule.maxAgeSeconds !== undefined) {
     // A cap holds only if every browser reads the lifetime we leave on the line, so a line whose
@@ -43,9 +43,9 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
     // Every attribute, not only the one the RFC picks: readers disagree on which one wins.
     const longest = longestAttributeLifetime(line, now);
     const tooLong = longest !== undefined && longest > rule.maxAgeSeconds;
-    if (tooLong || !hasUnambiguousLifetime(line)) {
+    if (tooLong || !hasUnambiguousLifetime(line) || line.attributes.some(isLenientExpiry)) {
       const hadExpires = lastAttribute(line, "expires") !== undefined;
-      attributes = attributes.filter((existing) => existing.key !== "max-age" && existing.key !== "expires");
+      attributes = attributes.filter((existing) => !isExpiryAttribute(existing));
       // A session cookie by the RFC's reading stays one: every expiry attribute is gone.
       if (lifetime !== undefined) {
         const seconds = Math.max(0, Math.min(lifetime, rule.maxAgeSeconds));
@@ -81,6 +81,22 @@ export function rewriteSetCookie(line: SetCookieLine, rule: CookieRule, now: num
   }
   if (changes.length === 0) return undefined;
   return { line: serializeSetCookie(line.pair, attributes), changes };
+}
+
+/**
+ * Max-Age or Expires as any reader sees the name: RFC 6265bis §5.6 trims only SP and HTAB (our
+ * parser's `key`), but lenient parsers trim with String.prototype.trim (tough-cookie, and clients
+ * built on it), which also eats form feed, vertical tab, NBSP and BOM: `\fMax-Age=31536000` is a
+ * year to them. Removing one more attribute than the RFC reads is safe; keeping it is not.
+ */
+function isExpiryAttribute(attribute: SetCookieAttribute): boolean {
+  const key = attribute.key.trim();
+  return key === "max-age" || key === "expires";
+}
+
+/** An expiry attribute only lenient readers see (its name carries whitespace the RFC keeps). */
+function isLenientExpiry(attribute: SetCookieAttribute): boolean {
+  return attribute.key !== "max-age" && attribute.key !== "expires" && isExpiryAttribute(attribute);
 }
 
 /**

@@ -56,4 +56,9 @@ export const EXCLUDED_ENTITIES: readonly ExcludedEntity[] = [
   // Filed under "ad" by the dataset, but its hosts serve the Sourcepoint consent message: blocking
   // a consent tool until consent is given would keep the visitor from giving it.
   { entity: "Sourcepoint", reason: "a consent tool (its CMP is served from these hosts)" },
+  // Filed under "analytics" and "ad" by the dataset, but they are sign-in services: the Okta Sign-In
+  // Widget and LoginRadius's script call their own hosts from the login page, and blocking them until
+  // consent would keep a visitor who refuses analytics or marketing from signing in.
+  { entity: "Okta", reason: "a sign-in service (the Sign-In Widget calls <org>.okta.com)" },
+  { entity: "LoginRadius", reason: "a sign-in service (its login script and API are on these hosts)" },
 ];

@@ -7,7 +7,7 @@
 /** The third-party-web version these rows were converted from. */
 export const TPW_VERSION = "0.30.0";
 
-/** 1384 vendors, 1986 hosts: `category|vendor|host host ...`, each host covering its subdomains. */
+/** 1382 vendors, 1983 hosts: `category|vendor|host host ...`, each host covering its subdomains. */
 export const TPW_VENDOR_ROWS: readonly string[] = [
   "functional|15gifts|15gifts.com primefuse.com",
   "marketing|2AdPro Media Solutions|2adpro.com",
@@ -654,7 +654,6 @@ export const TPW_VENDOR_ROWS: readonly string[] = [
   "analytics|LockerDome|lockerdome.com",
   "analytics|Loggly|d9jmv9u00p0mv.cloudfront.net loggly.com",
   "analytics|Logicalis|trovus.co.uk",
-  "marketing|LoginRadius|loginradius.com lrcontent.com",
   "marketing|LongTail Ad Solutions|jwpcdn.com jwplatform.com jwplayer.com jwpltx.com jwpsrv.com longtailvideo.com",
   "analytics|Loop11|loop11.com",
   "marketing|LoopMe|loopme.biz loopme.com loopme.me vntsm.com",
@@ -772,7 +771,6 @@ export const TPW_VENDOR_ROWS: readonly string[] = [
   "analytics|NyaConcepts|xclusive.ly",
   "analytics|ObjectPlanet|easypolls.net",
   "marketing|OhMyAd|ohmyad.co",
-  "analytics|Okta|okta.com",
   "functional|Olark|olark.com",
   "analytics|Ometria|ometria.com",
   "analytics|Omniconvert|d2tgfbvjf3q6hn.cloudfront.net d3vbj265bmdenw.cloudfront.net omniconvert.com",

@@ -6,6 +6,7 @@
  * strings shipped here and measured by the tests. This file builds what the edge hands it per page.
  */
 import type { Site } from "../config/compile";
+import type { CookieRule } from "../config/validate";
 import { globSource } from "../config/glob";
 import { NECESSARY, type StorageArea } from "../config/types";
 import type { RuntimeConfig } from "../runtime/config";
@@ -13,6 +14,7 @@ import { API_PREFIX } from "../endpoints/api-prefix";
 import { nonceAttribute } from "./csp";
 import { guardRules } from "./guard-rules";
 import { registrableDomain } from "../cookies/registrable-domain";
+import { defaultCookieRules } from "../defaults/cookies";
 import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";
 
 export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE };
@@ -99,12 +101,33 @@ const pageGuards = [false, true].map((doNotTrack) =>
 const pageGuardRules = (site: Site, doNotTrack: boolean): RuntimeConfig["t"] =>
   (pageGuards[doNotTrack ? 1 : 0] as (site: Site) => RuntimeConfig["t"])(site);
 
-/** The document.cookie guard's rules. */
+/**
+ * The document.cookie guard's rules: the site's own, then, for a site with `"defaults": true`, the
+ * default cookie rules the edge classifies by (src/defaults/cookies.ts), so that a script in the
+ * page cannot write the `_ga` or `_fbp` the edge drops from Set-Cookie.
+ */
 const cookieGuardRules = perSite(
   (site): RuntimeConfig["guard"] =>
     site.trackers.cookieGuard &&
-    site.cookies.map((rule): [string, string] => [`^${globSource(rule.pattern)}$`, rule.category]),
+    [...site.cookies, ...(site.defaults ? defaultsDecidingFor(site) : [])].map((rule): [string, string] => [
+      `^${globSource(rule.pattern)}$`,
+      rule.category,
+    ]),
 );
+
+/**
+ * The default rules that decide for their own names on this site: the guard refuses a write when
+ * any rule of a refused category matches, so a default the site overrides (its `_ga` declared
+ * necessary, or a glob of its own that covers the name) must not ship, or the page would refuse what
+ * the edge keeps. Asked of the site's own classifier, which puts every site rule first.
+ */
+function defaultsDecidingFor(site: Site): CookieRule[] {
+  return defaultCookieRules().filter((rule) => {
+    if (rule.category === NECESSARY) return false;
+    const found = site.classifyCookie(rule.pattern);
+    return found.kind === "rule" && found.rule === rule;
+  });
+}
 
 /**
  * The text of the injected script: `RUNTIME(config, cookieGuard, pageGuard)`, each guard only for
