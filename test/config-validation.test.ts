@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileConfig } from "../src/config/compile";
-import { ENGLISH_TEXTS } from "../src/banner/texts";
+import { BUILT_IN_TEXTS } from "../src/texts/languages";
 import { validateConfig } from "../src/config/validate";
 import { testSite } from "./helpers";
 
@@ -167,7 +167,7 @@ describe("validateConfig", () => {
               receipts: false,
             },
             regions: { default: "opt-in", byArea: {} },
-            banner: { enabled: false, languages: { en: ENGLISH_TEXTS }, defaultLanguage: "en" },
+            banner: { enabled: false, languages: { ...BUILT_IN_TEXTS }, defaultLanguage: "en" },
           },
         ],
       },

@@ -214,7 +214,12 @@ export const banner = v.optional(
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const given = dataset.value;
       const languages: Record<string, BannerTexts> = {};
-      for (const [language, texts] of Object.entries(given.languages ?? { [DEFAULT_LANGUAGE]: {} })) {
+      // A site that writes no languages offers every built-in one as shipped. A site that writes
+      // some offers exactly those: its own words (a notice naming its tools, say) must not give way
+      // to a built-in text that leaves them out for visitors of another language.
+      const written: NonNullable<typeof given.languages> =
+        given.languages ?? Object.fromEntries(BUILT_IN_LANGUAGES.map((tag) => [tag, {}]));
+      for (const [language, texts] of Object.entries(written)) {
         const { categories, ...words } = texts;
         // Over the language's built-in texts (`pt-BR` over `pt`, English for one not shipped), so a
         // site that changes one German key keeps every other key German.
@@ -225,7 +230,10 @@ export const banner = v.optional(
           categories: { ...base.categories, ...categories },
         };
       }
-      const defaultLanguage = given.defaultLanguage ?? Object.keys(languages)[0] ?? DEFAULT_LANGUAGE;
+      const defaultLanguage =
+        given.defaultLanguage ??
+        (given.languages ? Object.keys(languages)[0] : undefined) ??
+        DEFAULT_LANGUAGE;
       // An own key only: `in` would take "constructor" or "toString" from Object.prototype for texts.
       // A built-in language needs no texts of the site's own (textsFor serves it as shipped).
       if (!Object.hasOwn(languages, defaultLanguage) && !Object.hasOwn(BUILT_IN_TEXTS, defaultLanguage)) {

@@ -31,7 +31,9 @@ function offerOf(banner: ValidSite["banner"]): Offer {
   if (cached) return cached;
   const own = banner.enabled ? banner.languages : {};
   const offer: Offer = {
-    available: [...Object.keys(own), ...BUILT_IN_LANGUAGES.filter((tag) => !Object.hasOwn(own, tag))],
+    // A banner's languages are what the site offers (all built-in ones unless it wrote its own:
+    // config/banner.ts); a site without consent-edge's banner has every built-in one.
+    available: banner.enabled ? Object.keys(own) : [...BUILT_IN_LANGUAGES],
     fallback: banner.enabled ? banner.defaultLanguage : DEFAULT_LANGUAGE,
     own,
     filled: new Map(),

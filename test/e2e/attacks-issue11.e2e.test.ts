@@ -97,7 +97,7 @@ describe.skipIf(!executablePath)(
     // Hole: src/html/runtime.ts builds the guard from site.cookies only; the defaults' `_ga` and
     // `_fbp` are dropped from Set-Cookie but written by script. Patch:
     // /tmp/patches/review-cookie-guard-defaults.patch.
-    it.fails("with the defaults alone, the guard refuses what the edge refuses", async () => {
+    it("with the defaults alone, the guard refuses what the edge refuses", async () => {
       expect(await cookiesAfterVisit(edge)).toEqual(["own_pref"]);
     });
   },
