@@ -2,7 +2,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createProxy } from "../src/worker";
-import { compileConfig } from "../src/config/compile";
+import { compileConfig, type Site } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { serializeConsentCookie } from "../src/consent/consent-cookie";
 
@@ -80,4 +80,13 @@ export function setCookieNames(response: Response): string[] {
 /** The Cookie header the fixture origin received. */
 export function originReceivedCookie(response: Response): string {
   return response.headers.get("X-Fixture-Received-Cookie") ?? "";
+}
+
+/** The one site a config compiles to; a config with problems fails the test with them. */
+export function compiledSite(input: unknown): Site {
+  const result = compileConfig(input);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const [site] = result.config.sites;
+  if (!site) throw new Error("no site");
+  return site;
 }

@@ -1,41 +1,19 @@
 /** "Customise" lists each category's cookies from the declaration: parsed by parse5, escaped. */
 import { parse } from "parse5";
-import type { DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
 import aktok from "../examples/aktok.json";
 import { bannerFor } from "../src/banner/banner-for";
-import { compileConfig, type Site } from "../src/config/compile";
+import type { Site } from "../src/config/compile";
 import type { ConsentState } from "../src/consent/types";
 import { declarationFor } from "../src/policy/declaration";
-import { testSite } from "./helpers";
+import { elementsNamed as descendants, textOf, type Element, type Node } from "./dom";
+import { compiledSite, testSite } from "./helpers";
 
-type Node = DefaultTreeAdapterMap["node"];
-type Element = DefaultTreeAdapterMap["element"];
-
-function compiled(input: unknown): Site {
-  const result = compileConfig(input);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  const [site] = result.config.sites;
-  if (!site) throw new Error("no site");
-  return site;
-}
+const compiled = compiledSite;
 function children(node: Node, tag: string): Element[] {
   return ("childNodes" in node ? node.childNodes : []).filter(
     (child): child is Element => "tagName" in child && child.tagName === tag,
   );
-}
-function descendants(node: Node, tag: string): Element[] {
-  const found: Element[] = [];
-  const walk = (current: Node) => {
-    if ("tagName" in current && current.tagName === tag) found.push(current);
-    for (const child of "childNodes" in current ? current.childNodes : []) walk(child);
-  };
-  walk(node);
-  return found;
-}
-function textOf(node: Node): string {
-  if (node.nodeName === "#text") return (node as DefaultTreeAdapterMap["textNode"]).value;
-  return "childNodes" in node ? node.childNodes.map(textOf).join("") : "";
 }
 
 const UNDECIDED = {

@@ -4,10 +4,8 @@
  * own Intl.
  */
 import { parse } from "parse5";
-import type { DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
 import aktok from "../examples/aktok.json";
-import { compileConfig, type Site } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { declarationFor } from "../src/policy/declaration";
 import { formatDuration, largestWholeUnit } from "../src/policy/format-duration";
@@ -17,19 +15,11 @@ import { renderPolicyMarkdown } from "../src/policy/render-markdown";
 import { ENGLISH_TEXTS } from "../src/texts/languages/en";
 import { Hono } from "hono";
 import { consentEdge } from "../src/middleware/consent-edge";
-import { appFor, send, testSite } from "./helpers";
+import { elementsNamed as elements, textOf, type Element, type Node } from "./dom";
+import { appFor, compiledSite, send, testSite } from "./helpers";
 import { send as sendToApp } from "./hono-helpers";
 
-type Node = DefaultTreeAdapterMap["node"];
-type Element = DefaultTreeAdapterMap["element"];
-
-function compiled(input: unknown): Site {
-  const result = compileConfig(input);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  const [site] = result.config.sites;
-  if (!site) throw new Error("no site");
-  return site;
-}
+const compiled = compiledSite;
 
 const AKTOK = compiled(aktok);
 const HOSTILE = '<script>alert(1)</script>&"|`*x*';
@@ -63,21 +53,6 @@ const hostileSite = compiled({
   ],
 });
 
-function elements(node: Node, tag: string): Element[] {
-  const found: Element[] = [];
-  const walk = (current: Node) => {
-    if ("tagName" in current && current.tagName === tag) found.push(current);
-    const children = "childNodes" in current ? current.childNodes : [];
-    for (const child of children) walk(child);
-    if ("content" in current) walk(current.content);
-  };
-  walk(node);
-  return found;
-}
-function textOf(node: Node): string {
-  if (node.nodeName === "#text") return (node as DefaultTreeAdapterMap["textNode"]).value;
-  return "childNodes" in node ? node.childNodes.map(textOf).join("") : "";
-}
 const attr = (element: Element, name: string) => element.attrs.find((a) => a.name === name)?.value;
 
 describe("durations in the visitor's language (workerd's Intl)", () => {

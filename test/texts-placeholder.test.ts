@@ -3,15 +3,13 @@
  * real parser (parse5): in the visitor's language, each category by its label there, the grant
  * button still carrying the category ids the runtime grants.
  */
-import { parse, type DefaultTreeAdapterMap } from "parse5";
+import { parse } from "parse5";
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_TEXTS } from "../src/texts/languages";
 import { ENGLISH_TEXTS } from "../src/texts/languages/en";
 import { textsFor } from "../src/texts/texts-for";
+import { textOf, type Element, type Node } from "./dom";
 import { htmlSite, page, rewrite } from "./html-helpers";
-
-type Element = DefaultTreeAdapterMap["element"];
-type Node = DefaultTreeAdapterMap["node"];
 
 const EMBED = page(`<iframe src="https://www.youtube.com/embed/x"></iframe>`);
 
@@ -24,12 +22,6 @@ function placeholderOf(html: string): { label: string; text: string; button: str
   walk(parse(html));
   expect(found).toHaveLength(1);
   const region = found[0] as Element;
-  const textOf = (node: Node): string =>
-    node.nodeName === "#text"
-      ? (node as { value: string }).value
-      : "childNodes" in node
-        ? node.childNodes.map(textOf).join("")
-        : "";
   const child = (tag: string) => region.childNodes.find((node) => node.nodeName === tag) as Element;
   const button = child("button");
   return {

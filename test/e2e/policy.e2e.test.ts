@@ -4,21 +4,18 @@
  * request: the page and the JSON are served without asking it. The HTML is parsed with parse5 and
  * shown in Debian's Chromium with a German locale. And `consent-edge policy` as a process.
  */
+import { attributeOf as attr, elementsNamed as elements, textOf } from "../dom.ts";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "parse5";
-import type { DefaultTreeAdapterMap } from "parse5";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGLISH_TEXTS } from "../../src/texts/languages/en.ts";
 import { GERMAN_TEXTS } from "../../src/texts/languages/de.ts";
 import { type BuiltEdge, request, startBuiltEdge, startOrigin, type TestOrigin } from "./edge-http.ts";
 import { chromiumPath, launchChromium } from "./servers.ts";
-
-type Node = DefaultTreeAdapterMap["node"];
-type Element = DefaultTreeAdapterMap["element"];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const aktok = JSON.parse(readFileSync(join(root, "examples/aktok.json"), "utf8")) as {
@@ -44,21 +41,6 @@ afterAll(async () => {
   await edge?.stop();
   await origin?.stop();
 });
-
-function elements(node: Node, tag: string): Element[] {
-  const found: Element[] = [];
-  const walk = (current: Node) => {
-    if ("tagName" in current && current.tagName === tag) found.push(current);
-    for (const child of "childNodes" in current ? current.childNodes : []) walk(child);
-  };
-  walk(node);
-  return found;
-}
-function textOf(node: Node): string {
-  if (node.nodeName === "#text") return (node as DefaultTreeAdapterMap["textNode"]).value;
-  return "childNodes" in node ? node.childNodes.map(textOf).join("") : "";
-}
-const attr = (element: Element, name: string) => element.attrs.find((a) => a.name === name)?.value;
 
 function edgeUrl(): string {
   if (!edge) throw new Error("the worker did not start");
