@@ -5,7 +5,6 @@
  * loses the check (the config would pass) or reports it elsewhere (the path would differ).
  */
 import { describe, expect, it } from "vitest";
-import { ENGLISH_TEXTS } from "../src/banner/texts";
 import { GERMAN_TEXTS } from "../src/texts/languages/de";
 import { validateConfig } from "../src/config/validate";
 import type { ValidSite } from "../src/config/site";
