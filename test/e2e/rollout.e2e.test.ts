@@ -117,6 +117,21 @@ describe("the README's Rolling out walk-through, against DEMO_CONFIG=my-site.jso
     }
   }, 150_000);
 
+  /** Until two reads of the inventory a second apart agree (at most 20 s). */
+  async function inventorySettled(): Promise<void> {
+    let last = "";
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+      const answer = await fetch(`http://127.0.0.1:${port}/.consent-edge/admin/inventory`, {
+        headers: { "X-Consent-Debug": secret },
+      });
+      const doc = (await answer.json().catch(() => ({}))) as { entries?: unknown };
+      const now = JSON.stringify(doc.entries ?? null);
+      if (now === last) return;
+      last = now;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
+    }
+  }
+
   afterAll(async () => {
     await npm?.stop();
     rmSync(CONFIG_FILE, { force: true });
@@ -145,6 +160,10 @@ describe("the README's Rolling out walk-through, against DEMO_CONFIG=my-site.jso
       const script = step.script
         .replaceAll(EDGE, `127.0.0.1:${port}`)
         .replaceAll("CONSENT_EDGE_DEBUG_SECRET=demo-secret-localhost", `CONSENT_EDGE_DEBUG_SECRET=${secret}`);
+      // A reader types the next command after reading the last one's output; here the background
+      // work of the previous step's requests (report-only's shadow runs after the response, through
+      // waitUntil) must have reached the inventory first, or a loaded machine shows fewer entries.
+      if (/^Rolling out, 3:/.test(step.comment)) await inventorySettled();
       outputs.push({ step, actual: (await run([...exported, script].join("\n"))).trimEnd() });
       exported.push(...script.split("\n").filter((line) => line.startsWith("export ")));
     }
