@@ -12,15 +12,9 @@
  */
 import { escapeHtml } from "../html/inert";
 import type { Texts } from "../texts/types";
+import { cookieColumns, cookieRow, storageColumns, storageRow } from "./table-rows";
 import { fill, joinList } from "../texts/fill";
-import type {
-  Declaration,
-  DeclaredCategory,
-  DeclaredCookie,
-  DeclaredStorage,
-  ThirdParty,
-} from "./declaration";
-import { formatDuration } from "./format-duration";
+import type { Declaration, DeclaredCategory, ThirdParty } from "./declaration";
 
 export const POLICY_STYLE =
   `html{color:#1f1f1f;background:#fff;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -70,22 +64,15 @@ function categorySection(category: DeclaredCategory, index: number, lang: string
   const cookies = category.cookies.length
     ? table(
         `${category.label}: ${texts.cookiesInCategory}`,
-        [
-          texts.colName,
-          texts.colProvider,
-          texts.colPurpose,
-          texts.colDuration,
-          texts.colType,
-          texts.colParty,
-        ],
-        category.cookies.map((cookie) => cookieCells(cookie, lang, texts)),
+        cookieColumns(texts),
+        category.cookies.map((cookie) => asHtmlCells(cookieRow(cookie, lang, texts))),
       )
     : `<p>${e(texts.noCookies)}</p>`;
   const storage = category.storage.length
     ? table(
         `${category.label}: ${texts.storageHeading}`,
-        [texts.colKey, texts.colArea, texts.colProvider, texts.colPurpose],
-        category.storage.map((item) => storageCells(item, texts)),
+        storageColumns(texts),
+        category.storage.map((item) => asHtmlCells(storageRow(item, texts))),
       )
     : "";
   return (
@@ -111,42 +98,9 @@ function table(caption: string, columns: string[], rows: string[][]): string {
   return `<div class="scroll"><table><caption>${e(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-function cookieCells(cookie: DeclaredCookie, lang: string, texts: Texts): string[] {
-  const e = escapeHtml;
-  return [
-    `<code>${e(cookie.name)}</code>`,
-    e(cookie.provider ?? texts.durationUnknown),
-    e(cookie.purpose ?? texts.durationUnknown),
-    e(formatDuration(cookie.duration, lang, texts)),
-    e(
-      cookie.setBy === "http"
-        ? texts.typeHttp
-        : cookie.setBy === "script"
-          ? texts.typeScript
-          : texts.durationUnknown,
-    ),
-    e(
-      cookie.party.kind === "first"
-        ? texts.firstParty
-        : fill(texts.thirdPartyOn, { domain: cookie.party.domain }),
-    ),
-  ];
-}
-
-function storageCells(item: DeclaredStorage, texts: Texts): string[] {
-  const e = escapeHtml;
-  const area =
-    item.area === "local"
-      ? texts.areaLocal
-      : item.area === "session"
-        ? texts.areaSession
-        : joinList([texts.areaLocal, texts.areaSession], texts.and);
-  return [
-    `<code>${e(item.key)}</code>`,
-    e(area),
-    e(item.provider ?? texts.durationUnknown),
-    e(item.purpose ?? texts.durationUnknown),
-  ];
+/** Plain-text cells escaped for HTML, the first (a cookie name, a storage key) as code. */
+function asHtmlCells([first = "", ...rest]: string[]): string[] {
+  return [`<code>${escapeHtml(first)}</code>`, ...rest.map(escapeHtml)];
 }
 
 function thirdPartiesSection(declaration: Declaration, texts: Texts): string {

@@ -7,7 +7,7 @@
 import type { Texts } from "../texts/types";
 import { fill, joinList } from "../texts/fill";
 import type { Declaration } from "./declaration";
-import { formatDuration } from "./format-duration";
+import { cookieColumns, cookieRow, storageColumns, storageRow } from "./table-rows";
 
 export function renderPolicyMarkdown(
   declaration: Declaration,
@@ -25,24 +25,8 @@ export function renderPolicyMarkdown(
     else
       out.push(
         ...table(
-          [
-            texts.colName,
-            texts.colProvider,
-            texts.colPurpose,
-            texts.colDuration,
-            texts.colType,
-            texts.colParty,
-          ],
-          category.cookies.map((cookie) => [
-            { code: cookie.name },
-            cookie.provider ?? unknown,
-            cookie.purpose ?? unknown,
-            formatDuration(cookie.duration, lang, texts),
-            cookie.setBy === "http" ? texts.typeHttp : cookie.setBy === "script" ? texts.typeScript : unknown,
-            cookie.party.kind === "first"
-              ? texts.firstParty
-              : fill(texts.thirdPartyOn, { domain: cookie.party.domain }),
-          ]),
+          cookieColumns(texts),
+          category.cookies.map((cookie) => asCodeFirst(cookieRow(cookie, lang, texts))),
         ),
         "",
       );
@@ -51,17 +35,8 @@ export function renderPolicyMarkdown(
         `### ${inline(texts.storageHeading)}`,
         "",
         ...table(
-          [texts.colKey, texts.colArea, texts.colProvider, texts.colPurpose],
-          category.storage.map((item) => [
-            { code: item.key },
-            item.area === "local"
-              ? texts.areaLocal
-              : item.area === "session"
-                ? texts.areaSession
-                : joinList([texts.areaLocal, texts.areaSession], texts.and),
-            item.provider ?? unknown,
-            item.purpose ?? unknown,
-          ]),
+          storageColumns(texts),
+          category.storage.map((item) => asCodeFirst(storageRow(item, texts))),
         ),
         "",
       );
@@ -123,6 +98,11 @@ type Cell = string | { code: string };
  * began with a backtick was taken for code and skipped the escaping, so `<img onerror>` or a line
  * break in it reached the Markdown as written.
  */
+/** A row whose first cell (a cookie name, a storage key) is shown as code. */
+function asCodeFirst([first = "", ...rest]: string[]): Cell[] {
+  return [{ code: first }, ...rest];
+}
+
 function table(columns: string[], rows: Cell[][]): string[] {
   const cell = (value: Cell) =>
     typeof value === "string"
