@@ -1,4 +1,5 @@
 /** Run the real HTML stage (HTMLRewriter in workerd) over a page delivered in chunks of a given size. */
+import { grantsOf } from "../src/consent/grants";
 import type { Texts } from "../src/texts/types";
 import { parse } from "parse5";
 import type { DefaultTreeAdapterMap } from "parse5";
@@ -44,7 +45,7 @@ export function emptyReport(site: Site): EnforcementReport {
     siteId: site.id,
     mode: site.mode,
     consent: {
-      granted: new Set(["necessary"]),
+      granted: grantsOf(["necessary"]),
       decided: false,
       source: "default",
       reason: "test",

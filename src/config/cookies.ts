@@ -7,6 +7,7 @@ import * as v from "valibot";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
 import { duration, fields, firstFailure, flag, forEditors, oneOf, text, textMatching } from "./kit";
 import { describeValue, say } from "./problems";
+import { serviceField } from "./service";
 import { SAME_SITE_VALUES } from "./types";
 
 // RFC 6265 §4.1.1 cookie-name is an RFC 2616 token; `*` is our glob wildcard.
@@ -106,6 +107,7 @@ const ruleFields = fields(
       v.description("The category the cookie needs; one of the site's categories."),
       v.examples(["analytics"]),
     ),
+    service: serviceField,
     purpose: v.optional(text("purpose", "Free text for the generated policy and debug output.")),
     provider: v.optional(text("provider", "Who sets the cookie, for the generated policy.")),
     maxAge: v.optional(lifetime("Lifetime cap: a longer `Max-Age`/`Expires` is shortened to this.")),

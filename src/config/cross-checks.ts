@@ -109,6 +109,8 @@ function checkSite(site: Record<string, unknown>, at: Keys, report: Report) {
     unknownCategory([...here, "category"], rule.category);
   });
 
+  checkServices(site, at, report);
+
   const consent = isObject(site.consent) ? site.consent : {};
   listOf(consent.sources).forEach((source, index) => {
     if (!isObject(source) || !isObject(source.map)) return;
@@ -131,6 +133,33 @@ function checkSite(site: Record<string, unknown>, at: Keys, report: Report) {
 
   if (isObject(site.regions)) checkRegions(site.regions, [...at, "regions"], report);
   if (isObject(site.banner)) checkBannerTexts(site.banner, categories, [...at, "banner"], report);
+}
+
+/**
+ * A service belongs to one category: a visitor who grants "YouTube" in the banner's marketing list
+ * must get every YouTube rule, and one who refuses marketing must not keep half of them.
+ */
+function checkServices(site: Record<string, unknown>, at: Keys, report: Report) {
+  const first = new Map<string, { category: unknown; keys: Keys }>();
+  const visit = (keys: Keys, rule: unknown) => {
+    if (!isObject(rule) || typeof rule.service !== "string" || typeof rule.category !== "string") return;
+    const seen = first.get(rule.service);
+    if (seen === undefined) first.set(rule.service, { category: rule.category, keys });
+    else if (seen.category !== rule.category) {
+      report(
+        [...keys, "service"],
+        `service "${rule.service}" is in ${describeValue(seen.category)} at ${pathOf(seen.keys)}, and in ${describeValue(rule.category)} here`,
+        "put every rule of one service in the same category, or give them different services",
+      );
+    }
+  };
+  const trackers = isObject(site.trackers) ? site.trackers : {};
+  listOf(trackers.rules).forEach((rule, index) => {
+    visit([...at, "trackers", "rules", index], rule);
+  });
+  listOf(site.cookies).forEach((rule, index) => {
+    visit([...at, "cookies", index], rule);
+  });
 }
 
 /** One model per country: a country under two lists is a mistake, whichever was meant. */

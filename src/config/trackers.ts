@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import { fields, firstFailure, flag, forEditors, text } from "./kit";
 import { describeValue, joinProblem, say } from "./problems";
+import { serviceField } from "./service";
 
 const HOST = /^(?!-)[a-z0-9-]{1,63}(?:\.(?!-)[a-z0-9-]{1,63})+$/;
 const URL_START = /^(https?:)?\/\/[^/*]+\//;
@@ -98,6 +99,7 @@ const ruleFields = fields(
         v.description('Who it is, for the placeholder text and debug headers: "YouTube".'),
       ),
     ),
+    service: serviceField,
     doNotTrack: v.optional(
       flag(
         "doNotTrack",
@@ -149,18 +151,23 @@ const trackerRule = v.pipe(
       });
     }
   }),
-  v.transform(({ host, url, inline, category, vendor, doNotTrack, purpose, receives, privacyPolicy }) => ({
-    kind: host !== undefined ? ("host" as const) : url !== undefined ? ("url" as const) : ("inline" as const),
-    /** The host (lowercase), URL glob or snippet text, as written. */
-    match: host ?? url ?? inline ?? "",
-    category,
-    ...(vendor === undefined ? {} : { vendor }),
-    /** Refused when the visitor sends DNT: 1, whatever they granted. */
-    ...(doNotTrack === true ? { doNotTrack } : {}),
-    ...(purpose === undefined ? {} : { purpose }),
-    ...(receives === undefined ? {} : { receives }),
-    ...(privacyPolicy === undefined ? {} : { privacyPolicy }),
-  })),
+  v.transform(
+    ({ host, url, inline, category, vendor, service, doNotTrack, purpose, receives, privacyPolicy }) => ({
+      kind:
+        host !== undefined ? ("host" as const) : url !== undefined ? ("url" as const) : ("inline" as const),
+      /** The host (lowercase), URL glob or snippet text, as written. */
+      match: host ?? url ?? inline ?? "",
+      category,
+      ...(vendor === undefined ? {} : { vendor }),
+      /** Live when its category is granted, or this service on its own. */
+      ...(service === undefined ? {} : { service }),
+      /** Refused when the visitor sends DNT: 1, whatever they granted. */
+      ...(doNotTrack === true ? { doNotTrack } : {}),
+      ...(purpose === undefined ? {} : { purpose }),
+      ...(receives === undefined ? {} : { receives }),
+      ...(privacyPolicy === undefined ? {} : { privacyPolicy }),
+    }),
+  ),
 );
 
 export type TrackerRule = v.InferOutput<typeof trackerRule>;

@@ -20,7 +20,9 @@
  */
 import { NECESSARY } from "../config/types";
 import type { ValidSite } from "../config/validate";
+import { grantsOf } from "./grants";
 import { regionOf } from "./region";
+import { servicesOf } from "./services";
 import type { ConsentSource, SourceDecision } from "./sources/source";
 import type { ConsentInput, ConsentState } from "./types";
 
@@ -39,7 +41,7 @@ export function resolveConsent(
 
   let decision: SourceDecision | undefined;
   /** The first scoped grant met on the way, and whose it is. */
-  let scoped: { granted: string[]; by: string; receiptId?: string } | undefined;
+  let scoped: { granted: string[]; services: string[]; by: string; receiptId?: string } | undefined;
   let source = "default";
   let reason = "valid";
   for (const candidate of sources) {
@@ -70,8 +72,13 @@ export function resolveConsent(
     }
     if (result.decision.scoped) {
       ignored.push(`${candidate.name}: scoped`);
-      const { granted, receiptId } = result.decision;
-      scoped ??= { granted, by: candidate.name, ...(receiptId !== undefined ? { receiptId } : {}) };
+      const { granted, services = [], receiptId } = result.decision;
+      scoped ??= {
+        granted,
+        services,
+        by: candidate.name,
+        ...(receiptId !== undefined ? { receiptId } : {}),
+      };
       continue;
     }
     decision = result.decision;
@@ -81,17 +88,17 @@ export function resolveConsent(
   }
 
   const decidedBy: Record<string, string> = {};
-  const granted = new Set<string>([NECESSARY]);
+  const categories = new Set<string>([NECESSARY]);
   decidedBy[NECESSARY] = NECESSARY;
   for (const category of site.categories) {
     if (category === NECESSARY) continue;
     const yes = decision ? decision.granted.includes(category) : region.model !== "opt-in";
-    if (yes) granted.add(category);
+    if (yes) categories.add(category);
     decidedBy[category] = decision ? source : `default:${region.model}`;
     // Only while nothing decided: a decision is the visitor's whole choice (the consent API makes a
     // scoped grant on top of one a whole choice), so one beside it cannot widen it.
     if (!decision && scoped?.granted.includes(category)) {
-      granted.add(category);
+      categories.add(category);
       decidedBy[category] = scoped.by;
     }
   }
@@ -104,8 +111,16 @@ export function resolveConsent(
   // A signal overrides whatever granted the category; a category already refused keeps its reason.
   function refuse(category: string, by: string) {
     if (category !== NECESSARY && !refusedBySignals.includes(category)) refusedBySignals.push(category);
-    if (granted.delete(category)) decidedBy[category] = by;
+    if (categories.delete(category)) decidedBy[category] = by;
   }
+  // Services the site's rules name, granted on their own (a scoped grant's only while nothing
+  // decided), less those of a category a signal refuses.
+  const known = servicesOf(site);
+  const services = (decision ? (decision.services ?? []) : (scoped?.services ?? [])).filter((service) => {
+    const category = known.get(service)?.category;
+    return category !== undefined && !refusedBySignals.includes(category);
+  });
+  const granted = grantsOf(categories, services, refusedBySignals);
 
   return {
     granted,
@@ -115,7 +130,10 @@ export function resolveConsent(
     ...(decision?.givenAt !== undefined ? { givenAt: decision.givenAt } : {}),
     ...(decision?.receiptId !== undefined ? { receiptId: decision.receiptId } : {}),
     ...(!decision && scoped
-      ? { scoped: scoped.granted, ...(scoped.receiptId !== undefined ? { receiptId: scoped.receiptId } : {}) }
+      ? {
+          scoped: scoped.granted,
+          ...(scoped.receiptId !== undefined ? { receiptId: scoped.receiptId } : {}),
+        }
       : {}),
     region,
     signals: { gpc, dnt },

@@ -1,12 +1,16 @@
 /** The resolved consent of one request: what every later stage decides from. */
 import type { RegionModel } from "../config/types";
+import type { Grants } from "./grants";
 
 /** Where a decision came from: consent-edge's own cookie, a CMP ("onetrust", "tcf"...), or the region default. */
 export type ConsentSourceName = string;
 
 export interface ConsentState {
-  /** Granted categories; always contains `necessary`. */
-  granted: ReadonlySet<string>;
+  /**
+   * Granted categories (always `necessary`), and services granted on their own (`granted.services`);
+   * `allows(granted, needOf(rule))` says whether a rule is live.
+   */
+  granted: Grants;
   /** False while the visitor has not made a choice that applies to this policy revision. */
   decided: boolean;
   /** The source that decided, or "default" (the region's model). */
@@ -17,7 +21,8 @@ export interface ConsentState {
   receiptId?: string;
   /**
    * While undecided: what the visitor granted with scoped grants (a placeholder's button), without
-   * `necessary`. Granted, ticked in the banner, and what the consent API merges the next one with.
+   * `necessary`. Granted, ticked in the banner, and what the consent API merges the next one with
+   * (with `granted.services`, the services they granted).
    */
   scoped?: string[];
   /** The visitor's area ("DE", "US-CA", or undefined when unknown) and the model that applies there. */

@@ -4,9 +4,10 @@
  */
 import type { UndeclaredPolicy } from "../config/types";
 import type { CookieClass } from "./classify-cookie";
+import { allows, needOf } from "../consent/grants";
 
 export type CookieReason =
-  | { kind: "rule"; pattern: string; category: string; doNotTrack?: true }
+  | { kind: "rule"; pattern: string; category: string; service?: string; doNotTrack?: true }
   | { kind: "undeclared"; policy: UndeclaredPolicy }
   /** `setByOrigin`: the origin sent a Set-Cookie for it, which only the consent API may do. */
   | { kind: "consent-cookie"; setByOrigin?: true };
@@ -28,10 +29,15 @@ export function judgeCookie(
       return { allowed: true, reason: { kind: "consent-cookie" } };
     case "rule": {
       const { pattern, category } = cookie.rule;
+      const service = cookie.rule.service;
       if (doNotTrack && cookie.rule.doNotTrack) {
         return { allowed: false, reason: { kind: "rule", pattern, category, doNotTrack: true } };
       }
-      return { allowed: granted.has(category), reason: { kind: "rule", pattern, category } };
+      // A rule of a service is kept when its category is granted, or the service on its own.
+      return {
+        allowed: allows(granted, needOf(cookie.rule)),
+        reason: { kind: "rule", pattern, category, ...(service !== undefined ? { service } : {}) },
+      };
     }
     case "undeclared":
       // "report" lets the cookie through and names it in the debug headers.

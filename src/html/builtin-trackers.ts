@@ -71,7 +71,8 @@ export const BUILTIN_TRACKERS: readonly TrackerRule[] = [
   host("analytics.tiktok.com", "marketing", "TikTok Pixel"),
   inline("ttq.load(", "marketing", "TikTok Pixel"),
   // Video embeds: both set identifiers on load.
-  host("youtube.com", "marketing", "YouTube"),
-  host("youtube-nocookie.com", "marketing", "YouTube"),
-  host("player.vimeo.com", "analytics", "Vimeo"),
+  // Each is a service of its own: a visitor can grant one video player without its whole category.
+  { ...host("youtube.com", "marketing", "YouTube"), service: "youtube" },
+  { ...host("youtube-nocookie.com", "marketing", "YouTube"), service: "youtube" },
+  { ...host("player.vimeo.com", "analytics", "Vimeo"), service: "vimeo" },
 ];

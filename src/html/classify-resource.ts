@@ -11,6 +11,8 @@ import { URL_IN_TEXT } from "./url-in-text";
 
 export interface ResourceMatch {
   category: string;
+  /** The service within the category (config/service.ts): live when either is granted (consent/grants.ts). */
+  service?: string;
   /** `host:googletagmanager.com`, `url:https://...`, `inline:_paq.push`: for the debug headers. */
   rule: string;
   vendor?: string;
@@ -83,6 +85,7 @@ export function compileResourceClassifier(
   for (const rule of [...defaultsBeneath(ruled, defaults), ...ruled]) {
     const match: ResourceMatch = { category: rule.category, rule: `${rule.kind}:${rule.match}` };
     if (rule.vendor) match.vendor = rule.vendor;
+    if (rule.service) match.service = rule.service;
     if (rule.doNotTrack) match.doNotTrack = true;
     if (rule.kind === "host") hosts.set(rule.match, match);
     else if (rule.kind === "inline") signatures.set(rule.match, match);

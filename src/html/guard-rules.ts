@@ -1,6 +1,6 @@
 /**
  * The site's compiled tracker rules in the compact form the page guard reads (src/runtime/config.ts,
- * GuardRules): hosts grouped by the categories they need, URL globs as regular expression sources,
+ * GuardRules): hosts grouped by the categories they need (`category:service` for a service's rule), URL globs as regular expression sources,
  * inline signatures. Built from the same compiled classifier the HTML stage uses, so the page and the
  * edge can never classify a URL differently. Written into every page: it grows by a host's length
  * plus one byte per host rule (README, Performance). A site with `"defaults": true` ships the
@@ -9,12 +9,13 @@
  */
 import type { ResourceClassifier, ResourceMatch } from "./classify-resource";
 import { DO_NOT_TRACK } from "./inert";
+import { needOf } from "../consent/grants";
 import type { GuardRules } from "../runtime/config";
 
 export function guardRules(classifier: ResourceClassifier, doNotTrack: boolean): GuardRules {
   const { hosts, urlGlobs, signatures } = classifier.compiled;
   const categories = (match: ResourceMatch) =>
-    doNotTrack && match.doNotTrack ? `${match.category} ${DO_NOT_TRACK}` : match.category;
+    doNotTrack && match.doNotTrack ? `${needOf(match)} ${DO_NOT_TRACK}` : needOf(match);
   const h: Record<string, string> = {};
   for (const [host, match] of hosts) {
     const key = categories(match);

@@ -5,6 +5,7 @@
  * with the number of selectors, so there are a handful of narrow selectors (never one per host, never
  * one that fires on every element) and the host decision is a Map lookup in JS.
  */
+import { allows, needOf, parseNeed } from "../consent/grants";
 import { fill, joinList } from "../texts/fill";
 import { ENGLISH_TEXTS } from "../texts/languages/en";
 import type { Texts } from "../texts/types";
@@ -176,7 +177,8 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
   };
   const needsOf = (matches: ResourceMatch[]): Need | undefined => {
     if (matches.length === 0) return undefined;
-    const categories = new Set(matches.map((match) => match.category));
+    // A rule of a service needs `category:service`: granted with the category or the service alone.
+    const categories = new Set(matches.map((match) => needOf(match)));
     if (context.doNotTrack && matches.some((match) => match.doNotTrack)) categories.add(DO_NOT_TRACK);
     const rules = [...new Set(matches.map((match) => match.rule))];
     return {
@@ -185,7 +187,7 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
       vendor: matches.find((match) => match.vendor !== undefined)?.vendor,
     };
   };
-  const refused = (categories: string[]) => categories.filter((category) => !granted.has(category));
+  const refused = (needs: string[]) => needs.filter((need) => !allows(granted, need));
 
   // The document base URL (HTML §4.2.3): the first <base> with an href governs every relative URL
   // after it. When that base is itself made inert (its host could serve a refused tracker), the
@@ -746,7 +748,7 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
  */
 function placeholder(vendor: string | undefined, categories: string[], texts: Texts): string {
   const labels = joinList(
-    categories.map((category) => categoryLabel(texts, category)),
+    [...new Set(categories.map((need) => categoryLabel(texts, parseNeed(need).category)))],
     texts.and,
   );
   const who = vendor ?? texts.placeholderSomeone;

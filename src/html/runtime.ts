@@ -12,9 +12,11 @@ import { NECESSARY, type StorageArea } from "../config/types";
 import type { RuntimeConfig } from "../runtime/config";
 import { API_PREFIX } from "../endpoints/api-prefix";
 import { nonceAttribute } from "./csp";
+import { isGrants } from "../consent/grants";
 import { guardRules } from "./guard-rules";
 import { registrableDomain } from "../cookies/registrable-domain";
 import { defaultCookieRules } from "../defaults/cookies";
+import { zaraz } from "../consent/cmp/zaraz";
 import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";
 
 export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE };
@@ -37,11 +39,13 @@ export function runtimeConfig(
     m: site.consentCookie.maxAgeSeconds,
     k: site.categories,
     g: [...granted].filter((category) => category !== NECESSARY),
+    v: isGrants(granted) ? [...granted.services] : [],
     p: `${site.pathPrefix}${API_PREFIX}consent`,
     gcm: site.trackers.googleConsentMode,
     guard: cookieGuardRules(site),
     t: pageGuardRules(site, doNotTrack),
     s: storageGuardRules(site),
+    ...zarazConfig(site),
     ...(sampled(site) ? { q: reporterConfig(site) } : {}),
   };
 }
@@ -76,6 +80,25 @@ function perSite<T>(build: (site: Site) => T): (site: Site) => T {
     return cache.get(site) as T;
   };
 }
+
+/**
+ * RuntimeConfig.z, for a site with a `zaraz` source: the purposes of its map (of every such source),
+ * and whether consent-edge's own cookie comes before Zaraz's in the sources: then a choice in it is
+ * what the edge decided by, and Zaraz is told it at boot too (runtime/zaraz.ts). With Zaraz's
+ * cookie first, Zaraz's stored choice is what the edge went by, and the page leaves it be until the
+ * visitor chooses in consent-edge again.
+ */
+const zarazConfig = perSite((site): { z?: NonNullable<RuntimeConfig["z"]> } => {
+  const sources = site.consent.sources;
+  const first = sources.findIndex((source) => source.kind === "cmp" && source.cmp === zaraz.id);
+  const purposes: Record<string, string> = {};
+  for (const source of sources) {
+    if (source.kind === "cmp" && source.cmp === zaraz.id) Object.assign(purposes, source.map);
+  }
+  if (Object.keys(purposes).length === 0) return {};
+  const own = sources.findIndex((source) => source.kind === "consent-cookie");
+  return { z: [purposes, own !== -1 && own < first ? 1 : 0] };
+});
 
 /** The `areas` bits of RuntimeConfig.s: 1 localStorage, 2 sessionStorage. */
 const AREA_BITS: Record<StorageArea, number> = { local: 1, session: 2, both: 3 };

@@ -7,6 +7,7 @@
  * one that does not parse is removed too (fail closed); every other link stays as it was written.
  * In report-only the header is left as it is and the report lists what enforce would remove.
  */
+import { allows, needOf } from "../consent/grants";
 import type { ResourceClassifier } from "../html/classify-resource";
 import { loadsSomething } from "../html/loading-rels";
 
@@ -96,5 +97,5 @@ function parseLink(link: string): ParsedLink | undefined {
 function refuses(target: string, { classifier, granted, doNotTrack, page }: LinkContext): boolean {
   const match = classifier.classifyUrl(target, page);
   if (!match) return false;
-  return !granted.has(match.category) || (doNotTrack && match.doNotTrack === true);
+  return !allows(granted, needOf(match)) || (doNotTrack && match.doNotTrack === true);
 }

@@ -17,6 +17,11 @@ export interface RuntimeConfig {
   /** What the edge rendered this page for (without `necessary`). */
   g: string[];
   /**
+   * Services granted on their own (src/consent/grants.ts), besides `g`: a need `category:service`
+   * (in `data-ce-category`, the guard rules) is granted with its category or its service.
+   */
+  v: string[];
+  /**
    * The consent API's path (below the site's pathPrefix): every choice made in the page goes there,
    * so that the edge writes its receipt (`consent.receipts`) before the cookie, and merges a scoped
    * grant with what the visitor decided, which only the edge can see whole.
@@ -32,6 +37,12 @@ export interface RuntimeConfig {
    * 1 `localStorage`, 2 `sessionStorage` (3 both); false when the site has none or no page guard.
    */
   s: Array<[string, string, number]> | false;
+  /**
+   * Only for a site that reads Cloudflare Zaraz's consent (a `zaraz` source, runtime/zaraz.ts): its
+   * map, Zaraz purpose id -> category, told to Zaraz after every choice; then 1 when the edge reads
+   * consent-edge's cookie before Zaraz's, so that a choice in it is also told at boot.
+   */
+  z?: [Record<string, string>, 0 | 1];
   /**
    * Only on a page view the edge sampled for the inventory (`inventory.browserSample`): the report
    * endpoint's path (below the site's pathPrefix), then the site's registrable domains, whose

@@ -56,7 +56,18 @@ export default function start(
   /** Captured before any page script can replace it: choices are sent with the browser's own. */
   const send = fetch;
   const listeners: Array<(granted: string[], scoped: boolean) => void> = [];
-  const has = (c: string) => c == "necessary" || current.includes(c);
+  /** Services granted on their own (config.v). */
+  const services = config.v;
+  /** A need: a category, or `category:service`, granted with its category or the service (unless a signal refuses the category). */
+  const has = (need: string) => {
+    const i = need.indexOf(":");
+    const c = i < 0 ? need : need.slice(0, i);
+    return (
+      c == "necessary" ||
+      current.includes(c) ||
+      (i > 0 && services.includes(need.slice(i + 1)) && !config.x.includes(c))
+    );
+  };
   const all = (categories: string) => categories.split(" ").every(has);
   const gcm = (kind: "default" | "update") => {
     if (config.gcm) consentMode(kind, has);

@@ -9,7 +9,8 @@
  * (any of them may be the visitor's own):
  *
  *   - one copy: it decides, unless it is unparseable, of another policy revision or expired;
- *   - several copies: they grant only what every copy grants (the intersection). A copy that is not a
+ *   - several copies: they grant only what every copy grants (the intersection, of categories and
+ *     of services alike). A copy that is not a
  *     current choice (unparseable, another revision, expired) grants nothing: alone it would have
  *     meant "no decision", and the default of an opt-out region grants more than any decision;
  *   - a copy dated beyond a small clock skew into the future grants nothing (it cannot be the
@@ -63,7 +64,10 @@ export function readOwnConsentCookie(input: ConsentInput, site: ValidSite): Sour
     current.length === copies.length,
   );
   // A copy that is not a current choice, beside one that is: it grants nothing, so neither does the merge.
-  if (current.length < copies.length) decision.granted = [];
+  if (current.length < copies.length) {
+    decision.granted = [];
+    delete decision.services;
+  }
   return { decision };
 }
 
@@ -91,11 +95,15 @@ function decisionOf(
     (category) =>
       site.categories.includes(category) && rest.every((other) => other.granted.includes(category)),
   );
+  const services = (first.services ?? []).filter((service) =>
+    rest.every((other) => other.services?.includes(service) === true),
+  );
   const givenAt = Math.min(...choices.map((choice) => Math.min(choice.givenAt, now)));
   const receipts = new Set(choices.map((choice) => choice.receiptId));
   const [receiptId] = receipts;
   return {
     granted,
+    ...(services.length > 0 ? { services } : {}),
     givenAt,
     // Beside a copy that is not a current choice, the merge is a refusal (below), never scoped:
     // a scoped grant of nothing would leave the rest to an opt-out region's default.

@@ -9,6 +9,8 @@ import type { ConsentInput, ConsentSourceName } from "../types";
 export interface SourceDecision {
   /** Granted categories besides `necessary`, all declared by the site. */
   granted: string[];
+  /** Services granted on their own, besides their category (consent-edge's own cookie only). */
+  services?: string[];
   givenAt?: number;
   receiptId?: string;
   /**
