@@ -3,10 +3,11 @@
  *
  *   GET    /.consent-edge/consent          the visitor's resolved consent (JSON)
  *   POST   /.consent-edge/consent          set it: a form post (`choice` = accept-all | reject-all | save,
- *                                          repeated `category`, `return`), answered with 303 back to
- *                                          `return`; or JSON `{ "granted": [...] }` / `{ "choice": ... }`;
- *                                          or JSON `{ "grant": [...], "method": "placeholder" | "page" }`,
- *                                          a scoped grant (below)
+ *                                          repeated `category` and `service`, `return`), answered with
+ *                                          303 back to `return`; or JSON `{ "granted": [...] }` /
+ *                                          `{ "choice": ... }`; or JSON `{ "grant": [...], "method":
+ *                                          "placeholder" | "page" }`, a scoped grant (below); each may
+ *                                          add `"services": [...]` (below)
  *   POST   /.consent-edge/withdraw         withdraw everything optional (form or JSON)
  *   DELETE /.consent-edge/consent          the same
  *   GET    /.consent-edge/receipts/<id>    a receipt: proof of a decision (JSON)
@@ -26,6 +27,14 @@
  * cookie's `+` form), so the banner keeps asking about the rest. Its receipt's `method` says which
  * it was, and `granted` lists everything granted after it.
  *
+ * Services (issue 12 item 3, docs/services.md): a service a site's rules name ("youtube") may be
+ * granted on its own, without its category. With a whole choice, `services` is the complete list of
+ * services granted on their own (absent: none); with a scoped grant it adds to the services granted
+ * so far (`grant` may then be `[]`: "Always allow YouTube"). An unknown service is a 400, as an
+ * unknown category is. A service whose category is granted too is granted through it, so it is not
+ * recorded on its own; one of a category a signal refuses (GPC, DNT) is not recorded at all (the
+ * edge would refuse it on every request). The response's `services` lists what was recorded.
+ *
  * Limits (issue 7, item 9): a body is read as a stream and abandoned past 8 KiB whatever
  * Content-Length or Transfer-Encoding say; receipt writes are throttled per client and per site
  * (./throttle.ts), a throttled grant is a 429 with Retry-After and no cookie, a throttled refusal is
@@ -38,6 +47,7 @@ import { API_PREFIX } from "./api-prefix";
 import type { Site } from "../config/compile";
 import { NECESSARY } from "../config/types";
 import { serializeConsentCookie } from "../consent/consent-cookie";
+import { servicesOf } from "../consent/services";
 import type { ConsentState } from "../consent/types";
 import type { Env } from "../env";
 import { newReceiptId, readReceipt, type Receipt, writeReceipt } from "./receipts";
@@ -77,6 +87,8 @@ export interface ApiContext {
 
 interface Decision {
   granted: string[];
+  /** Services granted on their own (a scoped grant: those it adds), all known to the site. */
+  services: string[];
   method: Receipt["method"];
   returnTo: string;
   action: "grant" | "withdraw";
@@ -140,6 +152,7 @@ function describe({ site, consent }: ApiContext) {
     policyRevision: site.policyRevision,
     categories: site.categories,
     granted: [...consent.granted],
+    services: [...consent.granted.services],
     decided: consent.decided,
     source: consent.source,
     region: consent.region,
@@ -184,6 +197,7 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
 
   let choice: unknown;
   let categories: unknown;
+  let services: unknown;
   let scopedGrant: unknown;
   let scopedMethod: unknown;
   let returnTo: unknown;
@@ -202,32 +216,47 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
       ({
         choice,
         granted: categories,
+        services,
         grant: scopedGrant,
         method: scopedMethod,
-      } = parsed as { choice?: unknown; granted?: unknown; grant?: unknown; method?: unknown });
+      } = parsed as {
+        choice?: unknown;
+        granted?: unknown;
+        services?: unknown;
+        grant?: unknown;
+        method?: unknown;
+      });
     } else if (isForm) {
       // The bytes already read, parsed by the runtime's own form parser (urlencoded and multipart).
       const form = await new Response(body, { headers: { "Content-Type": contentType } }).formData();
       choice = form.get("choice");
       categories = form.getAll("category");
+      services = form.getAll("service");
       returnTo = form.get("return");
     }
   } catch {
     return { error: "unreadable body", status: 400 };
   }
 
-  const base = { method, returnTo: safeReturnPath(typeof returnTo === "string" ? returnTo : "/") };
+  const base = {
+    method,
+    returnTo: safeReturnPath(typeof returnTo === "string" ? returnTo : "/"),
+    services: [] as string[],
+  };
   if (withdraw) return { ...base, granted: [], action: "withdraw" };
   if (choice !== undefined && choice !== null && !CHOICES.includes(choice as Choice)) {
     return { error: `choice must be one of ${CHOICES.join(", ")}`, status: 400 };
   }
+  // Accepting all grants every service through its category; rejecting all grants none.
   if (choice === "accept-all") return { ...base, granted: optional, action: "grant" };
   if (choice === "reject-all") return { ...base, granted: [], action: "withdraw" };
+  const named = parseServices(services, site);
+  if ("error" in named) return named;
   if (scopedGrant !== undefined) {
     if (choice !== undefined || categories !== undefined) {
       return { error: 'send either {"grant": [...]} or a whole choice, not both', status: 400 };
     }
-    return parseScopedGrant(scopedGrant, scopedMethod, base.returnTo, site, optional);
+    return parseScopedGrant(scopedGrant, named.services, scopedMethod, base.returnTo, site, optional);
   }
   const list = categories ?? [];
   if (!Array.isArray(list) || !list.every((category): category is string => typeof category === "string")) {
@@ -238,12 +267,40 @@ async function parseDecision(request: Request, site: Site, withdraw: boolean): P
     return { error: `unknown categories; this site's are ${site.categories.join(", ")}`, status: 400 };
   }
   const granted = optional.filter((category) => list.includes(category));
-  return { ...base, granted, action: granted.length > 0 ? "grant" : "withdraw" };
+  const action = granted.length + named.services.length > 0 ? "grant" : "withdraw";
+  return { ...base, granted, services: named.services, action };
 }
 
-/** `{"grant": [...]}`: at least one optional category, each declared. */
+/**
+ * `services`: absent (none), or a list of the ids the site's rules name. A form sends none as no
+ * field, so an empty list and an absent one are the same.
+ */
+function parseServices(
+  value: unknown,
+  site: Site,
+): { services: string[] } | { error: string; status: number } {
+  if (value === undefined || value === null) return { services: [] };
+  if (!Array.isArray(value) || !value.every((service): service is string => typeof service === "string")) {
+    return { error: "services must be a list of service ids", status: 400 };
+  }
+  const known = servicesOf(site);
+  if (value.some((service) => !known.has(service))) {
+    const ids = [...known.keys()];
+    return {
+      error:
+        ids.length > 0
+          ? `unknown services; this site's are ${ids.join(", ")}`
+          : "this site names no services",
+      status: 400,
+    };
+  }
+  return { services: [...new Set(value)] };
+}
+
+/** `{"grant": [...], "services": [...]}`: at least one optional category or service, each declared. */
 function parseScopedGrant(
   list: unknown,
+  services: string[],
   method: unknown,
   returnTo: string,
   site: Site,
@@ -257,9 +314,11 @@ function parseScopedGrant(
   }
   const granted = optional.filter((category) => list.includes(category));
   // Granting nothing optional is no choice at all: it must not become a refusal, nor a receipt.
-  if (granted.length === 0) return { error: "grant names no optional category", status: 400 };
+  if (granted.length === 0 && services.length === 0) {
+    return { error: "grant names no optional category and no service", status: 400 };
+  }
   const named = SCOPED_METHODS.find((known) => known === method) ?? "page";
-  return { granted, method: named, returnTo, action: "grant", scoped: true };
+  return { granted, services, method: named, returnTo, action: "grant", scoped: true };
 }
 
 /**
@@ -271,23 +330,55 @@ export function mergeScopedGrant(
   consent: ConsentState,
   granted: string[],
   categories: readonly string[],
-): { granted: string[]; scoped: boolean } {
+  services: readonly string[] = [],
+): { granted: string[]; services: string[]; scoped: boolean } {
   const before: readonly string[] = consent.decided ? [...consent.granted] : (consent.scoped ?? []);
+  // The services so far: the decision's or the scoped grants', less a signal's (resolve-consent.ts).
+  const servicesBefore = [...consent.granted.services];
   return {
     granted: categories.filter(
       (category) => category !== NECESSARY && (before.includes(category) || granted.includes(category)),
     ),
+    services: [...new Set([...servicesBefore, ...services])],
     scoped: !consent.decided,
   };
 }
 
+/**
+ * The services a decision records: those not granted through their category already, and none of
+ * a category a signal refuses in this request (GPC, DNT): the edge would refuse them on every
+ * request, so a receipt of them would prove a grant that never applied.
+ */
+export function servicesToRecord(
+  site: Site,
+  consent: ConsentState,
+  granted: readonly string[],
+  services: readonly string[],
+): string[] {
+  const known = servicesOf(site);
+  return services.filter((service) => {
+    const category = known.get(service)?.category;
+    return (
+      category !== undefined && !granted.includes(category) && !consent.refusedBySignals.includes(category)
+    );
+  });
+}
+
 async function applyDecision(context: ApiContext, asked: Decision): Promise<Response> {
   const { site, consent, env, now, request } = context;
-  const merged = asked.scoped ? mergeScopedGrant(consent, asked.granted, site.categories) : undefined;
-  const decision = merged ? { ...asked, granted: merged.granted } : asked;
+  const merged = asked.scoped
+    ? mergeScopedGrant(consent, asked.granted, site.categories, asked.services)
+    : undefined;
+  const granted = merged ? merged.granted : asked.granted;
+  const services = servicesToRecord(site, consent, granted, merged ? merged.services : asked.services);
+  // A scoped grant of only services a signal refuses grants nothing: no receipt, no cookie.
+  if (asked.scoped && granted.length + services.length === 0) {
+    return json({ error: "this browser's privacy signal (GPC or DNT) refuses what grant names" }, 409);
+  }
+  const grants = granted.length + services.length > 0;
+  const decision = { ...asked, granted, services, action: grants ? asked.action : ("withdraw" as const) };
   let receiptId: string | undefined;
   const db = env.CONSENT_DB;
-  const grants = decision.granted.length > 0;
   const retryAfter = site.consent.receipts ? await throttledFor(context) : undefined;
   if (retryAfter !== undefined) {
     // A refusal never needs proof, so it is never blocked: applied, without a receipt.
@@ -312,6 +403,7 @@ async function applyDecision(context: ApiContext, asked: Decision): Promise<Resp
         policyRevision: site.policyRevision,
         action: decision.action,
         granted: [NECESSARY, ...decision.granted],
+        services: decision.services,
         method: decision.method,
         region: describeRegion(consent.region),
         previousId: await existingPreviousId(db, site, consent.receiptId),
@@ -334,13 +426,19 @@ async function applyDecision(context: ApiContext, asked: Decision): Promise<Resp
     revision: site.policyRevision,
     givenAt: now,
     granted: decision.granted,
+    // Version 2 of the cookie only when a service is granted on its own (consent-cookie.ts).
+    ...(decision.services.length > 0 ? { services: decision.services } : {}),
     ...(merged?.scoped ? { scoped: true } : {}),
     ...(receiptId ? { receiptId } : {}),
   });
   const response =
     decision.method === "form"
       ? new Response(null, { status: 303, headers: { Location: decision.returnTo } })
-      : json({ granted: [NECESSARY, ...decision.granted], receiptId: receiptId ?? null });
+      : json({
+          granted: [NECESSARY, ...decision.granted],
+          services: decision.services,
+          receiptId: receiptId ?? null,
+        });
   response.headers.append("Set-Cookie", consentCookieLine(site, value, new URL(request.url)));
   response.headers.set("Cache-Control", "no-store");
   return response;

@@ -8,6 +8,11 @@ export interface Receipt {
   action: "grant" | "withdraw";
   granted: string[];
   /**
+   * Services granted on their own, besides their category. Always a list when read (empty for none,
+   * as in every receipt written before services existed); absent when written means none.
+   */
+  services?: string[];
+  /**
    * How it was given: `form` (the banner without JavaScript), `json` (the banner's script, or a whole
    * choice through the API: `consentEdge.set`), `placeholder` (an embed's button) or `page`
    * (`consentEdge.grant` in the page). The last two are scoped grants: yes to the categories they
@@ -30,7 +35,7 @@ export function newReceiptId(): string {
 export async function writeReceipt(db: D1Database, receipt: Receipt): Promise<void> {
   await db
     .prepare(
-      "INSERT INTO consent_receipts (id, site, created_at, policy_revision, action, granted, method, region, previous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO consent_receipts (id, site, created_at, policy_revision, action, granted, services, method, region, previous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(
       receipt.id,
@@ -39,6 +44,8 @@ export async function writeReceipt(db: D1Database, receipt: Receipt): Promise<vo
       receipt.policyRevision,
       receipt.action,
       receipt.granted.join(" "),
+      // NULL for none, as a row written before the column existed (migrations/0002_receipt_services.sql).
+      receipt.services?.length ? receipt.services.join(" ") : null,
       receipt.method,
       receipt.region,
       receipt.previousId,
@@ -53,6 +60,8 @@ interface ReceiptRow {
   policy_revision: string;
   action: "grant" | "withdraw";
   granted: string;
+  /** NULL in rows written before migrations/0002 and for a decision that granted no service. */
+  services: string | null;
   method: Receipt["method"];
   region: string;
   previous_id: string | null;
@@ -73,11 +82,17 @@ function fromReceiptRow(row: ReceiptRow): Receipt {
     createdAt: row.created_at,
     policyRevision: row.policy_revision,
     action: row.action,
-    granted: row.granted.split(" ").filter((category) => category !== ""),
+    granted: namesOf(row.granted),
+    services: namesOf(row.services),
     method: row.method,
     region: row.region,
     previousId: row.previous_id,
   };
+}
+
+/** A space-separated column's names; none for NULL or empty. */
+function namesOf(column: string | null | undefined): string[] {
+  return (column ?? "").split(" ").filter((name) => name !== "");
 }
 
 /** Where a page of receipts ends: the next page starts after this receipt (keyset paging). */
