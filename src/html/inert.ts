@@ -16,6 +16,11 @@ export const INERT = {
   unhide: "data-ce-unhide",
   placeholder: "data-ce-placeholder",
   grant: "data-ce-grant",
+  /**
+   * A placeholder's "Load this video": restores the inert element just before the placeholder, for
+   * this page view only (no cookie, no consent API call, no receipt).
+   */
+  once: "data-ce-once",
 } as const;
 
 /**

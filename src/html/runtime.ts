@@ -12,7 +12,7 @@ import { NECESSARY, type StorageArea } from "../config/types";
 import type { RuntimeConfig } from "../runtime/config";
 import { API_PREFIX } from "../endpoints/api-prefix";
 import { nonceAttribute } from "./csp";
-import { isGrants } from "../consent/grants";
+import { isGrants, needOf } from "../consent/grants";
 import { guardRules } from "./guard-rules";
 import { registrableDomain } from "../cookies/registrable-domain";
 import { defaultCookieRules } from "../defaults/cookies";
@@ -127,14 +127,16 @@ const pageGuardRules = (site: Site, doNotTrack: boolean): RuntimeConfig["t"] =>
 /**
  * The document.cookie guard's rules: the site's own, then, for a site with `"defaults": true`, the
  * default cookie rules the edge classifies by (src/defaults/cookies.ts), so that a script in the
- * page cannot write the `_ga` or `_fbp` the edge drops from Set-Cookie.
+ * page cannot write the `_ga` or `_fbp` the edge drops from Set-Cookie. Each with its need: a rule
+ * of a service needs `category:service`, so a script may write it once the service alone is granted,
+ * as the edge then keeps it.
  */
 const cookieGuardRules = perSite(
   (site): RuntimeConfig["guard"] =>
     site.trackers.cookieGuard &&
     [...site.cookies, ...(site.defaults ? defaultsDecidingFor(site) : [])].map((rule): [string, string] => [
       `^${globSource(rule.pattern)}$`,
-      rule.category,
+      needOf(rule),
     ]),
 );
 

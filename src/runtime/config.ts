@@ -28,7 +28,7 @@ export interface RuntimeConfig {
    */
   p: string;
   gcm: boolean;
-  /** `document.cookie` guard: [name regex, category] for every cookie rule, or false. */
+  /** `document.cookie` guard: [name regex, need (a category, or `category:service`)] for every cookie rule, or false. */
   guard: Array<[string, string]> | false;
   /** The page guard's rules (trackers.runtimeGuard), or false: the site's compiled tracker rules. */
   t: GuardRules | false;
@@ -54,6 +54,12 @@ export interface RuntimeConfig {
    * refuses (guard/rules.ts).
    */
   o?: (host: string) => void;
+  /**
+   * Set in the page by the runtime, never by the edge: the iframes a placeholder's "Load this video"
+   * restored for this page view, which the page guard (guard/elements.ts) lets load though what they
+   * need is not granted, and nothing else of theirs.
+   */
+  e?: Element[];
 }
 
 /**
@@ -70,7 +76,7 @@ export interface GuardRules {
   i: Array<[string, string]>;
 }
 
-/** Whether a category is granted now (`necessary` always is). */
+/** Whether a need (a category, or `category:service`) is granted now (`necessary` always is). */
 export type Granted = (category: string) => boolean;
 
 /** The document.cookie guard's bundle (cookie-guard.ts), passed in only to sites that enable it. */

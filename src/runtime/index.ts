@@ -4,11 +4,15 @@
  * moment the visitor grants their category, without a reload:
  *
  *   consentEdge.grant(["analytics"])     a scoped grant: yes to these, nothing said about the rest (an
- *                                        undecided visitor stays undecided: the banner still asks)
- *   consentEdge.set(["analytics"])       a whole choice: exactly these categories
- *   consentEdge.withdraw(["analytics"])  withdraw (or withdraw() for all): reloads, so that the edge
- *                                        deletes the cookies and serves the page without those trackers
+ *                                        undecided visitor stays undecided: the banner still asks);
+ *                                        grant([], ["youtube"]) allows a service on its own
+ *   consentEdge.set(["analytics"], ["youtube"])  a whole choice: exactly these categories, and these
+ *                                        services on their own (none when left out)
+ *   consentEdge.withdraw(["analytics"], ["youtube"])  withdraw these (withdraw() for all, services
+ *                                        too): reloads, so that the edge deletes the cookies and serves
+ *                                        the page without those trackers
  *   consentEdge.granted()                the granted categories, `necessary` included
+ *   consentEdge.services()               the services granted on their own (src/consent/grants.ts)
  *   consentEdge.categories               the site's categories
  *   consentEdge.onChange(fn)             fn(granted, scoped) after every grant; scoped: the visitor's
  *                                        own choice is still only scoped grants
@@ -21,8 +25,10 @@
  * proof. A refusal needs none: what a choice withdraws is written by the page even then. The page
  * never grants by writing the cookie itself: only the edge sees the whole of what the visitor
  * decided (a CMP's cookie too), which a scoped grant is merged with. A placeholder's button
- * (`data-ce-grant`, after an embed the edge made inert) is a scoped grant of its categories,
- * recorded as `method: "placeholder"` (`consentEdge.grant` as `page`).
+ * (`data-ce-grant`, after an embed the edge made inert) is a scoped grant of its needs: a category,
+ * or for `category:service` the service alone ("Always allow YouTube"), recorded as
+ * `method: "placeholder"` (`consentEdge.grant` as `page`). Its "Load this video" (`data-ce-once`)
+ * restores only the iframe before it, for this page view: no cookie, no API call, no receipt.
  *
  * It also follows the consent cookie (a CMP or another tab may write it): through the Cookie Store
  * API where there is one, else by checking once a second.
@@ -30,15 +36,16 @@
 import type { CookieGuard, PageGuard, RuntimeConfig } from "./config";
 import { readConsent, writeConsent } from "./consent-cookie";
 import { consentMode } from "./consent-mode";
-import { GRANT } from "./inert";
+import { CATEGORY, GRANT, ONCE, PLACEHOLDER } from "./inert";
 import { restore } from "./restore";
 
 export interface ConsentEdge {
   categories: string[];
   granted(): string[];
-  set(categories: string[]): Promise<boolean>;
-  grant(categories: string[]): Promise<boolean>;
-  withdraw(categories?: string[]): Promise<boolean>;
+  services(): string[];
+  set(categories: string[], services?: string[]): Promise<boolean>;
+  grant(categories: string[], services?: string[]): Promise<boolean>;
+  withdraw(categories?: string[], services?: string[]): Promise<boolean>;
   onChange(listener: (granted: string[], scoped: boolean) => void): void;
   sync(): void;
 }
@@ -56,8 +63,8 @@ export default function start(
   /** Captured before any page script can replace it: choices are sent with the browser's own. */
   const send = fetch;
   const listeners: Array<(granted: string[], scoped: boolean) => void> = [];
-  /** Services granted on their own (config.v). */
-  const services = config.v;
+  /** Services granted on their own: config.v, then the cookie's, as `current`. */
+  let services = config.v;
   /** A need: a category, or `category:service`, granted with its category or the service (unless a signal refuses the category). */
   const has = (need: string) => {
     const i = need.indexOf(":");
@@ -82,18 +89,21 @@ export default function start(
     if (v == last) return;
     last = v;
     const before = current;
+    const was = services;
     const c = readConsent(config, v);
     if (c == null) return;
     // A scoped grant adds to what the page has: the rest keeps what the edge decided for it.
-    // What GPC or DNT refuse (config.x) the edge refuses on every page: the page never grants it.
-    current = (c[1] ? current.concat(c[0].filter((x) => !current.includes(x))) : c[0]).filter(
-      (x) => !config.x.includes(x),
-    );
-    if (!boot && before.some((c) => !has(c))) {
+    // What GPC or DNT refuse (config.x) the edge refuses on every page: the page never grants it
+    // (nor their services: `has`).
+    const add = (a: string[], b: string[]) => (c[1] ? a.concat(b.filter((x) => !a.includes(x))) : b);
+    current = add(current, c[0]).filter((x) => !config.x.includes(x));
+    services = add(services, c[2]);
+    const gone = (a: string[], b: string[]) => a.some((x) => !b.includes(x));
+    if (!boot && (before.some((c) => !has(c)) || gone(was, services))) {
       location.reload();
       return;
     }
-    if (current.some((c) => !before.includes(c))) {
+    if (gone(current, before) || gone(services, was)) {
       gcm("update");
       ready(() => {
         restore(all);
@@ -108,7 +118,7 @@ export default function start(
    * by the page. A refusal the API could not record is applied in the page all the same: what the
    * page keeps of `want` (which is never more than it had). Resolves whether `want` is in effect.
    */
-  const apply = (body: object, want: string[]): Promise<boolean> =>
+  const apply = (body: object, want: string[], keep: string[]): Promise<boolean> =>
     // `location.origin`: a page's `<base href>` must not send the choice elsewhere.
     send(location.origin + config.p, {
       method: "POST",
@@ -121,24 +131,30 @@ export default function start(
       )
       .then((ok) => {
         const kept = current.filter((c) => want.includes(c));
-        if (!ok && kept.length < current.length) writeConsent(config, kept);
+        const held = services.filter((s) => keep.includes(s));
+        if (!ok && kept.length + held.length < current.length + services.length)
+          writeConsent(config, kept, held);
         check();
-        return ok || want.every(has);
+        return ok || (want.every(has) && keep.every((s) => services.includes(s)));
       });
   /** A scoped grant, merged as the consent API merges it: onto a whole choice, or onto the scoped grants so far. */
-  const scoped = (g: string[], method: string) => apply({ grant: g, method }, current.concat(g));
+  const scoped = (g: string[], s: string[], method: string) =>
+    apply({ grant: g, services: s, method }, current.concat(g), services.concat(s));
   const api: ConsentEdge = (w.consentEdge = {
     categories: config.k,
     granted: () => ["necessary"].concat(current),
-    set(g) {
+    services: () => services.slice(),
+    set(g, s = []) {
       const want = config.k.filter((c) => c != "necessary" && g.includes(c));
-      return apply({ granted: want }, want);
+      return apply({ granted: want, services: s }, want, s);
     },
-    grant(g) {
-      return scoped(g, "page");
+    grant(g, s = []) {
+      return scoped(g, s, "page");
     },
-    withdraw(g) {
-      return api.set(g ? current.filter((c) => !g.includes(c)) : []);
+    withdraw(g, s) {
+      // withdraw() withdraws everything; else what is named, of categories or of services.
+      const keep = (a: string[], b?: string[]) => a.filter((x) => (g || s) && !(b || []).includes(x));
+      return api.set(keep(current, g), keep(services, s));
     },
     onChange(f) {
       listeners.push(f);
@@ -147,6 +163,8 @@ export default function start(
       check();
     },
   });
+  /** The iframes "Load this video" restored: the page guard lets them load (config.e). */
+  const once: Element[] = (config.e = []);
   if (guard) guard(config, has);
   if (pageGuard) pageGuard(config, has);
   gcm("default");
@@ -155,8 +173,29 @@ export default function start(
   d.addEventListener("click", (e) => {
     if (!e.isTrusted) return;
     const target = e.target as Partial<Element>;
-    const button = target.closest && target.closest(`[${GRANT}]`);
-    if (button) void scoped((button.getAttribute(GRANT) as string).split(" "), "placeholder");
+    const button = target.closest && target.closest(`[${GRANT}],[${ONCE}]`);
+    if (!button) return;
+    const g = button.getAttribute(GRANT);
+    if (g != null) {
+      // `category:service` is granted by its service alone: "Always allow YouTube", not Marketing.
+      const c: string[] = [];
+      const s: string[] = [];
+      g.split(" ").forEach((n) => {
+        const [category, service] = n.split(":") as [string, string?];
+        if (service) s.push(service);
+        else c.push(category);
+      });
+      void scoped(c, s, "placeholder");
+      return;
+    }
+    // "Load this video": the inert iframe the placeholder follows, and only it, until the page unloads.
+    const p = button.closest(`[${PLACEHOLDER}]`);
+    const o = p && p.previousElementSibling;
+    if (o && o.localName == "iframe" && o.hasAttribute(CATEGORY)) {
+      once.push(o);
+      restore(all, o);
+      p.remove();
+    }
   });
   const store = w.cookieStore;
   if (store && store.addEventListener)

@@ -12,6 +12,7 @@ export const TYPE: typeof INERT.type = "data-ce-type";
 export const UNHIDE: typeof INERT.unhide = "data-ce-unhide";
 export const PLACEHOLDER: typeof INERT.placeholder = "data-ce-placeholder";
 export const GRANT: typeof INERT.grant = "data-ce-grant";
+export const ONCE: typeof INERT.once = "data-ce-once";
 /** The page author's own marking of the categories an element needs: it wins over the rules. */
 export const AUTHOR_CATEGORY: typeof AUTHOR = "data-consent-category";
 /** Every URL attribute that waits in its `data-ce-` twin. */

@@ -1,5 +1,5 @@
 /**
- * Re-activates the inert elements whose categories are all granted, in document order, and removes
+ * Re-activates the inert elements whose needs (categories, or `category:service`) are all granted, in document order, and removes
  * the placeholders they no longer need. Restored scripts keep their CSP nonce (read from the `nonce`
  * property: browsers hide the attribute) and every other attribute but the inert form's; external
  * classic scripts run in order, each after the one before it has loaded (or failed to).
@@ -9,11 +9,15 @@ import { CATEGORY, HREF, PLACEHOLDER, SRC, TYPE, UNHIDE, URL_ATTRIBUTES } from "
 /** `all("analytics marketing")`: whether every category of a space-separated list is granted. */
 export type AllGranted = (categories: string) => boolean;
 
-export function restore(all: AllGranted): void {
+/**
+ * `only`: that one element, whatever is granted (a placeholder's "Load this video"), leaving every
+ * other inert element and placeholder as it is.
+ */
+export function restore(all: AllGranted, only?: Element): void {
   const d = document;
-  const list = [...d.querySelectorAll(`[${CATEGORY}]`)].filter((e) =>
-    all(e.getAttribute(CATEGORY) as string),
-  );
+  const list = only
+    ? [only]
+    : [...d.querySelectorAll(`[${CATEGORY}]`)].filter((e) => all(e.getAttribute(CATEGORY) as string));
   const next = (i: number): void => {
     const o = list[i];
     if (!o) return;
@@ -58,9 +62,10 @@ export function restore(all: AllGranted): void {
     go();
   };
   next(0);
-  d.querySelectorAll(`[${PLACEHOLDER}]`).forEach((p) => {
-    if (all(p.getAttribute(PLACEHOLDER) as string)) p.remove();
-  });
+  if (!only)
+    d.querySelectorAll(`[${PLACEHOLDER}]`).forEach((p) => {
+      if (all(p.getAttribute(PLACEHOLDER) as string)) p.remove();
+    });
 }
 
 /**

@@ -22,7 +22,7 @@
  *     runs one), too late for an image that already fetched.
  * Elements of granted or unmatched categories are left exactly as the page made them.
  */
-import { AUTHOR_CATEGORY, CATEGORY, GRANT, PLACEHOLDER, TYPE, UNHIDE } from "../inert";
+import { AUTHOR_CATEGORY, CATEGORY, GRANT, ONCE, PLACEHOLDER, TYPE, UNHIDE } from "../inert";
 import type { PageRules } from "./rules";
 
 /**
@@ -55,7 +55,7 @@ Object.keys(LOADS).forEach((tag) => {
 /** SVG's elements that load (and an SVG script runs) from `href`, as the edge's LOADERS list them. */
 const SVG_LOADS = ["script", "image", "feImage"];
 const SELECTOR = Object.keys(LOADS).concat(SVG_LOADS).join();
-const PLANTED = `[${CATEGORY}],[${GRANT}],[${PLACEHOLDER}]`;
+const PLANTED = `[${CATEGORY}],[${GRANT}],[${ONCE}],[${PLACEHOLDER}]`;
 const HTML = "http://www.w3.org/1999/xhtml";
 const SVG = "http://www.w3.org/2000/svg";
 /** A script type the browser would run (HTML §4.12.1.1), as src/html/inert.ts lists them. */
@@ -66,7 +66,12 @@ const TEXT = /^(textarea|title|style|xmp|iframe|noembed|noframes|noscript|plaint
 /** ASCII whitespace (HTML's, not JavaScript's \s, which also splits at U+FEFF the URL parser drops). */
 const SPACE = /[\t\n\f\r ]+/;
 
-export function guardElements(rules: PageRules): void {
+/**
+ * `once`: the iframes a placeholder's "Load this video" restored (the runtime's list, which grows):
+ * the URLs the restore gives back (their `data-ce-` twins' values) load, and the backstop leaves
+ * them be; any other URL given to one later is judged as on any element.
+ */
+export function guardElements(rules: PageRules, once: Element[]): void {
   const d = document;
   const E = Element.prototype;
   const N = Node.prototype;
@@ -134,7 +139,7 @@ export function guardElements(rules: PageRules): void {
   /** Checks one element as the edge would: what it needed when it was made inert. */
   const check = (e: Element) => {
     const list = loads(e);
-    if (!list || inert(e)) return;
+    if (!list || inert(e) || once.includes(e)) return;
     const script = e.localName == "script";
     if (script && !runs(e)) return;
     let need: string | undefined;
@@ -151,7 +156,7 @@ export function guardElements(rules: PageRules): void {
   };
   /**
    * Checks a node and every element under it. `inserted`: by script (an insertion method), where a
-   * grant button is planted (user content rendered as nodes): only the edge writes one, in the HTML.
+   * grant or load-once button is planted (user content rendered as nodes): only the edge writes one, in the HTML.
    */
   const scan = (node: unknown, inserted?: 1) => {
     const n = node as Partial<Element>;
@@ -163,7 +168,8 @@ export function guardElements(rules: PageRules): void {
     if (inserted)
       each((e) => {
         e.removeAttribute(GRANT);
-      }, `[${GRANT}]`);
+        e.removeAttribute(ONCE);
+      }, `[${GRANT}],[${ONCE}]`);
   };
   /**
    * An HTML string, parsed in an inert template (nothing loads or runs there): `s` is the markup to
@@ -250,7 +256,7 @@ export function guardElements(rules: PageRules): void {
       set.call(e, TYPE, v);
       return true;
     }
-    if (!list.includes(name)) return;
+    if (!list.includes(name) || (once.includes(e) && e.getAttribute(`data-ce-${name}`) == v)) return;
     const need = inert(e) ? e.getAttribute(CATEGORY) : needOf(e, name, v);
     if (!need) return;
     set.call(e, `data-ce-${name}`, v);

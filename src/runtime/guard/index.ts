@@ -19,7 +19,7 @@ import { guardStorage } from "./storage";
 export default function guardPage(config: RuntimeConfig, has: Granted): void {
   // config.o: the reporter's hook, on a page view sampled for the inventory.
   const rules = compileRules(config.t as GuardRules, has, config.o);
-  guardElements(rules);
+  guardElements(rules, config.e || []);
   guardRequests(rules.url);
   guardStorage(config, has);
 }
