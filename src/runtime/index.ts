@@ -38,6 +38,7 @@ import { readConsent, writeConsent } from "./consent-cookie";
 import { consentMode } from "./consent-mode";
 import { CATEGORY, GRANT, ONCE, PLACEHOLDER } from "./inert";
 import { restore } from "./restore";
+import { zaraz } from "./zaraz";
 
 export interface ConsentEdge {
   categories: string[];
@@ -135,6 +136,7 @@ export default function start(
         if (!ok && kept.length + held.length < current.length + services.length)
           writeConsent(config, kept, held);
         check();
+        tell();
         return ok || (want.every(has) && keep.every((s) => services.includes(s)));
       });
   /** A scoped grant, merged as the consent API merges it: onto a whole choice, or onto the scoped grants so far. */
@@ -161,6 +163,7 @@ export default function start(
     },
     sync() {
       check();
+      tell();
     },
   });
   /** The iframes "Load this video" restored: the page guard lets them load (config.e). */
@@ -169,6 +172,8 @@ export default function start(
   if (pageGuard) pageGuard(config, has);
   gcm("default");
   check(1);
+  // After the boot's check: Zaraz is told what the page now holds (runtime/zaraz.ts).
+  const tell = zaraz(config, has);
   // The visitor's own click: one a script dispatches (button.click(), dispatchEvent) grants nothing.
   d.addEventListener("click", (e) => {
     if (!e.isTrusted) return;
