@@ -37,6 +37,11 @@ export interface Texts {
   policyLinkText: string;
   /** Heading of a category's cookie list under "Customise". */
   cookiesInCategory: string;
+  /**
+   * Heading of a category's services under "Customise" (YouTube under Marketing), each with its own
+   * switch: granted on its own, whatever the category's switch says.
+   */
+  servicesInCategory: string;
   /** Texts for the default categories; a site's own categories may add theirs (else the id is shown). */
   categories: Record<DefaultBannerCategory, CategoryText> & { [category: string]: CategoryText | undefined };
 
@@ -45,6 +50,16 @@ export interface Texts {
   placeholderText: string;
   /** `{categories}`. */
   placeholderButton: string;
+  /**
+   * Shows this one embed for this page view only: nothing is recorded, and the next page shows the
+   * placeholder again.
+   */
+  placeholderOnce: string;
+  /**
+   * After an embed of a service (YouTube): grants that service alone, not its category. `{services}`
+   * (the service's label; with a category besides, both labels, joined).
+   */
+  placeholderAlways: string;
   /** The region's accessible name: `{vendor}`. */
   placeholderLabel: string;
   /** `{vendor}` when the rule names none. */

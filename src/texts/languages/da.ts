@@ -24,6 +24,7 @@ export const DANISH_TEXTS = {
   settingsLink: "Cookieindstillinger",
   policyLinkText: "Cookiepolitik",
   cookiesInCategory: "Cookies i denne kategori",
+  servicesInCategory: "Tillad for sig, også når kategorien er slået fra",
   categories: {
     necessary: {
       label: "Nødvendige",
@@ -48,6 +49,8 @@ export const DANISH_TEXTS = {
   placeholderText:
     "{vendor} vises ikke, fordi det kræver cookies, som du ikke har accepteret (kategori: {categories}).",
   placeholderButton: "Accepter disse cookies og vis ({categories})",
+  placeholderOnce: "Vis det kun denne gang",
+  placeholderAlways: "Tillad altid {services}",
   placeholderLabel: "Blokeret indhold: {vendor}",
   placeholderSomeone: "Det indlejrede indhold",
   and: "og",

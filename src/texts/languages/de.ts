@@ -26,6 +26,7 @@ export const GERMAN_TEXTS = {
   settingsLink: "Cookie-Einstellungen",
   policyLinkText: "Cookie-Richtlinie",
   cookiesInCategory: "Cookies in dieser Kategorie",
+  servicesInCategory: "Einzeln erlauben, auch wenn diese Kategorie aus ist",
   categories: {
     necessary: {
       label: "Notwendig",
@@ -51,6 +52,8 @@ export const GERMAN_TEXTS = {
     "{vendor} wird nicht angezeigt, weil dafür Cookies nötig sind, denen Sie nicht zugestimmt haben " +
     "(Kategorie: {categories}).",
   placeholderButton: "Cookies zulassen und anzeigen ({categories})",
+  placeholderOnce: "Nur dieses Mal anzeigen",
+  placeholderAlways: "{services} immer erlauben",
   placeholderLabel: "{vendor} ist blockiert",
   placeholderSomeone: "Dieser eingebettete Inhalt",
   and: "und",

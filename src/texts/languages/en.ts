@@ -19,6 +19,7 @@ export const ENGLISH_TEXTS = {
   settingsLink: "Cookie settings",
   policyLinkText: "Cookie policy",
   cookiesInCategory: "Cookies in this category",
+  servicesInCategory: "Allow on its own, even with this category off",
   categories: {
     necessary: {
       label: "Necessary",
@@ -41,6 +42,8 @@ export const ENGLISH_TEXTS = {
 
   placeholderText: "{vendor} is not shown because it uses {categories} cookies, which you have not accepted.",
   placeholderButton: "Accept {categories} cookies and show it",
+  placeholderOnce: "Show it just this once",
+  placeholderAlways: "Always allow {services}",
   placeholderLabel: "{vendor} is blocked",
   placeholderSomeone: "This embedded content",
   and: "and",

@@ -24,6 +24,7 @@ export const SPANISH_TEXTS = {
   settingsLink: "Configuración de cookies",
   policyLinkText: "Política de cookies",
   cookiesInCategory: "Cookies de esta categoría",
+  servicesInCategory: "Permitir por separado, aunque esta categoría esté desactivada",
   categories: {
     necessary: {
       label: "Necesarias",
@@ -48,6 +49,8 @@ export const SPANISH_TEXTS = {
   placeholderText:
     "No mostramos {vendor} porque necesita cookies que usted no ha aceptado (categoría: {categories}).",
   placeholderButton: "Aceptar estas cookies y mostrar ({categories})",
+  placeholderOnce: "Mostrar solo esta vez",
+  placeholderAlways: "Permitir siempre {services}",
   placeholderLabel: "Contenido bloqueado: {vendor}",
   placeholderSomeone: "este contenido insertado",
   and: "y",

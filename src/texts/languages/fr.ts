@@ -25,6 +25,7 @@ export const FRENCH_TEXTS = {
   settingsLink: "Paramètres des cookies",
   policyLinkText: "Politique de cookies",
   cookiesInCategory: "Cookies de cette catégorie",
+  servicesInCategory: "Autoriser séparément, même si cette catégorie est désactivée",
   categories: {
     necessary: {
       label: "Nécessaires",
@@ -50,6 +51,8 @@ export const FRENCH_TEXTS = {
     "Nous n\u2019affichons pas {vendor}, car il faut pour cela des cookies que vous n\u2019avez pas " +
     "acceptés (catégorie\u00a0: {categories}).",
   placeholderButton: "Accepter ces cookies et afficher ({categories})",
+  placeholderOnce: "Afficher pour cette fois seulement",
+  placeholderAlways: "Toujours autoriser {services}",
   placeholderLabel: "Contenu bloqué\u00a0: {vendor}",
   placeholderSomeone: "ce contenu intégré",
   and: "et",

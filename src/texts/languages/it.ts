@@ -24,6 +24,7 @@ export const ITALIAN_TEXTS = {
   settingsLink: "Impostazioni cookie",
   policyLinkText: "Cookie policy",
   cookiesInCategory: "Cookie di questa categoria",
+  servicesInCategory: "Consenti singolarmente, anche con questa categoria disattivata",
   categories: {
     necessary: {
       label: "Necessari",
@@ -48,6 +49,8 @@ export const ITALIAN_TEXTS = {
   placeholderText:
     "Non mostriamo {vendor} perché richiede cookie che non hai accettato (categoria: {categories}).",
   placeholderButton: "Accetta questi cookie e mostra ({categories})",
+  placeholderOnce: "Mostra solo questa volta",
+  placeholderAlways: "Consenti sempre {services}",
   placeholderLabel: "Contenuto bloccato: {vendor}",
   placeholderSomeone: "questo contenuto incorporato",
   and: "e",

@@ -24,6 +24,7 @@ export const DUTCH_TEXTS = {
   settingsLink: "Cookie-instellingen",
   policyLinkText: "Cookiebeleid",
   cookiesInCategory: "Cookies in deze categorie",
+  servicesInCategory: "Afzonderlijk toestaan, ook als deze categorie uit staat",
   categories: {
     necessary: {
       label: "Noodzakelijk",
@@ -49,6 +50,8 @@ export const DUTCH_TEXTS = {
     "{vendor} wordt niet getoond, omdat daarvoor cookies nodig zijn die u niet hebt geaccepteerd " +
     "(categorie: {categories}).",
   placeholderButton: "Deze cookies accepteren en tonen ({categories})",
+  placeholderOnce: "Alleen deze keer tonen",
+  placeholderAlways: "{services} altijd toestaan",
   placeholderLabel: "{vendor} is geblokkeerd",
   placeholderSomeone: "Deze ingesloten inhoud",
   and: "en",

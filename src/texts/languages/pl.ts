@@ -25,6 +25,7 @@ export const POLISH_TEXTS = {
   settingsLink: "Ustawienia plików cookie",
   policyLinkText: "Polityka plików cookie",
   cookiesInCategory: "Pliki cookie w tej kategorii",
+  servicesInCategory: "Zezwól osobno, nawet gdy ta kategoria jest wyłączona",
   categories: {
     necessary: {
       label: "Niezbędne",
@@ -50,6 +51,8 @@ export const POLISH_TEXTS = {
     "Nie wyświetlono: {vendor}. Ta treść wymaga plików cookie z kategorii {categories}, na które nie " +
     "wyrażono zgody.",
   placeholderButton: "Zaakceptuj pliki cookie z kategorii {categories} i wyświetl",
+  placeholderOnce: "Wyświetl tylko tym razem",
+  placeholderAlways: "Zawsze zezwalaj na {services}",
   placeholderLabel: "Zablokowano: {vendor}",
   placeholderSomeone: "osadzona treść",
   and: "i",

@@ -24,6 +24,7 @@ export const PORTUGUESE_TEXTS = {
   settingsLink: "Definições de cookies",
   policyLinkText: "Política de cookies",
   cookiesInCategory: "Cookies desta categoria",
+  servicesInCategory: "Permitir individualmente, mesmo com esta categoria desativada",
   categories: {
     necessary: {
       label: "Necessários",
@@ -47,6 +48,8 @@ export const PORTUGUESE_TEXTS = {
 
   placeholderText: "Não mostramos {vendor} porque requer cookies que não aceitou (categoria: {categories}).",
   placeholderButton: "Aceitar estes cookies e mostrar ({categories})",
+  placeholderOnce: "Mostrar só desta vez",
+  placeholderAlways: "Permitir sempre {services}",
   placeholderLabel: "Conteúdo bloqueado: {vendor}",
   placeholderSomeone: "este conteúdo incorporado",
   and: "e",

@@ -24,6 +24,7 @@ export const SWEDISH_TEXTS = {
   settingsLink: "Cookieinställningar",
   policyLinkText: "Cookiepolicy",
   cookiesInCategory: "Cookies i den här kategorin",
+  servicesInCategory: "Tillåt var för sig, även när kategorin är avstängd",
   categories: {
     necessary: {
       label: "Nödvändiga",
@@ -48,6 +49,8 @@ export const SWEDISH_TEXTS = {
   placeholderText:
     "{vendor} visas inte, eftersom det kräver cookies som du inte har godkänt (kategori: {categories}).",
   placeholderButton: "Godkänn dessa cookies och visa ({categories})",
+  placeholderOnce: "Visa bara den här gången",
+  placeholderAlways: "Tillåt alltid {services}",
   placeholderLabel: "Blockerat innehåll: {vendor}",
   placeholderSomeone: "Det inbäddade innehållet",
   and: "och",
