@@ -744,22 +744,45 @@ export function buildNeutraliser(context: NeutraliseContext, depth = 0): HTMLRew
 /**
  * The notice shown after an HTML iframe made inert (never after an SVG or MathML one, where a
  * `<div>` would end the foreign content: see the iframe handler), in the visitor's language, each
- * category by its label there. The grant button's attribute keeps the ids: the runtime grants them.
+ * category by its label there, with two buttons. "Show it just this once" (`data-ce-once`) restores
+ * this iframe alone for this page view: the runtime records nothing, so the next page shows the
+ * notice again. The grant button's attribute keeps the needs, which the runtime grants: a category
+ * as a scoped grant, and for a need `category:service` the service alone, so an embed of a service
+ * (YouTube) offers "Always allow YouTube" rather than its whole category.
  */
-function placeholder(vendor: string | undefined, categories: string[], texts: Texts): string {
-  const labels = joinList(
-    [...new Set(categories.map((need) => categoryLabel(texts, parseNeed(need).category)))],
-    texts.and,
-  );
+function placeholder(vendor: string | undefined, needs: string[], texts: Texts): string {
+  const parsed = needs.map(parseNeed);
+  const labels = joinList([...new Set(parsed.map((need) => categoryLabel(texts, need.category)))], texts.and);
   const who = vendor ?? texts.placeholderSomeone;
-  const ids = escapeHtml(categories.join(" "));
+  const ids = escapeHtml(needs.join(" "));
+  const button = (attribute: string, text: string) =>
+    `<button type="button" ${attribute}>${escapeHtml(text)}</button>`;
   return (
     `<div ${INERT.placeholder}="${ids}" role="region" aria-label="${escapeHtml(fill(texts.placeholderLabel, { vendor: who }))}" ` +
     `style="border:1px dashed currentColor;padding:1em;margin:1em 0">` +
     `<p>${escapeHtml(fill(texts.placeholderText, { vendor: who, categories: labels }))}</p>` +
-    `<button type="button" ${INERT.grant}="${ids}">${escapeHtml(fill(texts.placeholderButton, { categories: labels }))}</button>` +
+    `${button(INERT.once, texts.placeholderOnce)} ${button(`${INERT.grant}="${ids}"`, grantText(vendor, parsed, labels, texts))}` +
     `</div>`
   );
+}
+
+/**
+ * The grant button's words: "Accept Marketing cookies and show it" for categories; "Always allow
+ * YouTube" when a need names a service, which it grants on its own (by the rule's vendor when it is
+ * the one service, as config/service.ts labels it, else by its id), beside any plain category's label.
+ */
+function grantText(
+  vendor: string | undefined,
+  needs: ReturnType<typeof parseNeed>[],
+  labels: string,
+  texts: Texts,
+): string {
+  const services = new Set(needs.map((need) => need.service).filter((service) => service !== undefined));
+  if (services.size === 0) return fill(texts.placeholderButton, { categories: labels });
+  const names = needs.map(({ category, service }) =>
+    service === undefined ? categoryLabel(texts, category) : services.size === 1 && vendor ? vendor : service,
+  );
+  return fill(texts.placeholderAlways, { services: joinList([...new Set(names)], texts.and) });
 }
 
 /** A category's label in `texts` (an own key only: "constructor" is a category name, not a text), else its id. */
