@@ -192,7 +192,7 @@ describe("response headers of a rewritten page", () => {
     });
     expect(res.headers.get("X-Consent-Html")).toBe("rewritten");
     expect(res.headers.get("X-Consent-Elements-Neutralised")).toBe(
-      "2: script host:googletagmanager.com (analytics), iframe host:youtube.com (marketing:youtube)",
+      "2: script host:googletagmanager.com (analytics), iframe host:youtube.com (marketing/youtube)",
     );
   });
 

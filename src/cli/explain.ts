@@ -4,7 +4,7 @@
  * rendering are pure; the request is the thin shell at the end. Every header value is text an
  * origin or visitor chose (cookie names, hosts), so it is printed only through `clean`.
  */
-import { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER } from "../debug/debug-header-names";
+import { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER, SERVICES_HEADER } from "../debug/debug-header-names";
 import type { Io } from "./io";
 import { clean, MARK, plural, type Style, table } from "./render";
 
@@ -23,6 +23,7 @@ export interface List {
 export interface Neutralised {
   element: string;
   rule: string;
+  /** The category the element needs, or `category/service` for a rule of a service. */
   category: string;
 }
 
@@ -38,6 +39,8 @@ export interface Explained {
   site: string;
   mode: string;
   granted: string[];
+  /** Services granted on their own, besides `granted`'s categories (none from a worker older than services). */
+  services: string[];
   source: string;
   decidedBy: string[];
   region: string;
@@ -112,11 +115,12 @@ function unwrap(detail: string): string {
 const MORE_AT_END = /(?:^|, )\.\.\. \(\+(\d+) more\)$/;
 /**
  * One element: `element kind:rule (category)`, the kind one of src/html's (host:, url:, inline:,
- * attribute:), the category a config category name (src/config/site.ts). A rule never runs into
- * the next item: it stops before `, element kind:`.
+ * attribute:), the category a config category name (src/config/site.ts), followed for a rule of a
+ * service by `/service` (src/config/service.ts). A rule never runs into the next item: it stops
+ * before `, element kind:`.
  */
 const ELEMENT =
-  /(\S+) ((?:host|url|inline|attribute):(?:(?!, \S+ (?:host|url|inline|attribute):).)+?) \(([a-z][a-z0-9_]{0,31})\)(?:, |$)/y;
+  /(\S+) ((?:host|url|inline|attribute):(?:(?!, \S+ (?:host|url|inline|attribute):).)+?) \(([a-z][a-z0-9_]{0,31}(?:\/[a-z0-9][a-z0-9_-]{0,31})?)\)(?:, |$)/y;
 
 /**
  * `3: script host:googletagmanager.com (analytics), ...`. A rule is a snippet's text and may hold
@@ -198,6 +202,7 @@ export function parseExplain(status: number, headers: Headers): Explained | unde
     site,
     mode: get("X-Consent-Mode") ?? "?",
     granted: (get("X-Consent-Granted") ?? "").split(",").filter(Boolean),
+    services: (get(SERVICES_HEADER) ?? "none").split(",").filter((id) => id !== "" && id !== "none"),
     source: get("X-Consent-Source") ?? "?",
     decidedBy: splitList(get("X-Consent-Decided-By") ?? ""),
     region: get("X-Consent-Region") ?? "?",
@@ -242,6 +247,7 @@ export function renderExplain(url: string, report: Explained, style: Style): str
       [
         ["site", `${report.site}, ${mode}`],
         ["granted", report.granted.join(", ") || "nothing"],
+        ["services", report.services.join(", ") || "none"],
         ["from", report.source],
         ["decided by", report.decidedBy.join(", ") || "-"],
         ["region", report.region],

@@ -92,7 +92,7 @@ export async function runReceipts(args: ParsedArgs, io: Io, style: Style): Promi
       else {
         const rows = receipts.map(receiptRow);
         if (!header && rows.length)
-          rows.unshift(["created", "id", "action", "granted", "method", "region", "policy"]);
+          rows.unshift(["created", "id", "action", "granted", "services", "method", "region", "policy"]);
         header ||= rows.length > 0;
         for (const line of table(rows)) io.stdout(line);
       }
@@ -135,7 +135,7 @@ function fail(io: Io, style: Style, message: string): number {
 function field(receipt: unknown, name: string): string {
   const value = isRecord(receipt) ? receipt[name] : undefined;
   const text = (item: unknown) => (typeof item === "string" ? item : JSON.stringify(item));
-  if (Array.isArray(value)) return clean(value.map(text).join(" "));
+  if (Array.isArray(value)) return value.length === 0 ? "-" : clean(value.map(text).join(" "));
   return value === null || value === undefined ? "-" : clean(text(value));
 }
 
@@ -144,7 +144,9 @@ function receiptRow(receipt: unknown): string[] {
     isRecord(receipt) && typeof receipt["createdAt"] === "number" ? utc(receipt["createdAt"]) : "?";
   return [
     created,
-    ...["id", "action", "granted", "method", "region", "policyRevision"].map((name) => field(receipt, name)),
+    ...["id", "action", "granted", "services", "method", "region", "policyRevision"].map((name) =>
+      field(receipt, name),
+    ),
   ];
 }
 
@@ -157,6 +159,8 @@ function receiptFields(receipt: unknown): string[][] {
     ["created", created],
     ["action", field(receipt, "action")],
     ["granted", field(receipt, "granted")],
+    // Granted on their own, besides their category; "-" for none (and for a worker older than services).
+    ["services", field(receipt, "services")],
     ["method", field(receipt, "method")],
     ["region", field(receipt, "region")],
     ["policy", field(receipt, "policyRevision")],

@@ -45,10 +45,17 @@ export function judgeCookie(
   }
 }
 
+/**
+ * A reason as the debug headers show it: `marketing: _fbp`, and for a rule of a service
+ * `marketing/youtube: YSC` (the service is what a visitor can grant on its own). Read back by
+ * `consent-edge explain` (src/cli/explain.ts).
+ */
 export function describeReason(reason: CookieReason): string {
   switch (reason.kind) {
-    case "rule":
-      return `${reason.category}: ${reason.pattern}${reason.doNotTrack ? ", DNT" : ""}`;
+    case "rule": {
+      const need = reason.service === undefined ? reason.category : `${reason.category}/${reason.service}`;
+      return `${need}: ${reason.pattern}${reason.doNotTrack ? ", DNT" : ""}`;
+    }
     case "undeclared":
       return `undeclared: ${reason.policy}`;
     case "consent-cookie":

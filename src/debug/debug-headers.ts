@@ -5,7 +5,9 @@
  * report-only the same headers say what enforce would do (`X-Consent-Mode: report-only`).
  */
 import { describeRegion } from "../consent/region";
+import { parseNeed } from "../consent/grants";
 import { describeReason } from "../cookies/judge-cookie";
+import { SERVICES_HEADER } from "./debug-header-names";
 import type { EnforcementReport, NamedReason } from "../report";
 
 export const MAX_DEBUG_HEADER_LENGTH = 1_024;
@@ -22,6 +24,8 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
   const headers: Array<[string, string]> = [
     ["X-Consent-Site", report.siteId],
     ["X-Consent-Granted", [...consent.granted].join(",")],
+    // Granted on their own, besides X-Consent-Granted's categories (which grant all their services).
+    [SERVICES_HEADER, [...consent.granted.services].join(",") || "none"],
     ["X-Consent-Source", source],
     ["X-Consent-Mode", report.mode],
     ["X-Consent-Cookies-Dropped", list(report.dropped.map(named))],
@@ -46,7 +50,9 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
   );
   if (report.html) {
     headers.push(["X-Consent-Html", report.html]);
-    const fired = report.neutralised.map(({ element, rule, category }) => `${element} ${rule} (${category})`);
+    const fired = report.neutralised.map(
+      ({ element, rule, category }) => `${element} ${rule} (${describeNeed(category)})`,
+    );
     headers.push([
       "X-Consent-Elements-Neutralised",
       `${fired.length}${fired.length ? `: ${cap(fired)}` : ""}`,
@@ -68,6 +74,15 @@ export function renderDebugHeaders(report: EnforcementReport, now: number): Arra
   if (report.undeclared.length > 0) headers.push(["X-Consent-Cookies-Undeclared", list(report.undeclared)]);
   if (report.failure) headers.push(["X-Consent-Failure", cap([report.failure])]);
   return headers;
+}
+
+/**
+ * A need as the debug headers write it: `marketing`, or `marketing/youtube` for a service's, as
+ * describeReason writes a cookie's (the page's `data-ce-category` keeps `marketing:youtube`).
+ */
+export function describeNeed(need: string): string {
+  const { category, service } = parseNeed(need);
+  return service === undefined ? category : `${category}/${service}`;
 }
 
 function named({ name, reason }: NamedReason): string {

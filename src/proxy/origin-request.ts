@@ -6,10 +6,18 @@ import type { Site } from "../config/compile";
 import type { ConsentState } from "../consent/types";
 import { type RequestCookie, serializeCookieHeader } from "../cookies/parse-cookie-header";
 import { DEBUG_COUNTRY_HEADER, DEBUG_REQUEST_HEADER } from "../debug/debug-gate";
+import { SERVICES_HEADER } from "../debug/debug-header-names";
 
 /** Headers consent-edge owns in both directions; a visitor's or an origin's copies are removed. */
 export const CONSENT_HEADER_PREFIX = "x-consent-";
+/** The granted categories, comma-separated, `necessary` first: `necessary,analytics`. */
 export const ORIGIN_GRANTED_HEADER = "X-Consent-Granted";
+/**
+ * The services granted on their own, beside those categories (docs/services.md), comma-separated:
+ * `youtube`, empty when none. A category in X-Consent-Granted grants all its services, so an origin
+ * that asks "may I embed YouTube?" checks both: marketing granted, or youtube here.
+ */
+export const ORIGIN_SERVICES_HEADER = SERVICES_HEADER;
 export const ORIGIN_SOURCE_HEADER = "X-Consent-Source";
 export const ORIGIN_DECIDED_HEADER = "X-Consent-Decided";
 
@@ -85,6 +93,7 @@ export function filterRequest(
   const acceptEncoding = headers.get("Accept-Encoding");
   if (acceptEncoding !== null) headers.set("Accept-Encoding", decodableEncodings(acceptEncoding));
   headers.set(ORIGIN_GRANTED_HEADER, [...consent.granted].join(","));
+  headers.set(ORIGIN_SERVICES_HEADER, [...consent.granted.services].join(","));
   headers.set(ORIGIN_SOURCE_HEADER, consent.source);
   headers.set(ORIGIN_DECIDED_HEADER, consent.decided ? "1" : "0");
   // The host the site was routed by (one the site claims), and the scheme the visitor used.
