@@ -4,10 +4,11 @@
  * categories named here exist is a cross-field check (cross-checks.ts).
  */
 import * as v from "valibot";
+import { US_REFUSAL_FIELDS } from "../consent/cmp/gpp/us-sections";
 import { MAX_COOKIE_LIFETIME_SECONDS } from "./duration";
 import { COOKIE_NAME, LIFETIME_SECONDS } from "./cookies";
 import { dictionary, duration, fields, flag, forEditors, RESERVED_KEYS, textMatching } from "./kit";
-import { describeValue, isObject, say } from "./problems";
+import { describeValue, isObject, joinProblem, say } from "./problems";
 import { regionModel } from "./regions";
 import { NECESSARY } from "./types";
 import type { ValidSite } from "./site";
@@ -21,16 +22,34 @@ export const KNOWN_CMPS = [
   "complianz",
   "didomi",
   "tcf",
+  "gpp",
+  "us-privacy",
+  "zaraz",
 ] as const;
 
 const SOURCE_NAMES = ["consent-cookie", ...KNOWN_CMPS] as const;
+
+/**
+ * The map keys of the CMPs whose groups are fixed field names rather than the site's own ids: a
+ * key outside the list would never match, so the site's opt-outs would be silently ignored.
+ */
+const FIELDS_OF: Partial<Record<(typeof KNOWN_CMPS)[number], readonly string[]>> = {
+  gpp: US_REFUSAL_FIELDS,
+  "us-privacy": ["sale"],
+};
+
+/** Zaraz's purpose ids are random per site: without a map its cookie would grant nothing. */
+const ZARAZ_NEEDS_A_MAP = joinProblem(
+  "a zaraz source needs a map from Zaraz purpose ids to categories",
+  'write { "cmp": "zaraz", "map": { "USeX": "analytics" } }, with the purpose ids from Zaraz > Consent > Purposes',
+);
 
 const notReadable = say(
   (input) => `${describeValue(input)} is not a source consent-edge can read`,
   `use "consent-cookie" or one of ${KNOWN_CMPS.join(", ")}`,
 );
 
-const cmpSource = fields(
+const cmpFields = fields(
   {
     cmp: v.pipe(
       v.picklist(KNOWN_CMPS, notReadable),
@@ -51,7 +70,7 @@ const cmpSource = fields(
           'use the group id the CMP sets in its cookie, e.g. "C0002"',
         ),
         v.description(
-          "The CMP's group/purpose/service id -> a category of the site. Replaces the documented default.",
+          "The CMP's group/purpose/service id -> a category of the site. Replaces the documented default. GPP: the fields sale, sharing, targetedAdvertising, sensitiveData, gpc (default: all but sensitiveData -> marketing); US Privacy: sale (default -> marketing); Zaraz: required, its purpose ids.",
         ),
       ),
     ),
@@ -64,7 +83,9 @@ const cmpSource = fields(
             'write the name the CMP uses, e.g. "euconsent-v2"',
           ),
         ),
-        v.description('A cookie name other than the CMP\'s default (TCF: "euconsent-v2").'),
+        v.description(
+          'A cookie name other than the CMP\'s default (TCF: "euconsent-v2"; GPP: "__gpp" and "OTGPPConsent", both read by default; US Privacy: "usprivacy").',
+        ),
       ),
     ),
   },
@@ -74,7 +95,42 @@ const cmpSource = fields(
   ),
 );
 
-const sourceName = v.picklist(SOURCE_NAMES, notReadable);
+/** A CMP source: its map's keys are the CMP's fields where it has fixed ones; zaraz needs a map. */
+const cmpSource = v.pipe(
+  cmpFields,
+  v.rawCheck(({ dataset, addIssue }) => {
+    // Untyped when a field failed: read the value with care.
+    const entry: unknown = dataset.value;
+    if (!isObject(entry) || typeof entry.cmp !== "string") return;
+    const at = { type: "object", origin: "value", input: entry } as const;
+    if (entry.cmp === "zaraz" && entry.map === undefined) {
+      addIssue({ message: ZARAZ_NEEDS_A_MAP, path: [{ ...at, key: "map", value: entry.map }] });
+      return;
+    }
+    const known = Object.hasOwn(FIELDS_OF, entry.cmp)
+      ? FIELDS_OF[entry.cmp as keyof typeof FIELDS_OF]
+      : undefined;
+    if (known === undefined || !isObject(entry.map)) return;
+    for (const key of Object.keys(entry.map)) {
+      if (known.includes(key)) continue;
+      addIssue({
+        message: joinProblem(
+          `${describeValue(key)} is not a field of ${entry.cmp}`,
+          `use one of ${known.join(", ")}`,
+        ),
+        path: [
+          { ...at, key: "map", value: entry.map },
+          { type: "object", origin: "key", input: entry.map, key, value: entry.map[key] },
+        ],
+      });
+    }
+  }),
+);
+
+const sourceName = v.pipe(
+  v.picklist(SOURCE_NAMES, notReadable),
+  v.check((name) => name !== "zaraz", ZARAZ_NEEDS_A_MAP),
+);
 
 /**
  * A source: a name, or a CMP with its map. The option is picked by the value's JSON type, so a

@@ -5,11 +5,14 @@ import { complianz } from "./complianz";
 import { cookiebot } from "./cookiebot";
 import { cookieyes } from "./cookieyes";
 import { didomi } from "./didomi";
+import { gpp } from "./gpp";
 import { klaro } from "./klaro";
 import { onetrust } from "./onetrust";
 import { categoriesFromTcf, tcf } from "./tcf";
 import type { CmpDecoder } from "./types";
+import { usPrivacy } from "./us-privacy";
 import { vanillaCookieconsent } from "./vanilla-cookieconsent";
+import { zaraz } from "./zaraz";
 
 type KnownCmp = (typeof KNOWN_CMPS)[number];
 
@@ -22,6 +25,9 @@ export const CMP_DECODERS: Record<KnownCmp, CmpDecoder> = {
   complianz,
   didomi,
   tcf,
+  gpp,
+  "us-privacy": usPrivacy,
+  zaraz,
 };
 
 /** CMPs whose groups combine into categories by a rule of their own (TCF: purpose 1 is required). */
