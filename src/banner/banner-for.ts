@@ -3,12 +3,15 @@
  * or a notice is needed, hidden behind its settings link otherwise; in the visitor's language.
  */
 import type { Site } from "../config/compile";
+import { NECESSARY } from "../config/types";
+import { isGrants } from "../consent/grants";
+import { servicesOf } from "../consent/services";
 import type { ConsentState } from "../consent/types";
 import { declarationFor } from "../policy/declaration";
 import { formatDuration } from "../policy/format-duration";
 import type { Texts } from "../texts/types";
 import { textsFor } from "../texts/texts-for";
-import { type BannerCookie, renderBanner } from "./render-banner";
+import { type BannerCookie, type BannerService, renderBanner } from "./render-banner";
 
 export function bannerFor(
   site: Site,
@@ -33,6 +36,9 @@ export function bannerFor(
     lang,
     ...(nonce ? { nonce } : {}),
     cookies: cookiesByCategory(site, lang, texts),
+    services: servicesByCategory(site),
+    // Only the visitor grants a service on its own: ticked in the first layer too.
+    grantedServices: isGrants(consent.granted) ? [...consent.granted.services] : [],
     ...(site.banner.policyUrl
       ? { policyUrl: site.banner.policyUrl }
       : site.policy.enabled
@@ -64,5 +70,21 @@ function cookiesByCategory(site: Site, lang: string, texts: Texts): Record<strin
     }));
   }
   byLang.set(lang, lists);
+  return lists;
+}
+
+/** "Customise" lists each category's services (but `necessary`'s, always on) under its row. Once per site. */
+const servicesBySite = new WeakMap<Site, Record<string, BannerService[]>>();
+
+function servicesByCategory(site: Site): Record<string, BannerService[]> {
+  const cached = servicesBySite.get(site);
+  if (cached) return cached;
+  // No prototype: a category may be named "constructor".
+  const lists = Object.create(null) as Record<string, BannerService[]>;
+  for (const { id, label, category } of servicesOf(site).values()) {
+    if (category === NECESSARY || !site.categories.includes(category)) continue;
+    (lists[category] ??= []).push({ id, label });
+  }
+  servicesBySite.set(site, lists);
   return lists;
 }

@@ -8,7 +8,8 @@
  * What a compliant banner must offer (aktok policy §5.1.1, EDPB Guidelines 05/2020 and the EDPB
  * cookie banner taskforce report, 2023): no pre-ticked boxes for an undecided visitor; Accept and
  * Reject on the first layer with equal prominence (the same element, class, size and colours, side
- * by side); one control per category, `necessary` always on; no cookie wall (a non-modal region,
+ * by side); one control per category, `necessary` always on, and one per service a category's rules
+ * name (YouTube under Marketing: granted on its own, whatever the category's control says); no cookie wall (a non-modal region,
  * nothing blocked or blurred, the page scrolls); withdrawal as easy as consent (a settings link on
  * every page, even after a choice).
  *
@@ -62,6 +63,21 @@ export interface BannerOptions {
    * "Customise": name, provider and duration, already in the visitor's language.
    */
   cookies?: Readonly<Record<string, readonly BannerCookie[] | undefined>>;
+  /**
+   * Each category's services (src/consent/services.ts), listed under its row in "Customise", each
+   * with its own control (`service` fields): granted on their own, without their category.
+   */
+  services?: Readonly<Record<string, readonly BannerService[] | undefined>>;
+  /**
+   * The services granted on their own (`granted.services`): ticked, in the first layer too, since
+   * only the visitor grants one (an embed's "Always allow", or an earlier choice).
+   */
+  grantedServices?: readonly string[];
+}
+
+export interface BannerService {
+  id: string;
+  label: string;
 }
 
 export interface BannerCookie {
@@ -95,6 +111,7 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
 #ce-banner label{font-weight:600}
 #ce-banner li p,#ce-banner li details{grid-column:2;margin:0;color:#474747;font-size:.9375rem}
 #ce-banner li li{display:list-item;padding:0;border:0}
+#ce-banner li>ul{grid-column:2;margin:.25rem 0 0}
 #ce-banner li summary{padding:0;font-weight:400}
 #ce-banner :focus-visible,#ce-banner-settings:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
 #ce-banner-settings{display:block;width:max-content;max-width:100%;margin:1.5rem auto;padding:.25rem .5rem;background:#fff;color:#0b57d0;border-radius:.25rem;font:.875rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;text-decoration:underline}
@@ -107,8 +124,11 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
  * runtime's `consentEdge.set` (src/runtime/index.ts): the optional categories chosen, never
  * `necessary`, like the form's `category` fields, sent to the consent API, which writes the receipt
  * and sets the cookie; the runtime then applies it. If the API refuses (no receipt could be written)
- * or cannot be reached, a refusal is still applied; a grant is not. A scoped grant (an embed's
- * button) ticks its categories but does not close the first layer: the visitor has not decided yet.
+ * or cannot be reached, a refusal is still applied; a grant is not. Save sends the services ticked
+ * (granted on their own), as the form's `service` fields; Accept all and Reject all send none,
+ * as the consent API reads those choices without JavaScript (every service comes with its category,
+ * or none). A scoped grant (an embed's button) ticks its categories and services but does not close
+ * the first layer: the visitor has not decided yet.
  * The settings link is in the flow, never fixed: a fixed link would cover the page's own content
  * and focus (WCAG 2.4.11). Without JavaScript it stays where the fragment is, at the top of the
  * page; with it, it moves to the end of `<body>` once the page is parsed (a footer, as the aktok
@@ -117,8 +137,9 @@ export const BANNER_STYLE = `#ce-banner,#ce-banner *,#ce-banner-settings{all:rev
  * the script opens the banner from any of them.
  */
 export const BANNER_SCRIPT = String.raw`(function(d,w){
-var R=d.getElementById("ce-banner"),F=R.querySelector("form"),H=d.getElementById("ce-banner-title"),X=d.getElementById("ce-banner-close"),L=d.getElementById("ce-banner-settings"),B=[].slice.call(F.querySelectorAll("input[name=category]")),from=null,ce=w.consentEdge;
-function tick(g){B.forEach(function(i){i.checked=g.indexOf(i.value)>-1})}
+var R=d.getElementById("ce-banner"),F=R.querySelector("form"),H=d.getElementById("ce-banner-title"),X=d.getElementById("ce-banner-close"),L=d.getElementById("ce-banner-settings"),all=function(n){return[].slice.call(F.querySelectorAll("input[name="+n+"]"))},B=all("category"),S=all("service"),from=null,ce=w.consentEdge;
+function on(l,g){l.forEach(function(i){i.checked=g.indexOf(i.value)>-1})}
+function tick(g,s){on(B,g);on(S,s)}
 function show(a){if(R.hidden){from=a;X.hidden=false}R.hidden=false;F.querySelector("details").open=true;H.focus()}
 function hide(focus){R.hidden=X.hidden=true;if(focus&&from)from.focus();from=null}
 L.hidden=true;
@@ -126,9 +147,9 @@ d.addEventListener("click",function(e){var a=e.target.closest&&e.target.closest(
 X.addEventListener("click",function(){hide(1)});
 R.addEventListener("keydown",function(e){if(e.key==="Escape"&&from){e.preventDefault();hide(1)}});
 F.addEventListener("submit",function(e){var b=e.submitter;if(!ce||!b||b.name!=="choice")return;e.preventDefault();
-var v=b.value,g=B.filter(function(i){return v==="accept-all"||v==="save"&&i.checked}).map(function(i){return i.value});
-tick(g);hide(1);ce.set(g)});
-ce&&ce.onChange(function(g,s){tick(g);if(!s&&!from&&!R.hidden)hide()});
+var v=b.value,k=function(l){return l.filter(function(i){return v==="accept-all"&&l===B||v==="save"&&i.checked}).map(function(i){return i.value})},g=k(B),s=k(S);
+tick(g,s);hide(1);ce.set(g,s)});
+ce&&ce.onChange(function(g,s){tick(g,ce.services());if(!s&&!from&&!R.hidden)hide()});
 function end(){d.body.appendChild(L);L.hidden=false}
 d.readyState==="loading"?d.addEventListener("DOMContentLoaded",end):end()
 })(document,window)`.replace(/\n/g, "");
@@ -192,6 +213,26 @@ function cookieList(cookies: readonly BannerCookie[] | undefined, title: string)
   return `<details><summary>${escapeHtml(title)}</summary><ul>${items.join("")}</ul></details>`;
 }
 
+/**
+ * A category's services, each with its own control (`service` fields, which the consent API reads
+ * as services granted on their own), under a heading that names the list. `necessary` has none to
+ * offer: it is always on.
+ */
+function serviceList(
+  services: readonly BannerService[] | undefined,
+  row: number,
+  ticked: ReadonlySet<string>,
+  heading: string,
+): string {
+  if (!services?.length) return "";
+  const headingId = `ce-banner-s${row}`;
+  const items = services.map(({ id, label }, j) => {
+    const control = `ce-banner-s${row}-${j}`;
+    return `<li><input type="checkbox" name="service" value="${escapeHtml(id)}" id="${control}"${ticked.has(id) ? " checked" : ""}> <label for="${control}">${escapeHtml(label)}</label></li>`;
+  });
+  return `<p id="${headingId}">${escapeHtml(heading)}</p><ul aria-labelledby="${headingId}">${items.join("")}</ul>`;
+}
+
 /** The banner fragment. Every text and attribute value is escaped; the result is static per input. */
 export function renderBanner(options: BannerOptions): string {
   const { texts, open } = options;
@@ -206,6 +247,7 @@ export function renderBanner(options: BannerOptions): string {
   // An undecided visitor sees nothing ticked, whatever a default grants (no pre-ticked boxes),
   // but what they granted themselves on an embed.
   const ticked = new Set(open ? (options.scoped ?? []) : options.granted);
+  const tickedServices = new Set(options.grantedServices ?? []);
 
   const rows = categories.map((category, i) => {
     const text = texts.categories[category] ?? { label: category, description: "" };
@@ -216,7 +258,14 @@ export function renderBanner(options: BannerOptions): string {
       category === "necessary"
         ? `<input type="checkbox" id="${id}" checked disabled aria-describedby="${described}">`
         : `<input type="checkbox" name="category" value="${escapeHtml(category)}" id="${id}" aria-describedby="${described}"${ticked.has(category) ? " checked" : ""}>`;
-    return `<li>${control}<label for="${id}">${escapeHtml(text.label)}</label><p id="${described}">${escapeHtml(text.description)}</p>${cookieList(options.cookies?.[category], texts.cookiesInCategory)}</li>`;
+    // An own key only: a category may be named "constructor".
+    const services = serviceList(
+      options.services && Object.hasOwn(options.services, category) ? options.services[category] : undefined,
+      i,
+      tickedServices,
+      texts.servicesInCategory,
+    );
+    return `<li>${control}<label for="${id}">${escapeHtml(text.label)}</label><p id="${described}">${escapeHtml(text.description)}</p>${cookieList(options.cookies?.[category], texts.cookiesInCategory)}${services}</li>`;
   });
 
   const policyLink = policyUrl
