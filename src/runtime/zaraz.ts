@@ -18,9 +18,9 @@
  * banner would stop asking.
  *
  * Zaraz loads after the runtime, so a push waits for the ready event when the API is not ready. The
- * API object is kept the first time it is used, so a script that replaces `window.zaraz` afterwards
- * is not the one told; and every call is guarded: a missing, partial or hostile `zaraz` never throws
- * into the page and never stops the runtime.
+ * API object is kept the first time it is seen ready (at boot, or when its event fires), so a script
+ * that replaces `window.zaraz` afterwards is not the one told; and every call is guarded: a
+ * missing, partial or hostile `zaraz` never throws into the page and never stops the runtime.
  */
 import type { Granted, RuntimeConfig } from "./config";
 import { readConsent } from "./consent-cookie";
@@ -42,19 +42,15 @@ interface ZarazConsent {
 export function zaraz(config: RuntimeConfig, has: Granted): () => void {
   const z = config.z;
   let api: ZarazConsent | undefined;
-  /** Again when Zaraz says its API is ready. */
-  const wait = () => {
-    document.addEventListener("zarazConsentAPIReady", push, { once: true });
-  };
-  const push = (): void => {
-    if (!z) return;
+  let waiting = false;
+  /** Keeps Zaraz's API the first time it is ready (at boot, or on its event), then pushes if one waits. */
+  const ready = () => {
     try {
       const c = api || (window as unknown as { zaraz: { consent: ZarazConsent } }).zaraz.consent;
-      if (c.APIReady !== true) {
-        wait();
-        return;
-      }
+      if (!z || c.APIReady !== true) return;
       api = c;
+      if (!waiting) return;
+      waiting = false;
       const cookie = readConsent(config, document.cookie);
       if (!cookie || cookie[1]) return;
       const purposes: Record<string, boolean> = {};
@@ -65,10 +61,17 @@ export function zaraz(config: RuntimeConfig, has: Granted): () => void {
       c.set(purposes);
       if (granting) c.sendQueuedEvents();
     } catch {
-      // Absent (no window.zaraz), or replaced by a script that throws: Zaraz may still come.
-      wait();
+      // No window.zaraz yet (or at all), or one that throws: nothing to tell, nothing thrown.
     }
   };
-  if (z && z[1]) push();
+  const push = () => {
+    waiting = true;
+    ready();
+  };
+  if (z) {
+    document.addEventListener("zarazConsentAPIReady", ready);
+    if (z[1]) push();
+    else ready();
+  }
   return push;
 }
