@@ -120,6 +120,17 @@ export interface Texts {
   dntText: string;
   /** A site with nothing but necessary cookies. */
   nothingOptional: string;
+  /** Under a category's table: the services in it a visitor can allow on their own (docs/services.md). */
+  policyServicesHeading: string;
+  /** `{category}`: the category's label. How a service is allowed without the rest of its category. */
+  policyServicesText: string;
+  policyColService: string;
+  /** The hosts a service's embeds and scripts load from. */
+  policyColHosts: string;
+  /** The cookies a service's rules name. */
+  policyColCookies: string;
+  /** A service without hosts, or without cookies, in the config. */
+  policyNoneDeclared: string;
 
   /** Writing direction, for right-to-left languages. */
   dir?: "ltr" | "rtl";

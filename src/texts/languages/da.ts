@@ -98,4 +98,11 @@ export const DANISH_TEXTS = {
     "Hvis din browser sender Do Not Track, indlæses disse tjenester ikke, uanset hvad du har accepteret: {vendors}.",
   nothingOptional:
     "Dette websted bruger kun det, det har brug for for at fungere: der er intet at acceptere eller afvise.",
+  policyServicesHeading: "Tjenester, du kan tillade enkeltvis",
+  policyServicesText:
+    "Du kan tillade hver af disse tjenester for sig, uden resten af {category}: i cookieindstillingerne eller med knappen på et af dens indlejrede elementer.",
+  policyColService: "Tjeneste",
+  policyColHosts: "Indlæses fra",
+  policyColCookies: "Dens cookies",
+  policyNoneDeclared: "Ingen angivet",
 } satisfies Texts;

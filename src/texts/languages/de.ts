@@ -102,4 +102,11 @@ export const GERMAN_TEXTS = {
     "Sendet Ihr Browser Do Not Track, werden diese Dienste nicht geladen, was auch immer Sie akzeptiert haben: {vendors}.",
   nothingOptional:
     "Diese Website verwendet nur, was sie zum Funktionieren braucht: Es gibt nichts zu akzeptieren oder abzulehnen.",
+  policyServicesHeading: "Dienste, die Sie einzeln erlauben können",
+  policyServicesText:
+    "Sie können jeden dieser Dienste einzeln erlauben, ohne den Rest von {category}: in den Cookie-Einstellungen oder mit der Schaltfläche auf einem seiner eingebetteten Inhalte.",
+  policyColService: "Dienst",
+  policyColHosts: "Geladen von",
+  policyColCookies: "Seine Cookies",
+  policyNoneDeclared: "Keine angegeben",
 } satisfies Texts;

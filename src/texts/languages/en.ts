@@ -88,4 +88,11 @@ export const ENGLISH_TEXTS = {
   gpcText: "If your browser sends Global Privacy Control, we treat it as a refusal of {categories}.",
   dntText: "If your browser sends Do Not Track, {vendors} do not run, whatever you accepted.",
   nothingOptional: "This site uses only what it needs to work: there is nothing to accept or refuse.",
+  policyServicesHeading: "Services you can allow on their own",
+  policyServicesText:
+    "You can allow each of these services on its own, without the rest of {category}: in the cookie settings, or with the button on one of its embeds.",
+  policyColService: "Service",
+  policyColHosts: "Loaded from",
+  policyColCookies: "Its cookies",
+  policyNoneDeclared: "None declared",
 } satisfies Texts;

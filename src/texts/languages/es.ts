@@ -98,4 +98,11 @@ export const SPANISH_TEXTS = {
   dntText:
     "Si su navegador envía Do Not Track, estos servicios no se cargan, aunque usted los haya aceptado: {vendors}.",
   nothingOptional: "Este sitio solo usa lo que necesita para funcionar: no hay nada que aceptar ni rechazar.",
+  policyServicesHeading: "Servicios que puede permitir uno por uno",
+  policyServicesText:
+    "Puede permitir cada uno de estos servicios por separado, sin el resto de {category}: en la configuración de cookies o con el botón de uno de sus contenidos insertados.",
+  policyColService: "Servicio",
+  policyColHosts: "Se carga desde",
+  policyColCookies: "Sus cookies",
+  policyNoneDeclared: "Ninguno declarado",
 } satisfies Texts;

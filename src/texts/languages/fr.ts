@@ -101,4 +101,11 @@ export const FRENCH_TEXTS = {
     "Si votre navigateur envoie Do Not Track, ces services ne sont pas chargés, quoi que vous ayez accepté\u00a0: {vendors}.",
   nothingOptional:
     "Ce site n\u2019utilise que ce dont il a besoin pour fonctionner\u00a0: il n\u2019y a rien à accepter ni à refuser.",
+  policyServicesHeading: "Services que vous pouvez autoriser un par un",
+  policyServicesText:
+    "Vous pouvez autoriser chacun de ces services séparément, sans le reste de la catégorie {category}\u00a0: dans les paramètres des cookies, ou avec le bouton de l\u2019un de ses contenus intégrés.",
+  policyColService: "Service",
+  policyColHosts: "Chargé depuis",
+  policyColCookies: "Ses cookies",
+  policyNoneDeclared: "Aucun déclaré",
 } satisfies Texts;

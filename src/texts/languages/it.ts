@@ -98,4 +98,11 @@ export const ITALIAN_TEXTS = {
     "Se il tuo browser invia Do Not Track, questi servizi non vengono caricati, qualunque cosa tu abbia accettato: {vendors}.",
   nothingOptional:
     "Questo sito usa solo ciò che serve al suo funzionamento: non c\u2019è nulla da accettare o rifiutare.",
+  policyServicesHeading: "Servizi che puoi consentire uno per uno",
+  policyServicesText:
+    "Puoi consentire ciascuno di questi servizi singolarmente, senza il resto di {category}: nelle impostazioni dei cookie o con il pulsante su uno dei suoi contenuti incorporati.",
+  policyColService: "Servizio",
+  policyColHosts: "Caricato da",
+  policyColCookies: "I suoi cookie",
+  policyNoneDeclared: "Nessuno dichiarato",
 } satisfies Texts;

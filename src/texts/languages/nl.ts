@@ -99,4 +99,11 @@ export const DUTCH_TEXTS = {
     "Als uw browser Do Not Track verstuurt, worden deze diensten niet geladen, wat u ook hebt geaccepteerd: {vendors}.",
   nothingOptional:
     "Deze website gebruikt alleen wat nodig is om te werken: er valt niets te accepteren of te weigeren.",
+  policyServicesHeading: "Diensten die u afzonderlijk kunt toestaan",
+  policyServicesText:
+    "U kunt elk van deze diensten afzonderlijk toestaan, zonder de rest van {category}: in de cookie-instellingen, of met de knop bij een van de ingesloten items ervan.",
+  policyColService: "Dienst",
+  policyColHosts: "Geladen van",
+  policyColCookies: "Eigen cookies",
+  policyNoneDeclared: "Geen opgegeven",
 } satisfies Texts;

@@ -101,4 +101,11 @@ export const POLISH_TEXTS = {
     "Jeśli przeglądarka wysyła sygnał Do Not Track, te usługi nie są wczytywane, niezależnie od udzielonych zgód: {vendors}.",
   nothingOptional:
     "Ten serwis używa tylko tego, czego potrzebuje do działania: nie ma nic do zaakceptowania ani odrzucenia.",
+  policyServicesHeading: "Usługi, na które możesz zezwolić pojedynczo",
+  policyServicesText:
+    "Możesz zezwolić na każdą z tych usług osobno, bez reszty kategorii {category}: w ustawieniach plików cookie lub przyciskiem przy jednej z jej osadzonych treści.",
+  policyColService: "Usługa",
+  policyColHosts: "Ładowana z",
+  policyColCookies: "Jej pliki cookie",
+  policyNoneDeclared: "Brak zadeklarowanych",
 } satisfies Texts;

@@ -96,4 +96,11 @@ export const PORTUGUESE_TEXTS = {
   dntText:
     "Se o seu navegador enviar Do Not Track, estes serviços não são carregados, seja o que for que tenha aceitado: {vendors}.",
   nothingOptional: "Este site usa apenas o que precisa para funcionar: não há nada para aceitar ou recusar.",
+  policyServicesHeading: "Serviços que pode permitir um a um",
+  policyServicesText:
+    "Pode permitir cada um destes serviços separadamente, sem o resto de {category}: nas definições de cookies ou com o botão num dos seus conteúdos incorporados.",
+  policyColService: "Serviço",
+  policyColHosts: "Carregado de",
+  policyColCookies: "Os seus cookies",
+  policyNoneDeclared: "Nenhum declarado",
 } satisfies Texts;

@@ -98,4 +98,11 @@ export const SWEDISH_TEXTS = {
     "Om din webbläsare skickar Do Not Track läses dessa tjänster inte in, vad du än har godkänt: {vendors}.",
   nothingOptional:
     "Den här webbplatsen använder bara det den behöver för att fungera: det finns inget att godkänna eller neka.",
+  policyServicesHeading: "Tjänster du kan tillåta en i taget",
+  policyServicesText:
+    "Du kan tillåta var och en av dessa tjänster för sig, utan resten av {category}: i cookieinställningarna eller med knappen på något av dess inbäddade innehåll.",
+  policyColService: "Tjänst",
+  policyColHosts: "Laddas från",
+  policyColCookies: "Dess cookies",
+  policyNoneDeclared: "Inga angivna",
 } satisfies Texts;
