@@ -139,6 +139,23 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
     expect(await calls(page)).toEqual([]);
   });
 
+  it("a grant on top of a whole choice (a placeholder's button, consentEdge.grant) is told", async () => {
+    const { page } = await visit();
+    await untilReady(page);
+    await banner(page).getByRole("button", { name: ENGLISH_TEXTS.rejectAll, exact: true }).click();
+    await untilCalled(page);
+    // The consent API merges the grant onto the refusal: a whole choice, marketing alone.
+    expect(
+      await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.grant(["marketing"])),
+    ).toBe(true);
+    await page.waitForFunction(() => ((window as unknown as ZarazWindow).__zaraz?.calls.length ?? 0) > 1);
+    expect(await calls(page)).toEqual([
+      ["set", { USeX: false, dqVA: false }],
+      ["set", { USeX: false, dqVA: true }],
+      ["sendQueuedEvents"],
+    ]);
+  });
+
   it.each([
     ["absent", "?zaraz=none"],
     ["hostile", "?zaraz=hostile"],
