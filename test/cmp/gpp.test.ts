@@ -124,6 +124,11 @@ describe("real GPP strings", () => {
     expect(refusals("DBABTA~1YYN")).toEqual(["sale"]);
   });
 
+  it("a cookie value in DQUOTEs (RFC 6265 §4.1.1) is read as the string inside", () => {
+    const value = "DBABLA~BVQVAAAAAgA.QA";
+    expect(decodeGppString(`"${value}"`)).toEqual(decodeGppString(value));
+  });
+
   it("a Canadian TCF section is passed over; a string of it alone holds nothing read", () => {
     const decoded = decodeGppString(`DBABjw~${TC}~1YNN`);
     expect(decoded.ok && decoded.gpp.tcf).toBeUndefined();
@@ -216,7 +221,7 @@ describe("hostile GPP strings: never a throw, never a reading the IAB library wo
           expect(decoded.reason).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
           return;
         }
-        const reference = libraryDecode(value);
+        const reference = libraryDecode(value.replace(/^"(.*)"$/s, "$1"));
         expect(reference).not.toBeNull();
         expect(mine(decoded.gpp)).toEqual(reference);
       }),

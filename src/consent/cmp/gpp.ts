@@ -21,13 +21,15 @@
  * value. Work is bounded by the cookie size cap (MAX_VALUE_LENGTH) and the header's id bound.
  *
  * Cookies. The GPP specification leaves storage to the CMP ("The storage mechanism used for GPP
- * Strings is up to a CMP"), so names differ; the defaults are the two seen in the wild:
- *   __gpp          the name CMPs that write the string to a first-party cookie use, beside
- *                  `__gpp_sid` (the applicable section ids, which is not read: every section
- *                  counts, the narrowest, see gpp-source.ts)
- *   OTGPPConsent   OneTrust (listed among OneTrust's cookies in its "OneTrust Cookies" article,
- *                  my.onetrust.com, UUID-2dc719a8-4be5-8d16-1dc8-c7b4147b88e0; values such as
- *                  `DBABLA~BVQVAAAAAgA.QA` in Cookie headers published on GitHub)
+ * Strings is up to a CMP"), so names differ; both defaults are read:
+ *   OTGPPConsent   OneTrust's first-party cookie for the string: Cookie headers published on
+ *                  GitHub carry it beside OneTrust's OptanonConsent (whose `GPPCookiesCount=1`
+ *                  counts it), with values such as `DBABLA~BVQVAAAAAgA.QA`
+ *   __gpp          the name server-side readers look for (Prebid-style edge integrations on GitHub
+ *                  read `__gpp` and `__gpp_sid`), and that a site's script writes when it mirrors a
+ *                  CMP keeping the string elsewhere (Sourcepoint keeps it in localStorage,
+ *                  `_sp_user_consent_<property>`). `__gpp_sid`, the section ids in force, is not
+ *                  read: every section counts, the narrowest (see gpp-source.ts)
  * A site whose CMP writes another name sets `cookie`.
  */
 import { decodeGppHeader, type HeaderFailure } from "./gpp/header";
@@ -48,7 +50,7 @@ import { decodeUsPrivacy, type UsPrivacy, type UsPrivacyFailure } from "./us-pri
 
 export { US_REFUSAL_FIELDS, type UsRefusalField } from "./gpp/us-sections";
 
-export const GPP_COOKIES = ["__gpp", "OTGPPConsent"] as const;
+export const GPP_COOKIES = ["OTGPPConsent", "__gpp"] as const;
 
 const TCF_EU_V2 = 2;
 const US_PRIVACY_V1 = 6;
@@ -84,10 +86,14 @@ export type DecodedGppString = { ok: true; gpp: DecodedGpp } | { ok: false; reas
 
 const fail = (reason: GppDecodeFailure): DecodedGppString => ({ ok: false, reason });
 
+/** Strips the optional DQUOTEs around a cookie value (RFC 6265 §4.1.1 cookie-value). */
+const unquote = (value: string): string =>
+  value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+
 /** Decodes a GPP string (the raw cookie value). Never throws. */
 export function decodeGppString(value: string): DecodedGppString {
   if (value.length > MAX_VALUE_LENGTH) return fail("too-long");
-  const [headerText = "", ...sections] = value.split("~");
+  const [headerText = "", ...sections] = unquote(value).split("~");
   const header = decodeGppHeader(headerText);
   if (!header.ok) return fail(`header-${header.reason}`);
   const { sectionIds } = header;
