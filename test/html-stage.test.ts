@@ -213,19 +213,24 @@ describe("the runtime", () => {
     (await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer())
       .byteLength;
 
-  it("is at most 2 KB gzipped", async () => {
-    expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_048);
+  // Issue 12 grew every budget by 0.4 to 0.6 KB (measured here, gzip): about 420 bytes for consent
+  // per service (consent cookie version 2 read and written, services granted on their own in
+  // `has`, consentEdge's services arguments and services(), the placeholder's always-allow and
+  // load-once buttons, the page guard letting a load-once iframe through), and about 200 for
+  // telling Cloudflare Zaraz the choice (runtime/zaraz.ts). Before: 1,926, 5,662 and 6,250 bytes.
+  it("is at most 2.5 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_560);
   });
 
-  // Issue 9's target for the runtime with the page guard was 3.5 KB: it is missed by about 2 KB
+  // Issue 9's target for the runtime with the page guard was 3.5 KB: it is missed by about 2.7 KB
   // (README, "The page guard"); these budgets keep it from growing.
-  it("with the page guard (on by default) is at most 5.5 KB gzipped", async () => {
-    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE)).toBeLessThanOrEqual(5_632);
+  it("with the page guard (on by default) is at most 6.2 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE)).toBeLessThanOrEqual(6_348);
   });
 
-  it("with the page guard and the document.cookie guard (only for sites that enable it) is at most 6.1 KB gzipped", async () => {
+  it("with the page guard and the document.cookie guard (only for sites that enable it) is at most 6.7 KB gzipped", async () => {
     expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE + GUARD_SOURCE_TEXT)).toBeLessThanOrEqual(
-      6_246,
+      6_860,
     );
   });
 
