@@ -198,9 +198,11 @@ describe("hostile GPP strings: never a throw, never a reading the IAB library wo
     },
   );
 
-  it("random text is refused with a fixed reason, or read as the library reads it", () => {
+  it("random text and bytes are refused with a fixed reason, or read as the library reads it", () => {
     const text = fc.oneof(
       fc.string({ maxLength: 60 }),
+      // Random bytes, as a browser would pass them through in a cookie value.
+      fc.uint8Array({ maxLength: 60 }).map((bytes) => String.fromCharCode(...bytes)),
       fc.string({ unit: fc.constantFrom(...BASE64URL_CHARS, "~", "."), maxLength: 60 }),
       fc
         .constantFrom(...REAL.map((real) => real.value))

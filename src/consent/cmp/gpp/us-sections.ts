@@ -38,13 +38,16 @@ export const isUsRefusalField = (name: string): name is UsRefusalField =>
 
 type ReadField = "SaleOptOut" | "SharingOptOut" | "TargetedAdvertisingOptOut" | "SensitiveDataProcessing";
 
-/** A field of a subsection: its name, and how many Int(2) it holds (Version/MspaVersion: Int(6)). */
-type Field = readonly [name: ReadField | "Version" | "MspaVersion" | "other", int2s: number];
+/** A field of the core subsection after its Int(6) version: its name, and how many Int(2) it holds. */
+type Field = readonly [name: ReadField | "other", int2s: number];
 
 interface SectionLayout {
   id: number;
   name: string;
-  /** The core subsection's fields, by the section's version. */
+  /**
+   * The core subsection's fields after its first, Int(6) field (Version; MspaVersion in 24..27), by
+   * the version that field holds.
+   */
   core: Readonly<Record<number, readonly Field[]>>;
   /** The optional second subsection. */
   optional: "gpc" | "sensitive-data" | null;
@@ -52,8 +55,6 @@ interface SectionLayout {
   sensitiveDataCount?: number;
 }
 
-const VERSION: Field = ["Version", 0];
-const MSPA_VERSION: Field = ["MspaVersion", 0];
 const other = (count = 1): Field => ["other", count];
 const SALE: Field = ["SaleOptOut", 1];
 const SHARING: Field = ["SharingOptOut", 1];
@@ -70,7 +71,6 @@ const MSPA_MODES = other(3);
  * AdditionalDataProcessingConsent, the three MSPA fields.
  */
 const stateLayout = (sensitiveCount: number, childCount: number): readonly Field[] => [
-  VERSION,
   other(3),
   SALE,
   TARGETED,
@@ -87,7 +87,6 @@ const stateLayout = (sensitiveCount: number, childCount: number): readonly Field
  * AdditionalDataProcessingConsent.
  */
 const mspaLayout = (knownChild: boolean): readonly Field[] => [
-  MSPA_VERSION,
   other(5),
   SALE,
   TARGETED,
@@ -103,8 +102,8 @@ export const US_SECTIONS: readonly SectionLayout[] = [
       // SensitiveDataProcessingOptOutNotice, SensitiveDataLimitUseNotice, SaleOptOut, SharingOptOut,
       // TargetedAdvertisingOptOut, SensitiveDataProcessing, KnownChildSensitiveDataConsents,
       // PersonalDataConsents, the three MSPA fields.
-      1: [VERSION, other(6), SALE, SHARING, TARGETED, sensitive(12), other(2), other(), MSPA_MODES],
-      2: [VERSION, other(6), SALE, SHARING, TARGETED, sensitive(16), other(3), other(), MSPA_MODES],
+      1: [other(6), SALE, SHARING, TARGETED, sensitive(12), other(2), other(), MSPA_MODES],
+      2: [other(6), SALE, SHARING, TARGETED, sensitive(16), other(3), other(), MSPA_MODES],
     },
     optional: "gpc",
   },
@@ -114,7 +113,7 @@ export const US_SECTIONS: readonly SectionLayout[] = [
     // Version, SaleOptOutNotice, SharingOptOutNotice, SensitiveDataLimitUseNotice, SaleOptOut,
     // SharingOptOut, SensitiveDataProcessing(9), KnownChildSensitiveDataConsents(2),
     // PersonalDataConsents, the three MSPA fields.
-    core: { 1: [VERSION, other(3), SALE, SHARING, sensitive(9), other(2), other(), MSPA_MODES] },
+    core: { 1: [other(3), SALE, SHARING, sensitive(9), other(2), other(), MSPA_MODES] },
     optional: "gpc",
   },
   {
@@ -122,14 +121,14 @@ export const US_SECTIONS: readonly SectionLayout[] = [
     name: "usva",
     // Version, SharingNotice, SaleOptOutNotice, TargetedAdvertisingOptOutNotice, SaleOptOut,
     // TargetedAdvertisingOptOut, SensitiveDataProcessing(8), KnownChildSensitiveDataConsents, MSPA.
-    core: { 1: [VERSION, other(3), SALE, TARGETED, sensitive(8), other(), MSPA_MODES] },
+    core: { 1: [other(3), SALE, TARGETED, sensitive(8), other(), MSPA_MODES] },
     optional: null,
   },
   {
     id: 10,
     name: "usco",
     // As Virginia, with 7 sensitive data categories.
-    core: { 1: [VERSION, other(3), SALE, TARGETED, sensitive(7), other(), MSPA_MODES] },
+    core: { 1: [other(3), SALE, TARGETED, sensitive(7), other(), MSPA_MODES] },
     optional: "gpc",
   },
   {
@@ -138,14 +137,14 @@ export const US_SECTIONS: readonly SectionLayout[] = [
     // Version, SharingNotice, SaleOptOutNotice, TargetedAdvertisingOptOutNotice,
     // SensitiveDataProcessingOptOutNotice, SaleOptOut, TargetedAdvertisingOptOut,
     // SensitiveDataProcessing(8), KnownChildSensitiveDataConsents, MSPA.
-    core: { 1: [VERSION, other(4), SALE, TARGETED, sensitive(8), other(), MSPA_MODES] },
+    core: { 1: [other(4), SALE, TARGETED, sensitive(8), other(), MSPA_MODES] },
     optional: null,
   },
   {
     id: 12,
     name: "usct",
     // As Virginia, with KnownChildSensitiveDataConsents(3).
-    core: { 1: [VERSION, other(3), SALE, TARGETED, sensitive(8), other(3), MSPA_MODES] },
+    core: { 1: [other(3), SALE, TARGETED, sensitive(8), other(3), MSPA_MODES] },
     optional: "gpc",
   },
   { id: 13, name: "usfl", core: { 1: stateLayout(8, 3) }, optional: null },
@@ -159,7 +158,7 @@ export const US_SECTIONS: readonly SectionLayout[] = [
     // Version, ProcessingNotice, SaleOptOutNotice, TargetedAdvertisingOptOutNotice,
     // SensitiveDataOptOutNotice, SaleOptOut, TargetedAdvertisingOptOut, SensitiveDataProcessing(8),
     // KnownChildSensitiveDataConsents, MSPA.
-    core: { 1: [VERSION, other(4), SALE, TARGETED, sensitive(8), other(), MSPA_MODES] },
+    core: { 1: [other(4), SALE, TARGETED, sensitive(8), other(), MSPA_MODES] },
     optional: "gpc",
   },
   { id: 19, name: "usne", core: { 1: stateLayout(8, 1) }, optional: "gpc" },
@@ -214,7 +213,6 @@ function readCore(
   if (fields === undefined) return { ok: false, reason: "unsupported-section-version" };
   const section: UsSection = { id: layout.id, name: layout.name, version };
   for (const [name, count] of fields) {
-    if (name === "Version" || name === "MspaVersion") continue;
     if (name === "other") {
       if (readInt(reader, 2 * count) === null) return { ok: false, reason: "truncated" };
       continue;
