@@ -7,6 +7,9 @@
 import type { ValidSite } from "../config/validate";
 import { ENGLISH_TEXTS } from "../texts/languages/en";
 import type { Texts } from "../texts/types";
+import { type DeclaredService, declaredServicesOf } from "./declared-services";
+
+export type { DeclaredService };
 
 /** The site's own paths the declaration links to. */
 export const SETTINGS_PATH = "/.consent-edge/settings";
@@ -46,6 +49,8 @@ export interface DeclaredCategory {
   needsConsent: boolean;
   cookies: DeclaredCookie[];
   storage: DeclaredStorage[];
+  /** The services in it a visitor can allow on their own, without the category (docs/services.md). */
+  services: DeclaredService[];
 }
 
 export interface ThirdParty {
@@ -82,22 +87,10 @@ export interface Declaration {
 }
 
 type CookieRuleOf = ValidSite["cookies"][number];
-type Site = Pick<
-  ValidSite,
-  | "id"
-  | "hosts"
-  | "pathPrefix"
-  | "categories"
-  | "policyRevision"
-  | "cookies"
-  | "storage"
-  | "trackers"
-  | "consent"
-  | "policy"
-  | "banner"
->;
+type Site = ValidSite;
 
 export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declaration {
+  const services = declaredServicesOf(site);
   const categories = orderedCategories(site.categories).map((id): DeclaredCategory => {
     const text = categoryTextOf(texts, id);
     return {
@@ -114,6 +107,7 @@ export function declarationFor(site: Site, texts: Texts = ENGLISH_TEXTS): Declar
           ...(rule.provider === undefined ? {} : { provider: rule.provider }),
           ...(rule.purpose === undefined ? {} : { purpose: rule.purpose }),
         })),
+      services: services.get(id) ?? [],
     };
   });
   // Below the site's pathPrefix, where the worker answers for this site.

@@ -12,7 +12,15 @@
  */
 import { escapeHtml } from "../html/inert";
 import type { Texts } from "../texts/types";
-import { cookieColumns, cookieRow, storageColumns, storageRow } from "./table-rows";
+import {
+  cookieColumns,
+  cookieRow,
+  serviceColumns,
+  serviceRow,
+  servicesText,
+  storageColumns,
+  storageRow,
+} from "./table-rows";
 import { fill, joinList } from "../texts/fill";
 import type { Declaration, DeclaredCategory, ThirdParty } from "./declaration";
 
@@ -75,12 +83,22 @@ function categorySection(category: DeclaredCategory, index: number, lang: string
         category.storage.map((item) => asHtmlCells(storageRow(item, texts))),
       )
     : "";
+  // Services a visitor can allow on their own (docs/services.md): named, with what each loads and stores.
+  const services = category.services.length
+    ? `<p>${e(servicesText(category.label, texts))}</p>` +
+      table(
+        `${category.label}: ${texts.policyServicesHeading}`,
+        serviceColumns(texts),
+        category.services.map((service) => serviceRow(service, texts).map(escapeHtml)),
+      )
+    : "";
   return (
     `<section aria-labelledby="${id}"><h2 id="${id}">${e(category.label)}</h2>` +
     (category.description ? `<p>${e(category.description)}</p>` : "") +
     `<p class="note">${e(category.needsConsent ? texts.policyNeedsConsent : texts.policyAlwaysOn)}</p>` +
     cookies +
     storage +
+    services +
     `</section>`
   );
 }

@@ -12,7 +12,8 @@
  *                     "duration": { "kind": "seconds", "seconds": 34560000 },   // or "session" / "unknown"
  *                     "setBy": "http" | "script" | null,
  *                     "party": "first" | "third", "thirdPartyDomain": "facebook.com" | null }],
- *       "storage": [{ "key": "ph_*_posthog", "area": "local" | "session" | "both", "provider": …, "purpose": … }]
+ *       "storage": [{ "key": "ph_*_posthog", "area": "local" | "session" | "both", "provider": …, "purpose": … }],
+ *       "services": [{ "id": "youtube", "label": "YouTube", "hosts": ["youtube.com"], "cookies": ["YSC"] }]
  *     }],
  *     "thirdParties": [{ "name": …, "categories": ["analytics"], "purpose": …, "receives": …,
  *                        "privacyPolicy": "https://…" | null, "domains": ["facebook.com"] }],
@@ -21,9 +22,17 @@
  *     "contact": "privacy@example.com" | null
  *   }
  *
- * `version` changes only when a key is removed or its meaning changes; new keys may appear.
+ * `version` changes only when a key is removed or its meaning changes; new keys may appear
+ * (`services`, each a service a visitor can allow without its category, came so: still version 1).
+ * A service's `label` is the vendor or provider the config names, not a translated text.
  */
-import type { Declaration, DeclaredCookie, DeclaredStorage, ThirdParty } from "./declaration";
+import type {
+  Declaration,
+  DeclaredCookie,
+  DeclaredService,
+  DeclaredStorage,
+  ThirdParty,
+} from "./declaration";
 
 export const POLICY_JSON_VERSION = 1;
 
@@ -37,6 +46,7 @@ export function policyJson(declaration: Declaration) {
       needsConsent: category.needsConsent,
       cookies: category.cookies.map(cookieJson),
       storage: category.storage.map(storageJson),
+      services: category.services.map(serviceJson),
     })),
     thirdParties: declaration.thirdParties.map(thirdPartyJson),
     // `settingsUrl` null for a site without the banner (no settings page): every key is present.
@@ -59,6 +69,10 @@ function cookieJson(cookie: DeclaredCookie) {
     party: cookie.party.kind,
     thirdPartyDomain: cookie.party.kind === "third" ? cookie.party.domain : null,
   };
+}
+
+function serviceJson(service: DeclaredService) {
+  return { id: service.id, label: service.label, hosts: service.hosts, cookies: service.cookies };
 }
 
 function storageJson(item: DeclaredStorage) {

@@ -7,7 +7,15 @@
 import type { Texts } from "../texts/types";
 import { fill, joinList } from "../texts/fill";
 import type { Declaration } from "./declaration";
-import { cookieColumns, cookieRow, storageColumns, storageRow } from "./table-rows";
+import {
+  cookieColumns,
+  cookieRow,
+  serviceColumns,
+  serviceRow,
+  servicesText,
+  storageColumns,
+  storageRow,
+} from "./table-rows";
 
 export function renderPolicyMarkdown(
   declaration: Declaration,
@@ -37,6 +45,18 @@ export function renderPolicyMarkdown(
         ...table(
           storageColumns(texts),
           category.storage.map((item) => asCodeFirst(storageRow(item, texts))),
+        ),
+        "",
+      );
+    if (category.services.length)
+      out.push(
+        `### ${inline(texts.policyServicesHeading)}`,
+        "",
+        inline(servicesText(category.label, texts)),
+        "",
+        ...table(
+          serviceColumns(texts),
+          category.services.map((service) => serviceRow(service, texts)),
         ),
         "",
       );

@@ -5,7 +5,7 @@
  */
 import { fill, joinList } from "../texts/fill";
 import type { Texts } from "../texts/types";
-import type { DeclaredCookie, DeclaredStorage } from "./declaration";
+import type { DeclaredCookie, DeclaredService, DeclaredStorage } from "./declaration";
 import { formatDuration } from "./format-duration";
 
 export function cookieColumns(texts: Texts): string[] {
@@ -32,6 +32,21 @@ export function cookieRow(cookie: DeclaredCookie, lang: string, texts: Texts): s
       ? texts.firstParty
       : fill(texts.thirdPartyOn, { domain: cookie.party.domain }),
   ];
+}
+
+export function serviceColumns(texts: Texts): string[] {
+  return [texts.policyColService, texts.policyColHosts, texts.policyColCookies];
+}
+
+/** Service, the hosts it loads from, its cookies: what the config says, or "none declared". */
+export function serviceRow(service: DeclaredService, texts: Texts): string[] {
+  const none = texts.policyNoneDeclared;
+  return [service.label, service.hosts.join(", ") || none, service.cookies.join(", ") || none];
+}
+
+/** The sentence above a category's services: each can be allowed without the rest of it. */
+export function servicesText(categoryLabel: string, texts: Texts): string {
+  return fill(texts.policyServicesText, { category: categoryLabel });
 }
 
 export function storageColumns(texts: Texts): string[] {
