@@ -11,10 +11,11 @@
  *   2      tcfeuv2  the TC string, through the TCF decoder (tcf.ts)
  *   6      uspv1    the US Privacy string, unencoded (us-privacy.ts)
  *   7..27  usnat and the US state sections (gpp/us-sections.ts): their opt-outs and Gpc
- * Passed over, as they hold nothing US law or the TCF refuses: 1 (TCF EU v1, deprecated), 4 (signal
- * integrity) and 5 (IAB Canada's TCF). Any other id is a section this decoder does not know, which
- * may well be a new state's opt-outs: the whole string is then unread (undecided), never read as
- * if the section said nothing.
+ * Passed over: 5 (IAB Canada's TCF), which holds nothing US law or the EU TCF refuses. Any other id
+ * is a section this decoder does not know, which may well be a new state's opt-outs: the whole
+ * string is then unread (undecided), never read as if the section said nothing. That includes 1
+ * (TCF EU v1, deprecated) and 4 (signal integrity, never specified), which the IAB's library refuses
+ * too.
  *
  * Never throws: a string that is malformed anywhere (a section cut short, listed but missing, a
  * value no specification defines) is `{ ok: false, reason }` with a fixed reason code, never the
@@ -55,7 +56,7 @@ export const GPP_COOKIES = ["OTGPPConsent", "__gpp"] as const;
 const TCF_EU_V2 = 2;
 const US_PRIVACY_V1 = 6;
 /** Sections passed over (see above). */
-const PASSED_OVER: ReadonlySet<number> = new Set([1, 4, 5]);
+const PASSED_OVER: ReadonlySet<number> = new Set([5]);
 
 const SECTION_NAMES: ReadonlyMap<number, string> = new Map([
   [TCF_EU_V2, "tcfeuv2"],
