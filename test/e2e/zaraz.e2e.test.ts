@@ -183,26 +183,32 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
     expect(await page.evaluate(() => (window as unknown as ZarazWindow).__zarazImpostor?.calls)).toEqual([]);
   });
 
-  it("a choice made in Zaraz, in its cf_consent cookie as Chromium keeps it, decides at the edge", async () => {
-    const { page } = await visit();
-    await untilReady(page);
-    // What Zaraz's own modal does when the visitor saves: set, and the cookie written.
-    await page.evaluate(() => {
-      (
-        window as unknown as { zaraz: { consent: { set(p: Record<string, boolean>): void } } }
-      ).zaraz.consent.set({
-        USeX: false,
-        dqVA: true,
+  it.each([
+    ["percent-encoded", ""],
+    ["as raw JSON", "?zarazCookie=raw"],
+  ])(
+    "a choice made in Zaraz, in its cf_consent cookie (%s) as Chromium keeps it, decides at the edge",
+    async (_, query) => {
+      const { page } = await visit(query);
+      await untilReady(page);
+      // What Zaraz's own modal does when the visitor saves: set, and the cookie written.
+      await page.evaluate(() => {
+        (
+          window as unknown as { zaraz: { consent: { set(p: Record<string, boolean>): void } } }
+        ).zaraz.consent.set({
+          USeX: false,
+          dqVA: true,
+        });
       });
-    });
-    await page.reload();
-    await untilReady(page);
-    expect(await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.granted())).toEqual([
-      "necessary",
-      "marketing",
-    ]);
-    // Decided by Zaraz: the banner stays closed, and nothing of consent-edge's is told back at boot.
-    expect(await banner(page).isVisible()).toBe(false);
-    expect(await calls(page)).toEqual([]);
-  });
+      await page.reload();
+      await untilReady(page);
+      expect(await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.granted())).toEqual([
+        "necessary",
+        "marketing",
+      ]);
+      // Decided by Zaraz: the banner stays closed, and nothing of consent-edge's is told back at boot.
+      expect(await banner(page).isVisible()).toBe(false);
+      expect(await calls(page)).toEqual([]);
+    },
+  );
 });
