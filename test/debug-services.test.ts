@@ -122,7 +122,10 @@ describe("consent-edge explain", () => {
       { name: "YSC", detail: "marketing/youtube: YSC" },
       { name: "_fbp", detail: "marketing: _fbp" },
     ]);
-    expect(renderExplain(WWW, without ?? expect.fail("no report"), PLAIN)).toContain("  services    none");
+    // No service granted on its own: no services row (the README's walk-through shows none).
+    const plain = renderExplain(WWW, without ?? expect.fail("no report"), PLAIN);
+    expect(plain.some((line) => line.startsWith("  services"))).toBe(false);
+    expect(plain).toContain("  granted     necessary");
   });
 
   it("an answer from a worker older than services reads as none", () => {

@@ -247,7 +247,8 @@ export function renderExplain(url: string, report: Explained, style: Style): str
       [
         ["site", `${report.site}, ${mode}`],
         ["granted", report.granted.join(", ") || "nothing"],
-        ["services", report.services.join(", ") || "none"],
+        // Only when some are granted on their own: most sites name none.
+        ...(report.services.length ? [["services", report.services.join(", ")]] : []),
         ["from", report.source],
         ["decided by", report.decidedBy.join(", ") || "-"],
         ["region", report.region],
