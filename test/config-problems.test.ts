@@ -179,7 +179,7 @@ describe("validateConfig: the full problem list of broken configs", () => {
         at(
           "sites[0].consent.sources[0]",
           '"onetrus" is not a source consent-edge can read',
-          'use "consent-cookie" or one of onetrust, cookiebot, vanilla-cookieconsent, klaro, cookieyes, complianz, didomi, tcf',
+          'use "consent-cookie" or one of onetrust, cookiebot, vanilla-cookieconsent, klaro, cookieyes, complianz, didomi, tcf, gpp, us-privacy, zaraz',
         ),
         at(
           'sites[0].consent.sources[1].map["1"]',

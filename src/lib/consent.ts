@@ -1,15 +1,23 @@
 /**
  * A visitor's consent as the worker resolves it (own consent cookie, the CMPs a site names, TCF,
- * GPC/DNT, region defaults), and the decoders for each CMP's cookie.
+ * GPP and US Privacy, GPC/DNT, region defaults), and the decoders for each CMP's cookie.
  */
 import type { Site } from "../config/compile";
 import { resolveConsent } from "../consent/resolve-consent";
 import type { ConsentState } from "../consent/types";
 import { parseCookieHeader } from "../cookies/parse-cookie-header";
 
+export {
+  type DecodedGpp,
+  type DecodedGppString,
+  decodeGppString,
+  refusalsOfGpp,
+  type UsRefusalField,
+} from "../consent/cmp/gpp";
 export { CMP_DECODERS } from "../consent/cmp/registry";
 export { type DecodedTcString, decodeTcString, type TcCore } from "../consent/cmp/tcf";
 export type { CmpDecoder, CmpReading } from "../consent/cmp/types";
+export { type DecodedUsPrivacy, decodeUsPrivacy } from "../consent/cmp/us-privacy";
 export { type ConsentChoice, parseConsentCookie, serializeConsentCookie } from "../consent/consent-cookie";
 export { resolveConsent } from "../consent/resolve-consent";
 export type { ConsentState } from "../consent/types";

@@ -8,8 +8,10 @@
  * The judge of "does this value grant group G" is a witness written from the CMP's own format,
  * independently of the decoder: a decoder may refuse more than the witness (it is stricter about
  * everything around the grant), never grant a group the value does not spell out as granted.
- * TCF is judged by the IAB's own library (@iabtechlabtcf/core).
+ * TCF is judged by the IAB's own library (@iabtechlabtcf/core), GPP's TCF section by the IAB's
+ * GPP library (@iabgpp/cmpapi).
  */
+import { GppModel } from "@iabgpp/cmpapi";
 import { GVL, TCModel, TCString } from "@iabtechlabtcf/core";
 import type { VendorList } from "@iabtechlabtcf/core";
 import fc from "fast-check";
@@ -280,6 +282,15 @@ const realValues: Record<CmpId, fc.Arbitrary<string>> = {
     "CPh7_cXPh7_cXKMAAAENCZCAAKqAAAAAAAAAAAAAAAAA",
     "COvFyGBOvFyGBAbAAAENAPCAAOAAAAAAAAAAAEEUACCKAAA",
   ),
+  // GPP strings from @iabgpp/cmpapi's tests (IABTechLab/iabgpp-es) and a OneTrust cookie.
+  gpp: fc.constantFrom(
+    "DBABLA~BVQVAAAAAgA.QA",
+    "DBACNYA~CPSG_8APSG_8ANwAAAENAwCgAAAAAAAAAAAAAAAAAAAA.IAAA.YAAAAAAAAAAA~1YNN",
+    "DBABLA~CAAAVVVVVVRA.QA",
+    "DBABMA~CPSG_8APSG_8ANwAAAENAwCgAAAAAAAAAAYgACPAAAAA.IDKQA4AAgAKAGQAygAAA.YAAAAAAAAAAA",
+  ),
+  "us-privacy": fc.constantFrom("1YNN", "1NYN", "1---", "1YYY", "1nyn"),
+  zaraz: fc.constantFrom('{"USeX":true,"dqVA":false}', encodeURIComponent('{"USeX":true}')),
 };
 
 const anyValue = (id: CmpId) => fc.oneof(garbage, realValues[id], mutated(realValues[id]));
@@ -304,6 +315,9 @@ const NAMES: Record<CmpId, readonly string[]> = {
   ],
   didomi: ["didomi_token"],
   tcf: ["euconsent-v2"],
+  gpp: ["__gpp", "OTGPPConsent"],
+  "us-privacy": ["usprivacy"],
+  zaraz: ["cf_consent"],
 };
 
 /** A cookie value for `name`: OneTrust's closed-banner cookie gets dates, Complianz's services JSON. */
@@ -360,6 +374,9 @@ const GROUP_SHAPES: Record<CmpId, RegExp> = {
   complianz: /^(functional|preferences|statistics|marketing|service:[A-Za-z0-9_.-]{1,64})$/,
   didomi: /^[A-Za-z0-9_:.-]{1,128}$/,
   tcf: /^([1-9]|1[01])$/,
+  gpp: /^(sale|sharing|targetedAdvertising|sensitiveData|gpc|tcfeuv2\.([1-9]|1[01]))$/,
+  "us-privacy": /^sale$/,
+  zaraz: /^[^\s\u0000-\u001f\u007f"'<>]{1,128}$/u,
 };
 
 function expectWellFormed(id: CmpId, reading: CmpReading) {
@@ -441,6 +458,18 @@ const libraryConsents = (value: string): number[] | null => {
   }
 };
 
+/** The TCF purposes GPP's TCF EU v2 section consents to, by the IAB's GPP library; null when it throws. */
+const gppLibraryConsents = (value: string): number[] | null => {
+  try {
+    const model = new GppModel(value);
+    if (!model.getSectionIds().includes(2)) return null;
+    const consents = model.getFieldValue("tcfeuv2", "PurposeConsents") as boolean[];
+    return consents.flatMap((on, index) => (on ? [index + 1] : []));
+  } catch {
+    return null;
+  }
+};
+
 const WITNESSES: Record<CmpId, (cookies: readonly CookiePair[], group: string) => boolean> = {
   onetrust: (cookies, group) =>
     valuesOf(cookies, "OptanonAlertBoxClosed").length > 0 &&
@@ -496,6 +525,19 @@ const WITNESSES: Record<CmpId, (cookies: readonly CookiePair[], group: string) =
   tcf: (cookies, group) =>
     valuesOf(cookies, "euconsent-v2").some(
       (value) => libraryConsents(value)?.includes(Number(group)) === true,
+    ),
+  // GPP's US fields are only ever reported refused (false); a TCF purpose needs the library's consent.
+  gpp: (cookies, group) =>
+    group.startsWith("tcfeuv2.") &&
+    [...valuesOf(cookies, "__gpp"), ...valuesOf(cookies, "OTGPPConsent")].some(
+      (value) => gppLibraryConsents(value)?.includes(Number(group.slice("tcfeuv2.".length))) === true,
+    ),
+  // "sale" is granted (not refused) by a well-formed string whose opt-out of sale is not Y.
+  "us-privacy": (cookies, group) =>
+    group === "sale" && valuesOf(cookies, "usprivacy").some((value) => /^1[YN-][N-][YN-]$/i.test(value)),
+  zaraz: (cookies, group) =>
+    valuesOf(cookies, "cf_consent").some((value) =>
+      [tryJson(value), tryJson(tryDecode(value))].some((content) => ownTrue(content, group)),
     ),
 };
 
@@ -949,6 +991,26 @@ const WORST: Record<CmpId, CookiePair[]> = {
   ],
   // A core whose vendor consent section claims 4095 range entries: the decoder walks all it can.
   tcf: [{ name: "euconsent-v2", value: rangeWalk() }],
+  // A TCF EU v2 section that is the range walk above, and a copy with the 17 sections 7..23.
+  gpp: [
+    { name: "__gpp", value: `DBABMA~${rangeWalk()}`.slice(0, MAX_VALUE_LENGTH) },
+    {
+      name: "OTGPPConsent",
+      // What @iabgpp/cmpapi 3.2.0 encodes with SaleOptOutNotice set in each of them.
+      value:
+        "DBABrJg~CEAAAAAAAABA.QA~BQAAAABA.QA~BEAAABA~BEAAAEA.QA~BEAAAAQA~BEAAAAEA.QA~BEAAAABA~BEAAAABA.QA~BEAAAAABAA.QA~BEAAAAQA.QA~BEAAAAABAA.QA~BEAAAAQA.QA~BEAAAAQA.QA~BEAAAABA.QA~BEAAAAAAQA.QA~BEAAAAQA.QA~BEAAAAQA.QA",
+    },
+  ],
+  "us-privacy": Array.from({ length: 50 }, (_, i) => ({ name: "usprivacy", value: i % 2 ? "1YNN" : "1NYN" })),
+  zaraz: [
+    {
+      name: "cf_consent",
+      value: JSON.stringify(Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`p${i}`, true]))).slice(
+        0,
+        MAX_VALUE_LENGTH,
+      ),
+    },
+  ],
 };
 
 describe.each(IDS)("%s decoder: bounded work", (id) => {

@@ -53,7 +53,9 @@ const siteInput: fc.Arbitrary<SiteInput> = fc
     gpcBinding: fc.subarray([...MODELS]),
     gpcPick: fc.nat(),
     dntPick: fc.nat(),
-    cmps: fc.subarray([...KNOWN_CMPS]),
+    // A zaraz source needs the site's own map of purpose ids, so it is added with one below.
+    cmps: fc.subarray(KNOWN_CMPS.filter((cmp) => cmp !== "zaraz")),
+    zaraz: fc.boolean(),
   })
   .map((spec) => {
     const categories = ["necessary", ...spec.defaults, ...spec.extra];
@@ -69,7 +71,13 @@ const siteInput: fc.Arbitrary<SiteInput> = fc
       categories,
       regions: { default: spec.regionDefault, "opt-in": spec.optIn, "opt-out": optOut, notice },
       consent: {
-        sources: ["consent-cookie", ...spec.cmps],
+        sources: [
+          "consent-cookie",
+          ...spec.cmps,
+          ...(spec.zaraz && refusable[0] !== undefined
+            ? [{ cmp: "zaraz" as const, map: { USeX: refusable[0] } }]
+            : []),
+        ],
         gpc: { categories: pick(spec.gpcPick), bindingIn: spec.gpcBinding },
         doNotTrack: pick(spec.dntPick),
       },
@@ -109,6 +117,10 @@ const cookie = fc.oneof(
     { name: "cmplz_marketing", value: "allow" },
     { name: "cmplz_statistics", value: "deny" },
     { name: "euconsent-v2", value: "CPh7_cXPh7_cXKMAAAENCZCAAKqAAAAAAAAAAAAAAAAA" },
+    { name: "OTGPPConsent", value: "DBABLA~BVQVAAAAAgA.QA" },
+    { name: "__gpp", value: "DBACNYA~CPSG_8APSG_8ANwAAAENAwCgAAAAAAAAAAAAAAAAAAAA.IAAA.YAAAAAAAAAAA~1YNN" },
+    { name: "usprivacy", value: "1YYN" },
+    { name: "cf_consent", value: '{"USeX":true}' },
   ),
   fc.record({
     name: fc.constantFrom("ce_consent", "OptanonConsent", "CookieConsent", "cc_cookie", "euconsent-v2", "x"),
