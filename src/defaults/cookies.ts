@@ -203,6 +203,7 @@ export const DEFAULT_COOKIES: readonly DefaultCookie[] = [
   oneTrust("OptanonConsent", CONSENT),
   oneTrust("OptanonAlertBoxClosed", "remembers that the visitor answered the banner"),
   oneTrust("eupubconsent-v2", "the visitor's IAB TCF choices (OneTrust)"),
+  oneTrust("OTGPPConsent", "the visitor's IAB GPP string (OneTrust)"),
   cookiebot("CookieConsent", CONSENT),
   cookiebot("CookieConsentBulkSetting-*", "the visitor's consent across the operator's sites"),
   orestbida("cc_cookie", CONSENT, SCRIPT),
