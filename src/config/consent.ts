@@ -103,7 +103,11 @@ const cmpSource = v.pipe(
     const entry: unknown = dataset.value;
     if (!isObject(entry) || typeof entry.cmp !== "string") return;
     const at = { type: "object", origin: "value", input: entry } as const;
-    if (entry.cmp === "zaraz" && entry.map === undefined) {
+    // An empty map reads every cf_consent as granting nothing: always an operator's slip.
+    if (
+      entry.cmp === "zaraz" &&
+      (entry.map === undefined || (isObject(entry.map) && Object.keys(entry.map).length === 0))
+    ) {
       addIssue({ message: ZARAZ_NEEDS_A_MAP, path: [{ ...at, key: "map", value: entry.map }] });
       return;
     }

@@ -74,6 +74,16 @@ describe("US signal and Zaraz sources in the config", () => {
     ]);
   });
 
+  it("zaraz with an empty map is refused: every cf_consent would grant nothing", () => {
+    expect(problemsOf([{ cmp: "zaraz", map: {} }])).toEqual([
+      {
+        path: "sites[0].consent.sources[0].map",
+        message: "a zaraz source needs a map from Zaraz purpose ids to categories",
+        fix: ZARAZ_FIX,
+      },
+    ]);
+  });
+
   it("a map to a category the site lacks is still the cross-check's problem", () => {
     expect(problemsOf([{ cmp: "gpp", map: { sale: "ads" } }])).toEqual([
       {
