@@ -263,6 +263,29 @@ describe("services that are not the site's", () => {
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 
+  it.each([
+    ["1,000 unknown ids (under the 8 KiB cap)", Array.from({ length: 1_000 }, (_, i) => `s${i}`), 400],
+    ["2,000 unknown ids (over it)", Array.from({ length: 2_000 }, (_, i) => `s${i}`), 413],
+    ["1,200 copies of a known one (over it)", Array.from({ length: 1_200 }, () => "vimeo"), 413],
+  ])("%s: a 4xx, no cookie, no receipt", async (_, services, status) => {
+    const before = await db.prepare("SELECT COUNT(*) AS n FROM consent_receipts").first<{ n: number }>();
+    const res = await send(app, API, jsonPost({ granted: [], services }));
+    expect(res.status).toBe(status);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const after = await db.prepare("SELECT COUNT(*) AS n FROM consent_receipts").first<{ n: number }>();
+    expect(after?.n).toBe(before?.n);
+  });
+
+  it("300 copies of a known one (under the size cap) record it once", async () => {
+    const res = await send(
+      app,
+      API,
+      jsonPost({ granted: [], services: Array.from({ length: 300 }, () => "vimeo") }),
+    );
+    expect(res.status).toBe(200);
+    expect(storedChoice(res).choice.services).toEqual(["vimeo"]);
+  });
+
   it("a site that names no service says so", async () => {
     const plain = appFor(testSite({ trackers: { builtin: false } }));
     const res = await send(plain, API, jsonPost({ granted: [], services: ["youtube"] }));
