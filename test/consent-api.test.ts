@@ -124,6 +124,8 @@ describe("setting consent", () => {
       "method",
       "region",
       "previous_id",
+      // migrations/0002_receipt_services.sql: services granted on their own, never an identifier.
+      "services",
     ]);
     const dump = JSON.stringify((await db.prepare("SELECT * FROM consent_receipts").all()).results);
     expect(dump).not.toContain("203.0.113.7");
@@ -154,6 +156,7 @@ describe("setting consent", () => {
     const res = await send(noReceipts, API, jsonPost({ choice: "accept-all" }));
     expect(await res.json()).toEqual({
       granted: ["necessary", "functional", "analytics", "marketing"],
+      services: [],
       receiptId: null,
     });
     const after = await db.prepare("SELECT COUNT(*) AS n FROM consent_receipts").first<{ n: number }>();

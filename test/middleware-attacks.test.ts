@@ -167,6 +167,7 @@ describe("consent headers a visitor sends", () => {
       granted: c.req.header("X-Consent-Granted") ?? null,
       source: c.req.header("x-consent-source") ?? null,
       decided: c.req.raw.headers.get("X-CONSENT-DECIDED"),
+      services: c.req.header("X-Consent-Services") ?? null,
       others: [...c.req.raw.headers.keys()].filter((name) => name.startsWith("x-consent-")).sort(),
     }),
   );
@@ -178,12 +179,26 @@ describe("consent headers a visitor sends", () => {
     headers.append("X-Consent-Source", "cookie");
     headers.append("X-Consent-Decided", "1");
     headers.append("X-Consent-Anything", "1");
+    headers.append("x-consent-services", "youtube");
     const res = await send(app, "/echo", { headers });
-    const seen = await res.json<{ granted: string; source: string; decided: string; others: string[] }>();
+    const seen = await res.json<{
+      granted: string;
+      source: string;
+      decided: string;
+      services: string;
+      others: string[];
+    }>();
     expect(seen.granted).toBe("necessary");
     expect(seen.decided).toBe("0");
     expect(seen.source).not.toBe("cookie");
-    expect(seen.others).toEqual(["x-consent-decided", "x-consent-granted", "x-consent-source"]);
+    // Services granted on their own (docs/services.md): none resolved, whatever the visitor claims.
+    expect(seen.services).toBe("");
+    expect(seen.others).toEqual([
+      "x-consent-decided",
+      "x-consent-granted",
+      "x-consent-services",
+      "x-consent-source",
+    ]);
   });
 });
 

@@ -32,8 +32,11 @@ function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclud
 const MORE_TEXT_KEYS = [
   "bodyOptOut",
   "cookiesInCategory",
+  "servicesInCategory",
   "placeholderText",
   "placeholderButton",
+  "placeholderOnce",
+  "placeholderAlways",
   "placeholderLabel",
   "placeholderSomeone",
   "and",
@@ -72,6 +75,12 @@ const MORE_TEXT_KEYS = [
   "gpcText",
   "dntText",
   "nothingOptional",
+  "policyServicesHeading",
+  "policyServicesText",
+  "policyColService",
+  "policyColHosts",
+  "policyColCookies",
+  "policyNoneDeclared",
 ] as const satisfies ReadonlyArray<keyof BannerTexts>;
 
 const NO_LABEL = say("must be non-empty text", 'write the label, e.g. "Analytics"');
