@@ -19,7 +19,7 @@ import type { SiteInput } from "../src/config/types";
 import { parseConsentCookie, serializeConsentCookie } from "../src/consent/consent-cookie";
 import { applyLines, liveCookies, newJar } from "./cookie-jar";
 import { attributeOf, elementsNamed } from "./dom";
-import { appFor, FIXED_NOW, FIXED_NOW_MS, REVISION, send, setCookieNames, testSite } from "./helpers";
+import { appFor, FIXED_NOW, FIXED_NOW_MS, REVISION, send, testSite } from "./helpers";
 
 const WWW = "https://www.example.com/";
 const API = "https://www.example.com/.consent-edge/consent";
