@@ -27,6 +27,17 @@ const PAGE =
   `<iframe id="one" title="A video" src="${VIDEO}"></iframe>` +
   `<p id="done">page</p></body></html>`;
 const ONCE = ENGLISH_TEXTS.placeholderOnce;
+/**
+ * A page of a site that also runs Zaraz: a minimal stand-in for Zaraz's Consent API (as
+ * developers.cloudflare.com/zaraz/consent-management/api/ documents it: APIReady, then the
+ * zarazConsentAPIReady event) that records every set() in window.__told, and a marketing tag.
+ */
+const ZARAZ_PAGE =
+  `<!doctype html><html><head><meta charset="utf-8"><title>Zaraz</title>` +
+  `<script>window.__told=[];window.zaraz={consent:{APIReady:false,get:function(){return undefined},` +
+  `set:function(p){window.__told.push(p)},sendQueuedEvents:function(){}}};` +
+  `setTimeout(function(){zaraz.consent.APIReady=true;document.dispatchEvent(new Event("zarazConsentAPIReady"))},50);</script>` +
+  `<script id="tag" src="https://ads.example/tag.js"></script></head><body><p id="done">page</p></body></html>`;
 
 /** What the tests touch of the page (the e2e tests have no DOM types). */
 interface El {
@@ -53,29 +64,34 @@ describe.skipIf(!executablePath)("issue 12's attacks in Chromium (skipped: no /u
   let origin: TestOrigin | undefined;
   let edge: BuiltEdge | undefined;
   let zarazEdge: BuiltEdge | undefined;
+  let optInZarazEdge: BuiltEdge | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    origin = await startOrigin((_request, response) => {
+    origin = await startOrigin((request, response) => {
       response.setHeader("Content-Type", "text/html; charset=utf-8");
-      response.end(PAGE);
+      response.end(request.url === "/zaraz" ? ZARAZ_PAGE : PAGE);
     });
-    const config = (consent: Record<string, unknown>) => ({
+    const config = (consent: Record<string, unknown>, model = "opt-out") => ({
       sites: [
         site({
           origin: origin?.url,
           policyRevision: REVISION,
-          regions: { default: "opt-out" },
+          regions: { default: model },
           trackers: { rules: [{ host: "ads.example", category: "marketing", vendor: "Example Ads" }] },
           consent,
         }),
       ],
     });
-    [edge, zarazEdge, browser] = await Promise.all([
+    [edge, zarazEdge, optInZarazEdge, browser] = await Promise.all([
       startBuiltEdge(config({ sources: ["consent-cookie"] })),
       // A site that also reads Zaraz's consent, after consent-edge's own cookie.
       startBuiltEdge(config({ sources: ["consent-cookie", { cmp: "zaraz", map: { dqVA: "marketing" } }] })),
+      // The same in an opt-in region: undecided grants nothing.
+      startBuiltEdge(
+        config({ sources: ["consent-cookie", { cmp: "zaraz", map: { dqVA: "marketing" } }] }, "opt-in"),
+      ),
       launchChromium([]),
     ]);
   }, 90_000);
@@ -83,7 +99,7 @@ describe.skipIf(!executablePath)("issue 12's attacks in Chromium (skipped: no /u
   afterAll(async () => {
     await Promise.all(contexts.map((context) => context.close()));
     await browser?.close();
-    await Promise.all([edge?.stop(), zarazEdge?.stop(), origin?.stop()]);
+    await Promise.all([edge?.stop(), zarazEdge?.stop(), optInZarazEdge?.stop(), origin?.stop()]);
   });
 
   interface Visit {
@@ -93,7 +109,11 @@ describe.skipIf(!executablePath)("issue 12's attacks in Chromium (skipped: no /u
   }
 
   /** A visitor holding `cookies` (name -> value) on the edge's host, on its page. */
-  async function visit(target: BuiltEdge | undefined, cookies: Record<string, string>): Promise<Visit> {
+  async function visit(
+    target: BuiltEdge | undefined,
+    cookies: Record<string, string>,
+    path = "/",
+  ): Promise<Visit> {
     if (!browser || !target) throw new Error("the browser or the worker did not start");
     const context = await browser.newContext();
     contexts.push(context);
@@ -109,7 +129,7 @@ describe.skipIf(!executablePath)("issue 12's attacks in Chromium (skipped: no /u
       },
     );
     const page = await context.newPage();
-    await page.goto(`${target.url}/`);
+    await page.goto(`${target.url}${path}`);
     await page.waitForSelector("#done");
     return { page, thirdParty };
   }
@@ -253,4 +273,38 @@ describe.skipIf(!executablePath)("issue 12's attacks in Chromium (skipped: no /u
     expect(youtube(thirdParty)).toEqual([]);
     expect(served).toEqual([]);
   });
+
+  /**
+   * A consent cookie the edge cannot read (parseConsentCookie: a sixth field), which the page
+   * runtime reads as a whole grant of marketing (runtime/consent-cookie.ts checks only fields 0-3
+   * of version 1 and 0-4 of version 2).
+   */
+  const unreadable = () => ({ ce_consent: `1.${REVISION}.${now() - 60}.marketing.x.y` });
+
+  it("the edge reads a consent cookie with extra fields as no choice: the opt-in page's marketing tag is inert", async () => {
+    const { page } = await visit(optInZarazEdge, unreadable(), "/zaraz");
+    const html = await page.evaluate(() => fetch("/zaraz").then((response) => response.text()));
+    const tag = elementsNamed(parse(html), "script").find((script) => attributeOf(script, "id") === "tag");
+    expect(tag && attributeOf(tag, "src")).toBeUndefined();
+  });
+
+  // Hole: the page runtime reads consent cookies the edge refuses as unparseable (extra fields, an
+  // invalid receipt id, an empty last field): in an opt-in region the edge serves marketing inert,
+  // but the runtime restores the marketing tag at boot and, on a site that runs Zaraz with
+  // consent-edge's cookie first, tells Zaraz its marketing purpose is granted. Zaraz stores that in
+  // cf_consent, which the edge then reads as the visitor's grant: a planted or corrupted cookie is
+  // laundered into a grant with no receipt. Expected: the runtime reads exactly what
+  // parseConsentCookie reads (field count, receipt id), so nothing loads and Zaraz is told nothing.
+  it.fails(
+    "a consent cookie the edge cannot read grants nothing in the page and is never told to Zaraz",
+    async () => {
+      const { page, thirdParty } = await visit(optInZarazEdge, unreadable(), "/zaraz");
+      await settle(page);
+      const told = await page.evaluate(
+        () => (globalThis as unknown as { __told: Array<Record<string, boolean>> }).__told,
+      );
+      expect(told.filter((purposes) => purposes.dqVA === true)).toEqual([]);
+      expect(ads(thirdParty)).toEqual([]);
+    },
+  );
 });
