@@ -27,6 +27,7 @@ const PAGE =
   `<iframe id="one" title="A video" src="${VIDEO}"></iframe>` +
   `<p id="done">page</p></body></html>`;
 const ONCE = ENGLISH_TEXTS.placeholderOnce;
+const ALWAYS = ENGLISH_TEXTS.placeholderAlways.replace("{services}", "YouTube");
 /**
  * A page of a site that also runs Zaraz: a minimal stand-in for Zaraz's Consent API (as
  * developers.cloudflare.com/zaraz/consent-management/api/ documents it: APIReady, then the
@@ -305,6 +306,59 @@ describe.skipIf(!executablePath)("issue 12's attacks in Chromium (skipped: no /u
       );
       expect(told.filter((purposes) => purposes.dqVA === true)).toEqual([]);
       expect(ads(thirdParty)).toEqual([]);
+    },
+  );
+
+  /** What the runtime says is granted in the page, by its API. */
+  const pageState = (page: Page) =>
+    page.evaluate(() => {
+      const api = (globalThis as unknown as { consentEdge: { granted(): string[]; services(): string[] } })
+        .consentEdge;
+      return { granted: api.granted(), services: api.services() };
+    });
+
+  it("a scripted click on 'Always allow YouTube' grants nothing (dispatchEvent and click() are not the visitor's)", async () => {
+    const { page, thirdParty } = await visit(edge, refused());
+    await page.evaluate(() => {
+      const button = (globalThis as unknown as { document: Doc }).document.querySelector(
+        "[data-ce-grant]",
+      ) as (El & { click(): void; dispatchEvent(event: unknown): boolean }) | null;
+      button?.click();
+      button?.dispatchEvent(
+        new (globalThis as unknown as { MouseEvent: new (type: string, init: object) => unknown }).MouseEvent(
+          "click",
+          { bubbles: true },
+        ),
+      );
+    });
+    await settle(page);
+    expect(await pageState(page)).toEqual({ granted: ["necessary"], services: [] });
+    expect(youtube(thirdParty)).toEqual([]);
+  });
+
+  it("the visitor's click on 'Always allow YouTube' grants YouTube alone (the test can fail)", async () => {
+    const { page } = await visit(edge, refused());
+    await page.getByRole("button", { name: ALWAYS }).click();
+    await expect.poll(() => pageState(page)).toEqual({ granted: ["necessary"], services: ["youtube"] });
+  });
+
+  // Hole: the click handler grants whatever the button's data-ce-grant says at the click, and the
+  // page guard only strips that attribute from inserted nodes: a script may rewrite it on the
+  // edge's own button. The visitor clicks "Always allow YouTube" and grants the whole of marketing
+  // (a scoped grant recorded as method "placeholder", as if they had asked for it). Expected: the
+  // button grants what the edge wrote (YouTube alone), whatever a script set on it later.
+  it.fails(
+    "a script rewriting the button's data-ce-grant does not make 'Always allow YouTube' grant marketing",
+    async () => {
+      const { page } = await visit(edge, refused());
+      await page.evaluate(() => {
+        (globalThis as unknown as { document: Doc }).document
+          .querySelector("[data-ce-grant]")
+          ?.setAttribute("data-ce-grant", "marketing analytics");
+      });
+      await page.getByRole("button", { name: ALWAYS }).click();
+      await settle(page);
+      expect(await pageState(page)).toEqual({ granted: ["necessary"], services: ["youtube"] });
     },
   );
 });
