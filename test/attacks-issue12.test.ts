@@ -17,9 +17,11 @@ import { parse } from "parse5";
 import { describe, expect, it } from "vitest";
 import type { SiteInput } from "../src/config/types";
 import { parseConsentCookie, serializeConsentCookie } from "../src/consent/consent-cookie";
+import { runtimeConfig } from "../src/html/runtime";
+import { readConsent } from "../src/runtime/consent-cookie";
 import { applyLines, liveCookies, newJar } from "./cookie-jar";
 import { attributeOf, elementsNamed } from "./dom";
-import { appFor, FIXED_NOW, FIXED_NOW_MS, REVISION, send, testSite } from "./helpers";
+import { appFor, compiledSite, FIXED_NOW, FIXED_NOW_MS, REVISION, send, testSite } from "./helpers";
 
 const WWW = "https://www.example.com/";
 const API = "https://www.example.com/.consent-edge/consent";
@@ -386,5 +388,74 @@ describe("Zaraz's cf_consent, crafted and planted", () => {
     });
     expect(result.kept).toEqual(["session", "_ga"]);
     expect(result.videoLive).toBe(false);
+  });
+});
+
+describe("the page runtime reads the consent cookie as the edge does", () => {
+  // The runtime's reader compares the date with Date.now(): the values are dated a minute ago.
+  const recent = Math.floor(Date.now() / 1000) - 60;
+  const site = compiledSite({ sites: [attackedSite({ consent: { sources: ["consent-cookie"] } })] });
+  const config = runtimeConfig(site, new Set(["necessary"]), false);
+  /** What the runtime's reader grants (categories and services), nothing for no copy or a refusal. */
+  const runtimeGrants = (value: string) => {
+    const read = readConsent(config, `ce_consent=${value}`);
+    return read === null ? [] : [...read[0], ...read[2]];
+  };
+
+  it("both refuse what neither can read (the test can fail: a well-formed grant reads as one in both)", () => {
+    const good = `2.${REVISION}.${recent}.marketing.youtube`;
+    expect(parseConsentCookie(good).ok).toBe(true);
+    expect(runtimeGrants(good)).toEqual(["marketing", "youtube"]);
+    for (const value of [
+      `1.${REVISION}.${recent}.marketing~Bad`,
+      `2.${REVISION}.${recent}.-.YouTube`,
+      `2.${REVISION}.${recent}.-.-`,
+      `1.${REVISION}.${recent}.+-`,
+      `3.${REVISION}.${recent}.marketing`,
+    ]) {
+      expect(parseConsentCookie(value).ok, value).toBe(false);
+      expect(runtimeGrants(value), value).toEqual([]);
+    }
+  });
+
+  // Hole: src/runtime/consent-cookie.ts readConsent checks only fields 0-3 (version 1) or 0-4
+  // (version 2): it reads a grant from values parseConsentCookie refuses (a field too many, an
+  // invalid or empty receipt id, a service id over 32 characters). The edge then serves the page
+  // for "no choice" (nothing granted in an opt-in region) and the runtime restores what the value
+  // grants, and tells Zaraz (test/e2e/attacks-issue12.e2e.test.ts). Expected: the runtime grants
+  // nothing from a value the edge cannot read.
+  it.fails("the runtime grants nothing from a value the edge reads as unparseable", () => {
+    const disagreeing = [
+      `1.${REVISION}.${recent}.marketing.x.y`,
+      `1.${REVISION}.${recent}.marketing.bad!id`,
+      `1.${REVISION}.${recent}.marketing.`,
+      `1.${REVISION}.${recent}.+marketing.`,
+      `2.${REVISION}.${recent}.marketing.youtube.x.y`,
+      `2.${REVISION}.${recent}.+marketing.youtube.bad!`,
+      `2.${REVISION}.${recent}.-.youtube.`,
+      `2.${REVISION}.${recent}.marketing.${"a".repeat(40)}`,
+    ];
+    const granting = disagreeing.filter(
+      (value) => !parseConsentCookie(value).ok && runtimeGrants(value).length > 0,
+    );
+    expect(granting).toEqual([]);
+  });
+});
+
+describe("the debug headers and services", () => {
+  it("a visitor without the secret is not told the services (X-Consent-Services), and an origin's copy is removed", async () => {
+    const response = await send(app, WWW, {
+      cf: { country: "US" },
+      headers: {
+        Cookie: `ce_consent=${own({ granted: [], services: ["youtube"] })}`,
+        "X-Fixture-Body": btoa(PAGE),
+        "X-Fixture-Header": JSON.stringify({
+          "Content-Type": "text/html; charset=utf-8",
+          "X-Consent-Services": "youtube,vimeo",
+        }),
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("X-Consent-Services")).toBeNull();
   });
 });
