@@ -361,4 +361,26 @@ describe.skipIf(!executablePath)("issue 12's attacks in Chromium (skipped: no /u
       expect(await pageState(page)).toEqual({ granted: ["necessary"], services: ["youtube"] });
     },
   );
+
+  // Hole: the runtime's `has` (runtime/index.ts: `current.includes(c)`, `services.includes(...)`) and
+  // the page guard's one-time list (`once.includes(e)`) call Array.prototype.includes as the page
+  // finds it when the call is made, not as it was at boot. A script that replaces it with one that
+  // answers true makes every need granted in the page: a refused tracker it creates loads.
+  // Expected: the runtime and the guard use natives taken at boot (or plain loops), so a page's
+  // prototype changes grant nothing.
+  it.fails(
+    "a script replacing Array.prototype.includes does not make the page guard let a refused tracker in",
+    async () => {
+      const { page, thirdParty } = await visit(edge, refused());
+      await page.evaluate((url) => {
+        const { document } = globalThis as unknown as { document: Doc };
+        Object.defineProperty(Array.prototype, "includes", { value: () => true, configurable: true });
+        const frame = document.createElement("iframe");
+        frame.src = url;
+        document.body.append(frame);
+      }, ADS);
+      await settle(page);
+      expect(ads(thirdParty)).toEqual([]);
+    },
+  );
 });
