@@ -322,26 +322,24 @@ describe("GPP and US Privacy strings, crafted and planted", () => {
     expect(result.kept).toEqual(["session", "_ga"]);
   });
 
-  // Hole: US signals only refuse, but a US-only GPP string with no opt-out is a *decision* that
-  // grants every category in an opt-out region, and the first source that decides wins. A sibling
+  // Was a hole (fixed: US readings decide nothing; their refusals apply like GPC, from every
+  // source): a US-only GPP string with no opt-out was a *decision* that granted every category in
+  // an opt-out region, and the first source that decides wins. A sibling
   // subdomain (or any script of the site's registrable domain) planting `__gpp` with no opt-outs
   // (Domain=example.com) turns the visitor's own `usprivacy=1YYN` opt-out of sale into a grant of
   // marketing: _fbp and YSC are kept and the Meta Pixel runs. Expected: the opt-out in usprivacy
   // still refuses marketing; a string that refuses nothing is no decision over a later source's
   // refusal (every US source's refusals should apply together, as signals do).
-  it.fails(
-    "a planted GPP string without opt-outs does not lift the visitor's usprivacy opt-out of sale",
-    async () => {
-      expect((await visit("usprivacy=1YYN")).kept).toEqual(["session", "_ga"]);
-      const result = await visit(`usprivacy=1YYN; __gpp=${NO_OPT_OUT}`);
-      expect(result.kept).toEqual(["session", "_ga"]);
-      expect(result.pixelLive).toBe(false);
-    },
-  );
+  it("a planted GPP string without opt-outs does not lift the visitor's usprivacy opt-out of sale", async () => {
+    expect((await visit("usprivacy=1YYN")).kept).toEqual(["session", "_ga"]);
+    const result = await visit(`usprivacy=1YYN; __gpp=${NO_OPT_OUT}`);
+    expect(result.kept).toEqual(["session", "_ga"]);
+    expect(result.pixelLive).toBe(false);
+  });
 
-  // The same hole against Zaraz: the visitor refused marketing in Zaraz's banner (cf_consent); a
+  // The same (fixed) hole against Zaraz: the visitor refused marketing in Zaraz's banner (cf_consent); a
   // planted GPP string with no opt-out decides first and grants it. Expected: marketing refused.
-  it.fails("a planted GPP string without opt-outs does not lift the visitor's Zaraz refusal", async () => {
+  it("a planted GPP string without opt-outs does not lift the visitor's Zaraz refusal", async () => {
     const refusal = `cf_consent=${encodeURIComponent('{"USeX":true,"dqVA":false}')}`;
     expect((await visit(refusal)).kept).toEqual(["session", "_ga"]);
     const result = await visit(`${refusal}; __gpp=${NO_OPT_OUT}`);

@@ -78,9 +78,10 @@ describe("a GPP opt-out of targeted advertising, through the worker", () => {
 
   it("refuses marketing for a US visitor: its cookies dropped, its tracker neutralised, analytics kept", async () => {
     const { response, scripts } = await visit(worker, "US", `__gpp=${TARGETED_OPT_OUT}`, "TX");
+    // An opt-out decides nothing: it refuses over the region's default, as GPC does.
     expect(setCookieNames(response)).toEqual(["session", "lang", "_ga"]);
     expect(response.headers.get("X-Consent-Granted")).toBe("necessary,functional,analytics");
-    expect(response.headers.get("X-Consent-Source")).toBe("gpp (valid)");
+    expect(response.headers.get("X-Consent-Source")).toContain("gpp: opt-outs only");
     expect(liveSrc(scripts, PIXEL)).toBeUndefined();
     expect(liveSrc(scripts, ANALYTICS)).toBe(ANALYTICS);
   });
@@ -88,14 +89,14 @@ describe("a GPP opt-out of targeted advertising, through the worker", () => {
   it("OneTrust's OTGPPConsent is read by default; a string that opts out of nothing refuses nothing", async () => {
     const { response } = await visit(worker, "US", `OTGPPConsent=${usnat([])}`);
     expect(setCookieNames(response)).toEqual(["session", "lang", "_ga", "_fbp"]);
-    expect(response.headers.get("X-Consent-Source")).toBe("gpp (valid)");
+    expect(response.headers.get("X-Consent-Source")).toContain("gpp: no opt-out");
   });
 
-  it("in an opt-in region the same string does not decide: the region's default (only necessary) stays", async () => {
+  it("in an opt-in region the same string decides nothing: the region's default (only necessary) stays", async () => {
     const { response, scripts } = await visit(worker, "DE", `__gpp=${TARGETED_OPT_OUT}`);
     expect(setCookieNames(response)).toEqual(["session"]);
     expect(response.headers.get("X-Consent-Sources-Ignored")).toBe(
-      "consent-cookie: no-cookie, gpp: us-only-in-opt-in-region, us-privacy: absent",
+      "consent-cookie: no-cookie, gpp: opt-outs only, us-privacy: absent",
     );
     expect(liveSrc(scripts, PIXEL)).toBeUndefined();
     expect(liveSrc(scripts, ANALYTICS)).toBeUndefined();
@@ -106,6 +107,18 @@ describe("a GPP opt-out of targeted advertising, through the worker", () => {
     const { response } = await visit(ordered, "DE", `__gpp=${TARGETED_OPT_OUT}; ${consent(["analytics"])}`);
     expect(setCookieNames(response)).toEqual(["session", "_ga"]);
     expect(response.headers.get("X-Consent-Source")).toBe("consent-cookie (valid)");
+  });
+
+  it("an opt-out refuses whatever decides and wherever the source stands: consent-edge's cookie first, granting marketing", async () => {
+    const { response, scripts } = await visit(
+      worker,
+      "US",
+      `${consent(["analytics", "marketing"])}; __gpp=${TARGETED_OPT_OUT}`,
+    );
+    expect(response.headers.get("X-Consent-Source")).toBe("consent-cookie (valid)");
+    expect(setCookieNames(response)).toEqual(["session", "_ga"]);
+    expect(liveSrc(scripts, PIXEL)).toBeUndefined();
+    expect(liveSrc(scripts, ANALYTICS)).toBe(ANALYTICS);
   });
 
   it("a malformed string is undecided, never a 5xx", async () => {
@@ -122,7 +135,7 @@ describe("the legacy US Privacy string", () => {
   it("1YYN (opted out of sale) refuses marketing for a US visitor, and keeps analytics", async () => {
     const { response, scripts } = await visit(worker, "US", "usprivacy=1YYN", "CA");
     expect(setCookieNames(response)).toEqual(["session", "lang", "_ga"]);
-    expect(response.headers.get("X-Consent-Source")).toBe("us-privacy (valid)");
+    expect(response.headers.get("X-Consent-Source")).toContain("us-privacy: opt-outs only");
     expect(liveSrc(scripts, PIXEL)).toBeUndefined();
     expect(liveSrc(scripts, ANALYTICS)).toBe(ANALYTICS);
   });

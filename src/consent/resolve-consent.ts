@@ -5,7 +5,9 @@
  *      for this policy revision, younger than the maximum consent age, wins;
  *   3. no decision: opt-in grants only `necessary`; opt-out and notice grant every category;
  *   4. signals on top: GPC refuses its categories where binding (even over a decision), DNT the
- *      site's DNT categories.
+ *      site's DNT categories, and every US opt-out a source holds (GPP, US Privacy: the `refuses`
+ *      of every source, read even after one decided, so that no source's place in the order, and
+ *      no string without opt-outs, can lift one).
  * Pure: no I/O, the clock is passed in. A source that throws did not decide (fail closed).
  *
  * A decision dated more than a day ahead of the clock (or not a finite date) could never expire, so
@@ -44,6 +46,8 @@ export function resolveConsent(
   let scoped: { granted: string[]; services: string[]; by: string; receiptId?: string } | undefined;
   let source = "default";
   let reason = "valid";
+  /** US opt-outs (GPP, US Privacy): category -> the source that refuses it, from every source. */
+  const optOuts = new Map<string, string>();
   for (const candidate of sources) {
     let result: ReturnType<ConsentSource["read"]>;
     try {
@@ -51,6 +55,10 @@ export function resolveConsent(
     } catch {
       result = { skip: "error" };
     }
+    for (const category of result.refuses ?? [])
+      if (!optOuts.has(category)) optOuts.set(category, candidate.name);
+    // Once a source decided, the rest are read only for their opt-outs.
+    if (decision) continue;
     if ("skip" in result) {
       ignored.push(`${candidate.name}: ${result.skip}`);
       continue;
@@ -64,7 +72,7 @@ export function resolveConsent(
       decision = { granted: [] };
       source = candidate.name;
       reason = "future-date";
-      break;
+      continue;
     }
     if (givenAt !== undefined && input.now - givenAt > site.consent.maxAgeSeconds) {
       ignored.push(`${candidate.name}: expired`);
@@ -84,7 +92,6 @@ export function resolveConsent(
     decision = result.decision;
     source = candidate.name;
     reason = "valid";
-    break;
   }
 
   const decidedBy: Record<string, string> = {};
@@ -107,6 +114,7 @@ export function resolveConsent(
     for (const category of site.consent.gpc.categories) refuse(category, "gpc");
   }
   if (dnt) for (const category of site.consent.doNotTrack) refuse(category, "dnt");
+  for (const [category, by] of optOuts) if (site.categories.includes(category)) refuse(category, by);
 
   // A signal overrides whatever granted the category; a category already refused keeps its reason.
   function refuse(category: string, by: string) {

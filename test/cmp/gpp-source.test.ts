@@ -1,12 +1,15 @@
 /**
  * What a GPP or US Privacy reading decides (the semantics of gpp-source.ts and us-refusals.ts), for
- * strings the IAB's GPP library encodes at test time: US sections only refuse and decide only
- * outside opt-in regions; a TCF EU section decides as TCF does, minus the US refusals; any opt-out
- * in any section refuses; sensitive data is unmapped by default.
+ * strings the IAB's GPP library encodes at test time, through resolveConsent: US sections decide
+ * nothing and refuse (over the region's default, or whatever decides); a TCF EU section decides as
+ * TCF does, minus the US refusals; any opt-out in any section refuses; sensitive data is unmapped
+ * by default.
  */
 import { GppModel } from "@iabgpp/cmpapi";
 import { describe, expect, it } from "vitest";
+import { resolveConsent } from "../../src/consent/resolve-consent";
 import { gppSource } from "../../src/consent/sources/gpp-source";
+import type { ConsentSource } from "../../src/consent/sources/source";
 import { usPrivacySource } from "../../src/consent/sources/us-privacy-source";
 import type { ConsentInput } from "../../src/consent/types";
 import { compiledSite, FIXED_NOW, testSite } from "../helpers";
@@ -41,13 +44,22 @@ const ALL_PURPOSES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 const source = gppSource({});
 const read = (value: string, country = "US") => source.read(input(`__gpp=${value}`, country), site);
+/** What a request with this cookie is granted (without necessary) when `from` is the only source. */
+const grantedBy = (from: ConsentSource, cookie: string, country = "US") => {
+  const consent = resolveConsent(input(cookie, country), site, [from]);
+  return { granted: [...consent.granted].filter((c) => c !== "necessary"), decided: consent.decided };
+};
+const gpp = (value: string, country = "US") => grantedBy(source, `__gpp=${value}`, country);
+const refusing = (granted: string[]) => ({ granted, decided: false });
 
 describe("what a GPP string decides", () => {
-  it("US sections only: outside opt-in regions, every category but the refused ones, with no date", () => {
+  it("US sections only decide nothing: every category the region grants but the refused ones", () => {
     const value = encode({ usnat: { TargetedAdvertisingOptOutNotice: 1, TargetedAdvertisingOptOut: 1 } });
-    expect(read(value)).toEqual({ decision: { granted: ["functional", "analytics"] } });
-    expect(read(value, "JP")).toEqual({ decision: { granted: ["functional", "analytics"] } });
-    expect(read(value, "DE")).toEqual({ skip: "us-only-in-opt-in-region" });
+    expect(read(value)).toEqual({ skip: "opt-outs only", refuses: ["marketing"] });
+    expect(gpp(value)).toEqual(refusing(["functional", "analytics"]));
+    expect(gpp(value, "JP")).toEqual(refusing(["functional", "analytics"]));
+    // Opt-in: nothing was granted before the visitor chose, and the opt-out keeps marketing refused.
+    expect(gpp(value, "DE")).toEqual(refusing([]));
   });
 
   it.each([
@@ -55,23 +67,22 @@ describe("what a GPP string decides", () => {
     ["SharingOptOut", { SharingOptOutNotice: 1, SharingOptOut: 1 }],
     ["Gpc", { Gpc: true }],
   ])("%s refuses marketing by default", (_, fields) => {
-    expect(read(encode({ usnat: fields }))).toEqual({ decision: { granted: ["functional", "analytics"] } });
+    expect(gpp(encode({ usnat: fields }))).toEqual(refusing(["functional", "analytics"]));
   });
 
   it("did not opt out (2) and not applicable (0) refuse nothing", () => {
     const value = encode({ usnat: { SaleOptOutNotice: 1, SaleOptOut: 2, TargetedAdvertisingOptOut: 0 } });
-    expect(read(value)).toEqual({ decision: { granted: ["functional", "analytics", "marketing"] } });
+    expect(read(value)).toEqual({ skip: "no opt-out", refuses: [] });
+    expect(gpp(value)).toEqual(refusing(["functional", "analytics", "marketing"]));
   });
 
   it("sensitive data refuses nothing by default, and the category a site maps it to", () => {
     const value = encode({
       usnat: { SensitiveDataProcessing: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
     });
-    expect(read(value)).toEqual({ decision: { granted: ["functional", "analytics", "marketing"] } });
+    expect(gpp(value)).toEqual(refusing(["functional", "analytics", "marketing"]));
     const mapped = gppSource({ map: { sensitiveData: "analytics" } });
-    expect(mapped.read(input(`__gpp=${value}`), site)).toEqual({
-      decision: { granted: ["functional", "marketing"] },
-    });
+    expect(grantedBy(mapped, `__gpp=${value}`)).toEqual(refusing(["functional", "marketing"]));
   });
 
   it("several sections: an opt-out in any one refuses", () => {
@@ -80,7 +91,7 @@ describe("what a GPP string decides", () => {
       usca: { SaleOptOutNotice: 1, SaleOptOut: 2 },
       ustx: { TargetedAdvertisingOptOutNotice: 1, TargetedAdvertisingOptOut: 1 },
     });
-    expect(read(value)).toEqual({ decision: { granted: ["functional", "analytics"] } });
+    expect(gpp(value)).toEqual(refusing(["functional", "analytics"]));
   });
 
   it("a TCF EU section decides as TCF does, in any region, dated by TCF, minus the US refusals", () => {
@@ -90,13 +101,18 @@ describe("what a GPP string decides", () => {
     const givenAt = Math.floor(lastUpdated.getTime() / 1000);
     expect(read(all, "DE")).toEqual({
       decision: { granted: ["marketing", "functional", "analytics"], givenAt },
+      refuses: [],
     });
     // Purpose 1 missing: TCF grants nothing.
     expect(read(encode({ tcfeuv2: tcf([2, 3, 4, 5, 6, 7, 8, 9, 10]) }), "DE")).toEqual({
       decision: { granted: [], givenAt },
+      refuses: [],
     });
     const both = encode({ tcfeuv2: tcf(ALL_PURPOSES), usnat: { Gpc: true } });
-    expect(read(both, "DE")).toEqual({ decision: { granted: ["functional", "analytics"], givenAt } });
+    expect(read(both, "DE")).toEqual({
+      decision: { granted: ["functional", "analytics"], givenAt },
+      refuses: ["marketing"],
+    });
   });
 
   it("a string that does not decode does not decide, with its reason", () => {
@@ -115,19 +131,17 @@ describe("what a US Privacy string decides", () => {
     ["1---", ["functional", "analytics", "marketing"]],
     ["1nyn", ["functional", "analytics"]],
   ])("%s in an opt-out region grants %j", (value, granted) => {
-    expect(readUsp(value)).toEqual({ decision: { granted } });
+    expect(grantedBy(usp, `usprivacy=${value}`)).toEqual(refusing(granted));
   });
 
-  it("does not decide in an opt-in region, nor when malformed", () => {
-    expect(readUsp("1YYN", "DE")).toEqual({ skip: "us-only-in-opt-in-region" });
+  it("decides nothing, refuses in an opt-in region too, and is undecided when malformed", () => {
+    expect(readUsp("1YYN", "DE")).toEqual({ skip: "opt-outs only", refuses: ["marketing"] });
     expect(readUsp("1YY")).toEqual({ skip: "undecided (us-privacy:malformed)" });
     expect(readUsp("2YYN")).toEqual({ skip: "undecided (us-privacy:unsupported-version)" });
   });
 
   it("a site map sends the opt-out of sale elsewhere", () => {
     const mapped = usPrivacySource({ map: { sale: "analytics" } });
-    expect(mapped.read(input("usprivacy=1YYN"), site)).toEqual({
-      decision: { granted: ["functional", "marketing"] },
-    });
+    expect(grantedBy(mapped, "usprivacy=1YYN")).toEqual(refusing(["functional", "marketing"]));
   });
 });

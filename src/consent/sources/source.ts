@@ -20,7 +20,11 @@ export interface SourceDecision {
   scoped?: true;
 }
 
-export type SourceResult = { decision: SourceDecision } | { skip: string };
+/**
+ * `refuses`: categories this source's reading refuses whatever decides (a US opt-out of sale:
+ * us-refusals.ts). Read from every source, in any order, and applied like a signal (GPC).
+ */
+export type SourceResult = ({ decision: SourceDecision } | { skip: string }) & { refuses?: string[] };
 
 export interface ConsentSource {
   name: ConsentSourceName;

@@ -1,17 +1,14 @@
 /**
- * What a US privacy signal decides (GPP's US sections, the US Privacy string). These signals only
+ * What a US privacy signal says (GPP's US sections, the US Privacy string). These signals only
  * ever refuse: a visitor opted out of sale, sharing or targeted advertising, or sent GPC. They say
- * nothing of the categories nobody opted out of, which US law leaves allowed until an opt-out:
- *   - in an opt-out or notice region, a reading is a decision: every category of the site is
- *     granted except those its refusals map to;
- *   - in an opt-in region it does not decide (an opt-out is not a consent), so the next source, or
- *     consent-edge's banner, still asks.
- * The region is the visitor's, by `regionOf`, as `resolveConsent` finds it.
+ * nothing of the categories nobody opted out of, so they decide nothing: a reading is a list of
+ * refusals (`refuses`), which `resolveConsent` applies as it applies GPC, over whatever decided
+ * (another source, or the region's default: in an opt-out region every other category stays
+ * granted; in an opt-in region nothing was granted before the visitor chose, and a later grant of a
+ * refused category in consent-edge's banner does not lift the opt-out). Read from every source
+ * whatever its place in `sources`: so a string without opt-outs, planted by a sibling subdomain
+ * beside none of the visitor's, can never lift an opt-out another source holds.
  */
-import { NECESSARY } from "../../config/types";
-import type { ValidSite } from "../../config/validate";
-import { regionOf } from "../region";
-import type { ConsentInput } from "../types";
 import type { SourceResult } from "./source";
 
 /** The categories that refused fields map to (a field the mapping does not name refuses nothing). */
@@ -27,17 +24,7 @@ export function categoriesRefusedBy(
   return refused;
 }
 
-/** The decision of a reading that holds only US refusals (see above). */
-export function decideFromUsRefusals(
-  refused: ReadonlySet<string>,
-  input: ConsentInput,
-  site: ValidSite,
-): SourceResult {
-  const region = regionOf(site.regions, input.country, input.regionCode);
-  if (region.model === "opt-in") return { skip: "us-only-in-opt-in-region" };
-  return {
-    decision: {
-      granted: site.categories.filter((category) => category !== NECESSARY && !refused.has(category)),
-    },
-  };
+/** A reading that holds only US refusals: no decision, its refusals (see above). */
+export function usRefusals(refused: ReadonlySet<string>): SourceResult {
+  return { skip: refused.size > 0 ? "opt-outs only" : "no opt-out", refuses: [...refused] };
 }
