@@ -16,8 +16,11 @@
  *   receiptId  optional id of the consent receipt ([A-Za-z0-9_-]{1,64})
  *
  * Version 2 is written only for a choice that grants a service: every other choice is written as
- * version 1, which every earlier edge and runtime reads, so a rollback loses only service grants
- * (an older version reads a version 2 cookie as "undecided"). Version 1 cookies read as before.
+ * version 1, which every earlier edge and runtime reads. Version 1 cookies read as before. A
+ * rollback to a release before version 2 reads a version 2 cookie as "undecided": the region's
+ * default, which in an opt-in region grants less than the choice, but in an opt-out or notice
+ * region grants every category, the ones that visitor refused included. So roll back only with
+ * the banner asking again (a new policyRevision), as README "Consent per service" says.
  *
  * A scoped grant is a field value no earlier version wrote: an older edge or runtime reads it as
  * unparseable, "undecided", which grants less than the scoped grant, never more. Every cookie an
