@@ -213,24 +213,26 @@ describe("the runtime", () => {
     (await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer())
       .byteLength;
 
-  // Issue 12 grew every budget by 0.4 to 0.6 KB (measured here, gzip): about 420 bytes for consent
-  // per service (consent cookie version 2 read and written, services granted on their own in
-  // `has`, consentEdge's services arguments and services(), the placeholder's always-allow and
-  // load-once buttons, the page guard letting a load-once iframe through), and about 200 for
-  // telling Cloudflare Zaraz the choice (runtime/zaraz.ts). Before: 1,926, 5,662 and 6,250 bytes.
-  it("is at most 2.5 KB gzipped", async () => {
-    expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_560);
+  // Issue 12 grew every budget by 0.8 to 0.9 KB (measured here, gzip): about 650 bytes for consent
+  // per service (consent cookie version 2 read and written, read field by field as the edge reads
+  // it; services granted on their own in `has`; consentEdge's services arguments and services();
+  // the placeholder's always-allow and load-once buttons, read as the parser inserts them so that
+  // a script cannot rewrite what they do; the page guard letting exactly the load-once URLs
+  // through), and about 200 for telling Cloudflare Zaraz the choice (runtime/zaraz.ts).
+  // Before: 1,926, 5,662 and 6,250 bytes; after: 2,780, 6,507 and 7,090.
+  it("is at most 2.8 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_867);
   });
 
-  // Issue 9's target for the runtime with the page guard was 3.5 KB: it is missed by about 2.7 KB
+  // Issue 9's target for the runtime with the page guard was 3.5 KB: it is missed by about 2.9 KB
   // (README, "The page guard"); these budgets keep it from growing.
-  it("with the page guard (on by default) is at most 6.2 KB gzipped", async () => {
-    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE)).toBeLessThanOrEqual(6_348);
+  it("with the page guard (on by default) is at most 6.4 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE)).toBeLessThanOrEqual(6_553);
   });
 
-  it("with the page guard and the document.cookie guard (only for sites that enable it) is at most 6.7 KB gzipped", async () => {
+  it("with the page guard and the document.cookie guard (only for sites that enable it) is at most 7 KB gzipped", async () => {
     expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE + GUARD_SOURCE_TEXT)).toBeLessThanOrEqual(
-      6_860,
+      7_168,
     );
   });
 

@@ -55,11 +55,11 @@ export interface RuntimeConfig {
    */
   o?: (host: string) => void;
   /**
-   * Set in the page by the runtime, never by the edge: the iframes a placeholder's "Load this video"
-   * restored for this page view, which the page guard (guard/elements.ts) lets load though what they
-   * need is not granted, and nothing else of theirs.
+   * Set in the page by the runtime, never by the edge: [iframe, attribute, URL] for what a
+   * placeholder's "Load this video" restored for this page view (the URLs the edge wrote), which the
+   * page guard (guard/elements.ts) lets load though what they need is not granted, and nothing else.
    */
-  e?: Element[];
+  e?: Array<[Element, string, string]>;
 }
 
 /**

@@ -21,11 +21,14 @@ import type { RuntimeConfig } from "./config";
 export type Consent = [string[], boolean, string[]];
 
 /**
- * Version 1's categories field; version 2's categories field and services field (never "-":
- * version 2 is written only with a service; `+-` with one is a scoped grant of services only).
+ * What follows the date, as the edge reads it (names as config/site.ts and config/service.ts
+ * allow, an optional receipt id, no further field): version 1's categories; version 2's categories
+ * and services (never "-": version 2 is written only with a service; `+-` with one is a scoped
+ * grant of services only).
  */
-const V1 = /^(-|\+?[a-z][a-z0-9_]*(~[a-z][a-z0-9_]*)*)$/;
-const V2 = /^\+?(-|[a-z][a-z0-9_]*(~[a-z][a-z0-9_]*)*)\.[a-z0-9][a-z0-9_-]*(~[a-z0-9][a-z0-9_-]*)*$/;
+const V1 = /^(-|\+?[a-z][a-z0-9_]{0,31}(~[a-z][a-z0-9_]{0,31})*)(\.[\w-]{1,64})?$/;
+const V2 =
+  /^\+?(-|[a-z][a-z0-9_]{0,31}(~[a-z][a-z0-9_]{0,31})*)\.[a-z0-9][a-z0-9_-]{0,31}(~[a-z0-9][a-z0-9_-]{0,31})*(\.[\w-]{1,64})?$/;
 
 export function readConsent(config: RuntimeConfig, cookies: string): Consent | null {
   // Assigned in the callback, which the compiler's narrowing does not follow.
@@ -39,15 +42,17 @@ export function readConsent(config: RuntimeConfig, cookies: string): Consent | n
     const i = pair.indexOf("=");
     if (pair.slice(0, i) != config.n) return;
     copies++;
-    const f = pair.slice(i + 1).split(".");
+    const value = pair.slice(i + 1);
+    const f = value.split(".");
     const two = f[0] == "2";
     const field = f[3] || "";
     if (
       (f[0] != "1" && !two) ||
       f[1] != config.r ||
-      !/^\d+$/.test(f[2] as string) ||
+      value.length > 1024 ||
+      !/^\d{1,11}$/.test(f[2] as string) ||
       +(f[2] as string) > latest ||
-      !(two ? V2 : V1).test(two ? `${field}.${f[4] as string}` : field)
+      !(two ? V2 : V1).test(f.slice(3).join("."))
     ) {
       bad++;
       return;

@@ -36,7 +36,7 @@
 import type { CookieGuard, PageGuard, RuntimeConfig } from "./config";
 import { readConsent, writeConsent } from "./consent-cookie";
 import { consentMode } from "./consent-mode";
-import { CATEGORY, GRANT, ONCE, PLACEHOLDER } from "./inert";
+import { CATEGORY, GRANT, ONCE, PLACEHOLDER, URL_ATTRIBUTES } from "./inert";
 import { restore } from "./restore";
 import { zaraz } from "./zaraz";
 
@@ -92,7 +92,10 @@ export default function start(
     const before = current;
     const was = services;
     const c = readConsent(config, v);
-    if (c == null) return;
+    // At boot the page is what the edge decided: a scoped grant in the cookie counts there only
+    // while nothing else decided (a CMP's later refusal wins), so it widens the page only when it
+    // changes after boot.
+    if (c == null || (boot && c[1])) return;
     // A scoped grant adds to what the page has: the rest keeps what the edge decided for it.
     // What GPC or DNT refuse (config.x) the edge refuses on every page: the page never grants it
     // (nor their services: `has`).
@@ -166,8 +169,37 @@ export default function start(
       tell();
     },
   });
-  /** The iframes "Load this video" restored: the page guard lets them load (config.e). */
-  const once: Element[] = (config.e = []);
+  /** What "Load this video" restored, [iframe, attribute, URL]: the page guard lets exactly these load (config.e). */
+  const once: Array<[Element, string, string]> = (config.e = []);
+  /**
+   * What the edge wrote on each placeholder's buttons, read as the parser inserts them (an observer's
+   * callback runs before the parser runs the next script, and this one is the page's first): a grant
+   * button's needs; for "Load this video" the inert iframe before its placeholder, that iframe's URL
+   * twins, and the placeholder. A script that later rewrites a grant, the twins, or slips another
+   * inert element before the placeholder changes nothing of what the visitor's click does.
+   */
+  const seen = new Map<Element, string | [Element, Array<string | null>, Element]>();
+  const BUTTONS = `[${GRANT}],[${ONCE}]`;
+  const note = (b: Element) => {
+    if (seen.has(b)) return;
+    const g = b.getAttribute(GRANT);
+    const p = b.closest(`[${PLACEHOLDER}]`);
+    const o = p && p.previousElementSibling;
+    if (g != null) seen.set(b, g);
+    else if (o && o.localName == "iframe" && o.hasAttribute(CATEGORY))
+      seen.set(b, [o, URL_ATTRIBUTES.map((a) => o.getAttribute(`data-ce-${a}`)), p]);
+  };
+  d.querySelectorAll(BUTTONS).forEach(note);
+  new MutationObserver((records) => {
+    records.forEach((r) => {
+      r.addedNodes.forEach((n) => {
+        if (n instanceof Element) {
+          if (n.matches(BUTTONS)) note(n);
+          n.querySelectorAll(BUTTONS).forEach(note);
+        }
+      });
+    });
+  }).observe(d, { childList: true, subtree: true });
   if (guard) guard(config, has);
   if (pageGuard) pageGuard(config, has);
   gcm("default");
@@ -178,14 +210,14 @@ export default function start(
   d.addEventListener("click", (e) => {
     if (!e.isTrusted) return;
     const target = e.target as Partial<Element>;
-    const button = target.closest && target.closest(`[${GRANT}],[${ONCE}]`);
-    if (!button) return;
-    const g = button.getAttribute(GRANT);
-    if (g != null) {
+    const button = target.closest && target.closest(BUTTONS);
+    const was = button && seen.get(button);
+    if (!was) return;
+    if (typeof was == "string") {
       // `category:service` is granted by its service alone: "Always allow YouTube", not Marketing.
       const c: string[] = [];
       const s: string[] = [];
-      g.split(" ").forEach((n) => {
+      was.split(" ").forEach((n) => {
         const [category, service] = n.split(":") as [string, string?];
         if (service) s.push(service);
         else c.push(category);
@@ -193,14 +225,19 @@ export default function start(
       void scoped(c, s, "placeholder");
       return;
     }
-    // "Load this video": the inert iframe the placeholder follows, and only it, until the page unloads.
-    const p = button.closest(`[${PLACEHOLDER}]`);
-    const o = p && p.previousElementSibling;
-    if (o && o.localName == "iframe" && o.hasAttribute(CATEGORY)) {
-      once.push(o);
-      restore(all, o);
-      p.remove();
-    }
+    // "Load this video": that iframe, with the URLs the edge wrote, and only it, until the page unloads.
+    const [o, urls, p] = was;
+    if (!o.hasAttribute(CATEGORY)) return;
+    URL_ATTRIBUTES.forEach((a, i) => {
+      const v = urls[i];
+      if (v == null) o.removeAttribute(`data-ce-${a}`);
+      else {
+        o.setAttribute(`data-ce-${a}`, v);
+        once.push([o, a, v]);
+      }
+    });
+    restore(all, o);
+    p.remove();
   });
   const store = w.cookieStore;
   if (store && store.addEventListener)

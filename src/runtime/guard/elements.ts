@@ -67,11 +67,11 @@ const TEXT = /^(textarea|title|style|xmp|iframe|noembed|noframes|noscript|plaint
 const SPACE = /[\t\n\f\r ]+/;
 
 /**
- * `once`: the iframes a placeholder's "Load this video" restored (the runtime's list, which grows):
- * the URLs the restore gives back (their `data-ce-` twins' values) load, and the backstop leaves
- * them be; any other URL given to one later is judged as on any element.
+ * `once`: [iframe, attribute, URL] for what a placeholder's "Load this video" restored (the
+ * runtime's list, which grows, of the URLs the edge wrote): exactly those load, and the backstop
+ * leaves those iframes be; any other URL given to one is judged as on any element.
  */
-export function guardElements(rules: PageRules, once: Element[]): void {
+export function guardElements(rules: PageRules, once: Array<[Element, string, string]>): void {
   const d = document;
   const E = Element.prototype;
   const N = Node.prototype;
@@ -139,7 +139,7 @@ export function guardElements(rules: PageRules, once: Element[]): void {
   /** Checks one element as the edge would: what it needed when it was made inert. */
   const check = (e: Element) => {
     const list = loads(e);
-    if (!list || inert(e) || once.includes(e)) return;
+    if (!list || inert(e) || once.some((x) => x[0] == e)) return;
     const script = e.localName == "script";
     if (script && !runs(e)) return;
     let need: string | undefined;
@@ -256,7 +256,7 @@ export function guardElements(rules: PageRules, once: Element[]): void {
       set.call(e, TYPE, v);
       return true;
     }
-    if (!list.includes(name) || (once.includes(e) && e.getAttribute(`data-ce-${name}`) == v)) return;
+    if (!list.includes(name) || once.some((x) => x[0] == e && x[1] == name && x[2] == v)) return;
     const need = inert(e) ? e.getAttribute(CATEGORY) : needOf(e, name, v);
     if (!need) return;
     set.call(e, `data-ce-${name}`, v);
