@@ -78,6 +78,11 @@ export function readConsent(config: RuntimeConfig, cookies: string): Consent | n
  * cannot record it: grants go through the API.
  */
 export function writeConsent(config: RuntimeConfig, granted: string[], services: string[] = []): void {
+  // Through globalThis: the worker's tests import this module too, compiled without the DOM's types.
+  const { location, document } = globalThis as unknown as {
+    location: { protocol: string };
+    document: { cookie: string };
+  };
   const secure = location.protocol == "https:" || /^__(Host|Secure)-/.test(config.n) ? "; Secure" : "";
   const list = granted.length ? granted.join("~") : "-";
   const s = services.length ? `.${services.join("~")}` : "";
