@@ -350,13 +350,15 @@ describe("the placeholder and the settings page in every built-in language", () 
     );
     expect(placeholder).toBeDefined();
     const inside = placeholder ? elementsOf(placeholder).slice(1) : [];
-    expect(inside.map((element) => element.tagName)).toEqual(["p", "button"]);
+    // The notice, "Show it just this once" (data-ce-once), and the grant.
+    expect(inside.map((element) => element.tagName)).toEqual(["p", "button", "button"]);
     expect(placeholder?.attrs.map((a) => a.name).sort()).toEqual(
       ["aria-label", "data-ce-placeholder", "role", "style"].sort(),
     );
     expect(placeholder?.attrs.find((a) => a.name === "aria-label")?.value).toContain(HOSTILE);
     // The grant button grants the id, whatever the label says.
-    const button = inside.find((element) => element.tagName === "button");
+    const [once, button] = inside.filter((element) => element.tagName === "button");
+    expect(once?.attrs.map((a) => a.name)).toEqual(["type", "data-ce-once"]);
     expect(button?.attrs.find((a) => a.name === "data-ce-grant")?.value).toBe("analytics");
   });
 

@@ -405,13 +405,16 @@ describe("the script", () => {
   // What the choice does in a page (receipt first, refusal applied when the API fails) is the
   // runtime's consentEdge.set, shown in Chromium by test/e2e/grant-proof.e2e.test.ts.
   it("hands the choice to the runtime once, and sends nothing of its own", () => {
-    expect(BANNER_SCRIPT).toContain("tick(g);hide(1);ce.set(g)})");
+    // Categories and services (granted on their own: only ticked ones, and only on Save).
+    expect(BANNER_SCRIPT).toContain("tick(g,s);hide(1);ce.set(g,s)})");
     expect(BANNER_SCRIPT.match(/ce\.set\(/g)).toHaveLength(1);
     expect(BANNER_SCRIPT).not.toContain("fetch(");
   });
 
   it("closes the first layer on another's choice, never on a scoped grant (the visitor has not decided)", () => {
-    expect(BANNER_SCRIPT).toContain("ce.onChange(function(g,s){tick(g);if(!s&&!from&&!R.hidden)hide()})");
+    expect(BANNER_SCRIPT).toContain(
+      "ce.onChange(function(g,s){tick(g,ce.services());if(!s&&!from&&!R.hidden)hide()})",
+    );
   });
 
   it("lets the form post when the runtime is absent", () => {

@@ -2,7 +2,8 @@
  * Issue 9, item 6, "Every grant keeps its proof", in Debian's Chromium through the demo worker
  * (receipts in Miniflare's D1), every tracker host answered by the local fakes: a grant made in the
  * page goes through the consent API, so its receipt exists before the cookie does; a grant the API
- * refuses is not applied; an embed placeholder's button grants what it shows and decides nothing else.
+ * refuses is not applied; an embed placeholder's button grants what it shows and decides nothing else
+ * (the demo's YouTube embed: the YouTube service alone, issue 12 item 3).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,13 +20,18 @@ interface PageGlobals {
     set: (categories: string[]) => Promise<boolean>;
     withdraw: (categories?: string[]) => Promise<boolean>;
     granted: () => string[];
+    services: () => string[];
   };
   __sameDocument?: boolean;
   __loaded?: string[];
 }
 
-/** The consent cookie's parts: `1.<revision>.<secs>.<granted>[.<receiptId>]`. */
+/**
+ * The consent cookie's parts: `1.<revision>.<secs>.<granted>[.<receiptId>]`, or with services
+ * granted on their own `2.<revision>.<secs>.<granted>.<services>[.<receiptId>]`.
+ */
 const CONSENT = /^1\.2026-04-03\.\d+\.([^.]+)(?:\.([A-Za-z0-9_-]+))?$/;
+const CONSENT_V2 = /^2\.2026-04-03\.\d+\.([^.]+)\.([^.]+)(?:\.([A-Za-z0-9_-]+))?$/;
 
 describe.skipIf(!executablePath)(
   "every grant keeps its proof (skipped: /usr/bin/chromium not installed)",
@@ -68,7 +74,10 @@ describe.skipIf(!executablePath)(
     const consentOf = async (context: BrowserContext) => {
       const value = (await context.cookies()).find((cookie) => cookie.name === "ce_consent")?.value ?? "";
       const match = CONSENT.exec(value);
-      return { value, granted: match?.[1], receiptId: match?.[2] };
+      const v2 = CONSENT_V2.exec(value);
+      return v2
+        ? { value, granted: v2[1], services: v2[2], receiptId: v2[3] }
+        : { value, granted: match?.[1], services: undefined, receiptId: match?.[2] };
     };
     const receipt = async (context: BrowserContext, id: string | undefined) => {
       const res = await context.request.get(`${home()}.consent-edge/receipts/${id ?? "none"}`);
@@ -82,8 +91,13 @@ describe.skipIf(!executablePath)(
       const boxes = await page.locator("#ce-banner input[name=category]:checked").all();
       return Promise.all(boxes.map((box) => box.getAttribute("value")));
     };
+    /** The services ticked under their categories (granted on their own). */
+    const tickedServices = async (page: Page) => {
+      const boxes = await page.locator("#ce-banner input[name=service]:checked").all();
+      return Promise.all(boxes.map((box) => box.getAttribute("value")));
+    };
 
-    it("a placeholder click: receipt first, only that category, the iframe loads without a reload, the banner still asks", async () => {
+    it("a placeholder click: receipt first, only that service, the iframe loads without a reload, the banner still asks", async () => {
       const { context, page } = await visitor();
       await page.goto(`${home()}blog/hello`, { waitUntil: "load" });
       await expect.poll(() => banner(page).isVisible()).toBe(true);
@@ -93,18 +107,19 @@ describe.skipIf(!executablePath)(
       });
       expect(await page.locator("iframe[data-ce-src*='youtube.com']").count()).toBe(1);
 
-      await page.getByRole("button", { name: "Accept Marketing cookies and show it" }).click();
-      await expect
-        .poll(async () => (await consentOf(context)).granted, { timeout: 10_000 })
-        .toBe("+marketing");
-      const { receiptId } = await consentOf(context);
+      // YouTube is a service (marketing:youtube): the button allows it alone, not Marketing.
+      await page.getByRole("button", { name: "Always allow YouTube" }).click();
+      await expect.poll(async () => (await consentOf(context)).services, { timeout: 10_000 }).toBe("youtube");
+      const { granted, receiptId } = await consentOf(context);
+      expect(granted).toBe("+-");
       const proof = await receipt(context, receiptId);
       expect(proof.status).toBe(200);
       expect(proof.body).toMatchObject({
         id: receiptId,
         site: "demo",
         action: "grant",
-        granted: ["necessary", "marketing"],
+        granted: ["necessary"],
+        services: ["youtube"],
         method: "placeholder",
         previousId: null,
       });
@@ -114,19 +129,29 @@ describe.skipIf(!executablePath)(
       expect(await page.locator("iframe[src^='https://www.youtube.com/embed/']").count()).toBe(1);
       expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__sameDocument)).toBe(true);
       expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).consentEdge.granted())).toEqual(
-        ["necessary", "marketing"],
+        ["necessary"],
       );
       expect(
-        trackers.hits.slice(start).filter((hit) => /clarity|posthog|analytics\.aktok/.test(hit.host)),
+        await page.evaluate(() => (globalThis as unknown as PageGlobals).consentEdge.services()),
+      ).toEqual(["youtube"]);
+      // Nothing else of Marketing (the Meta Pixel, Google Ads) nor of the other categories.
+      expect(
+        trackers.hits
+          .slice(start)
+          .filter((hit) =>
+            /clarity|posthog|analytics\.aktok|facebook|doubleclick|googleadservices/.test(hit.host),
+          ),
       ).toEqual([]);
-      // The banner stays open: the visitor has decided nothing about the other categories.
+      // The banner stays open: the visitor has decided nothing about the categories.
       expect(await banner(page).isVisible()).toBe(true);
-      expect(await ticked(page)).toEqual(["marketing"]);
+      expect(await ticked(page)).toEqual([]);
+      expect(await tickedServices(page)).toEqual(["youtube"]);
 
       // The next page: still undecided, so the banner is back, with what was granted ticked.
       await page.goto(`${home()}pricing`, { waitUntil: "load" });
       expect(await banner(page).isVisible()).toBe(true);
-      expect(await ticked(page)).toEqual(["marketing"]);
+      expect(await ticked(page)).toEqual([]);
+      expect(await tickedServices(page)).toEqual(["youtube"]);
 
       // Deciding then is a whole choice, linked to the placeholder's receipt; the banner closes.
       await banner(page).getByRole("button", { name: "Reject all" }).click();
@@ -172,7 +197,7 @@ describe.skipIf(!executablePath)(
       await page.goto(`${home()}blog/hello`, { waitUntil: "load" });
       const start = trackers.hits.length;
       const refused = page.waitForResponse((res) => res.url().endsWith("/.consent-edge/consent"));
-      await page.getByRole("button", { name: "Accept Marketing cookies and show it" }).click();
+      await page.getByRole("button", { name: "Always allow YouTube" }).click();
       expect((await refused).status()).toBe(429);
       expect(
         await page.evaluate(() => (globalThis as unknown as PageGlobals).consentEdge.grant(["analytics"])),

@@ -23,6 +23,7 @@ const CONFIG: Config = {
   k: ["necessary", "analytics", "marketing"],
   x: [],
   g: [],
+  v: [],
   p: "/.consent-edge/consent",
   gcm: true,
   guard: false,
@@ -94,7 +95,7 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
       if (url.origin !== ORIGIN) return route.abort();
       requests.push(url.pathname);
       if (url.pathname === CONFIG.p && route.request().method() === "POST") {
-        const sent = route.request().postDataJSON() as { grant: string[] };
+        const sent = route.request().postDataJSON() as { grant: string[]; services: string[] };
         posted.push(sent);
         const value = `1.${CONFIG.r}.${String(Math.floor(Date.now() / 1000))}.+${sent.grant.join("~")}`;
         return route.fulfill({
@@ -126,53 +127,76 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
     const now = Math.floor(Date.now() / 1000);
     it.each([
       ["no copy", "other=1", null],
-      // [granted, whether that is only a scoped grant]
-      ["one copy", `ce_consent=1.rev1.${now}.analytics`, [["analytics"], false]],
-      ["a refusal", `ce_consent=1.rev1.${now}.-`, [[], false]],
+      // [granted, whether that is only a scoped grant, services granted on their own]
+      ["one copy", `ce_consent=1.rev1.${now}.analytics`, [["analytics"], false, []]],
+      ["a refusal", `ce_consent=1.rev1.${now}.-`, [[], false, []]],
       [
         "categories the site does not have are dropped",
         `ce_consent=1.rev1.${now}.analytics~video`,
-        [["analytics"], false],
+        [["analytics"], false, []],
       ],
-      ["a scoped grant", `ce_consent=1.rev1.${now}.+marketing`, [["marketing"], true]],
+      ["a scoped grant", `ce_consent=1.rev1.${now}.+marketing`, [["marketing"], true, []]],
       ["a scoped grant names what it grants", `ce_consent=1.rev1.${now}.+-`, null],
       [
         "two scoped copies: what both grant, still scoped",
         `ce_consent=1.rev1.${now}.+analytics~marketing; ce_consent=1.rev1.${now}.+marketing`,
-        [["marketing"], true],
+        [["marketing"], true, []],
       ],
       [
         "a scoped copy beside a whole one: a whole choice",
         `ce_consent=1.rev1.${now}.+marketing; ce_consent=1.rev1.${now}.analytics~marketing`,
-        [["marketing"], false],
+        [["marketing"], false, []],
       ],
       [
         "a scoped copy beside an unreadable one: a refusal",
         `ce_consent=1.rev1.${now}.+marketing; ce_consent=1.rev1.${now}.Analytics`,
-        [[], false],
+        [[], false, []],
       ],
       ["a cookie whose name only ends like it", `xce_consent=1.rev1.${now}.marketing`, null],
       ["a lone copy of another revision is no choice", `ce_consent=1.rev0.${now}.analytics`, null],
       [
         "two copies grant what both grant",
         `ce_consent=1.rev1.${now}.analytics~marketing; ce_consent=1.rev1.${now}.marketing`,
-        [["marketing"], false],
+        [["marketing"], false, []],
       ],
       [
         "beside another copy, one of another revision grants nothing",
         `ce_consent=1.rev1.${now}.analytics; ce_consent=1.rev0.${now}.analytics`,
-        [[], false],
+        [[], false, []],
       ],
       [
         "beside another copy, one dated an hour ahead grants nothing",
         `ce_consent=1.rev1.${now}.analytics; ce_consent=1.rev1.${now + 3600}.analytics`,
-        [[], false],
+        [[], false, []],
       ],
       [
         "beside another copy, an unreadable one grants nothing",
         `ce_consent=1.rev1.${now}.analytics; ce_consent=1.rev1.${now}.Analytics`,
-        [[], false],
+        [[], false, []],
       ],
+      [
+        "version 2: services granted on their own",
+        `ce_consent=2.rev1.${now}.analytics.youtube~vimeo`,
+        [["analytics"], false, ["youtube", "vimeo"]],
+      ],
+      [
+        "version 2: a scoped grant of a service only",
+        `ce_consent=2.rev1.${now}.+-.youtube`,
+        [[], true, ["youtube"]],
+      ],
+      ["version 2 without a service is not ours", `ce_consent=2.rev1.${now}.analytics.-`, null],
+      ["version 1 with +- is no choice", `ce_consent=1.rev1.${now}.+-.youtube`, null],
+      [
+        "version 2: copies grant the services both grant",
+        `ce_consent=2.rev1.${now}.-.youtube~vimeo; ce_consent=2.rev1.${now}.-.vimeo`,
+        [[], false, ["vimeo"]],
+      ],
+      [
+        "a version 1 copy beside a version 2 one grants no service",
+        `ce_consent=2.rev1.${now}.analytics.youtube; ce_consent=1.rev1.${now}.analytics`,
+        [["analytics"], false, []],
+      ],
+      ["version 2: a service that is not a name", `ce_consent=2.rev1.${now}.-.You_Tube`, null],
     ])("reads %s", async (_name, cookies, expected) => {
       const { page } = await open("consent-cookie.ts");
       const read = await page.evaluate(
@@ -196,7 +220,7 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
           (globalThis as unknown as Window_).document.cookie as never,
         );
       }, CONFIG);
-      expect(read).toEqual([["analytics", "marketing"], false]);
+      expect(read).toEqual([["analytics", "marketing"], false, []]);
       const [cookie, ...others] = await page.context().cookies();
       expect(others).toEqual([]);
       const [version, revision, at, list] = (cookie?.value ?? "").split(".");
@@ -216,6 +240,25 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
       ]);
       expect((cookie?.expires ?? 0) - before).toBeGreaterThan(3600 - 5);
       expect((cookie?.expires ?? 0) - before).toBeLessThanOrEqual(3600 + 5);
+    });
+
+    it("writes services granted on their own as version 2, and reads them back", async () => {
+      const { page } = await open("consent-cookie.ts");
+      const read = await page.evaluate((config) => {
+        (globalThis as unknown as Window_).part.writeConsent?.(
+          config as never,
+          [] as never,
+          ["youtube"] as never,
+        );
+        return (globalThis as unknown as Window_).part.readConsent?.(
+          config as never,
+          (globalThis as unknown as Window_).document.cookie as never,
+        );
+      }, CONFIG);
+      expect(read).toEqual([[], false, ["youtube"]]);
+      const [cookie] = await page.context().cookies();
+      const [version, revision, , list, services] = (cookie?.value ?? "").split(".");
+      expect([version, revision, list, services]).toEqual(["2", "rev1", "-", "youtube"]);
     });
 
     it("writes a refusal as -", async () => {
@@ -442,7 +485,7 @@ describe.skipIf(!executablePath)("the runtime's parts in Chromium (skipped: no /
       }));
       expect(after.granted).toEqual(["necessary", "analytics"]);
       // The placeholder's button is a scoped grant: the page told the API so, and never wrote the cookie.
-      expect(posted).toEqual([{ grant: ["analytics"], method: "placeholder" }]);
+      expect(posted).toEqual([{ grant: ["analytics"], services: [], method: "placeholder" }]);
       expect(after.changes).toEqual([[["necessary", "analytics"], true]]);
       expect(after.update.slice(0, 2)).toEqual(["consent", "update"]);
       expect((after.update[2] as Record<string, string>).analytics_storage).toBe("granted");
