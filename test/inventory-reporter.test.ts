@@ -74,10 +74,12 @@ describe("where the reporter ships", () => {
 });
 
 describe("the reporter's size", () => {
-  it("is at most 640 bytes gzipped, and the runtime with the page guard and the reporter at most 6 KB", async () => {
+  // 6 KB until issue 12; consent per service and telling Zaraz grew the runtime by about 870 bytes
+  // gzipped (test/html-stage.test.ts says where), measured 6,880 with the reporter.
+  it("is at most 640 bytes gzipped, and the runtime with the page guard and the reporter at most 6.8 KB", async () => {
     expect(await gzippedSize(REPORTER_SOURCE)).toBeLessThanOrEqual(640);
     expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE + REPORTER_SOURCE)).toBeLessThanOrEqual(
-      6_144,
+      6_963,
     );
   });
 });

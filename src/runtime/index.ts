@@ -99,7 +99,10 @@ export default function start(
     // A scoped grant adds to what the page has: the rest keeps what the edge decided for it.
     // What GPC or DNT refuse (config.x) the edge refuses on every page: the page never grants it
     // (nor their services: `has`).
-    const add = (a: string[], b: string[]) => (c[1] ? a.concat(b.filter((x) => !a.includes(x))) : b);
+    // At boot a whole choice only narrows what the edge rendered (config.g, config.v): the edge may
+    // have decided by another source (Zaraz's cookie first), whose refusal the page must keep.
+    const add = (a: string[], b: string[]) =>
+      boot ? a.filter((x) => b.includes(x)) : c[1] ? a.concat(b.filter((x) => !a.includes(x))) : b;
     current = add(current, c[0]).filter((x) => !config.x.includes(x));
     services = add(services, c[2]);
     const gone = (a: string[], b: string[]) => a.some((x) => !b.includes(x));
