@@ -59,7 +59,7 @@ export interface RuntimeConfig {
    * placeholder's "Load this video" restored for this page view (the URLs the edge wrote), which the
    * page guard (guard/elements.ts) lets load though what they need is not granted, and nothing else.
    */
-  e?: Array<[Element, string, string]>;
+  e?: Array<[object, string, string]>;
 }
 
 /**

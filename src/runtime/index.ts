@@ -173,7 +173,7 @@ export default function start(
     },
   });
   /** What "Load this video" restored, [iframe, attribute, URL]: the page guard lets exactly these load (config.e). */
-  const once: Array<[Element, string, string]> = (config.e = []);
+  const once: Array<[object, string, string]> = (config.e = []);
   /**
    * What the edge wrote on each placeholder's buttons, read as the parser inserts them (an observer's
    * callback runs before the parser runs the next script, and this one is the page's first): a grant

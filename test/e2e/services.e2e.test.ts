@@ -147,7 +147,7 @@ describe.skipIf(!executablePath)("consent per service, in Chromium", () => {
     (await context.cookies()).map(({ name, value }) => `${name}=${value}`).sort();
   const state = (page: Page) =>
     page.evaluate(() => {
-      const edge = (window as unknown as ServicesWindow).consentEdge;
+      const edge = (globalThis as unknown as ServicesWindow).consentEdge;
       return { granted: edge.granted(), services: edge.services() };
     });
 

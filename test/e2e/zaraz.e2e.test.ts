@@ -82,11 +82,12 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
     return { page, errors };
   }
 
-  const calls = (page: Page) => page.evaluate(() => (window as unknown as ZarazWindow).__zaraz?.calls ?? []);
+  const calls = (page: Page) =>
+    page.evaluate(() => (globalThis as unknown as ZarazWindow).__zaraz?.calls ?? []);
   const untilReady = (page: Page) =>
-    page.waitForFunction(() => (window as unknown as ZarazWindow).__zaraz?.ready === true);
+    page.waitForFunction(() => (globalThis as unknown as ZarazWindow).__zaraz?.ready === true);
   const untilCalled = (page: Page) =>
-    page.waitForFunction(() => ((window as unknown as ZarazWindow).__zaraz?.calls.length ?? 0) > 0);
+    page.waitForFunction(() => ((globalThis as unknown as ZarazWindow).__zaraz?.calls.length ?? 0) > 0);
   const banner = (page: Page) => page.getByRole("region", { name: ENGLISH_TEXTS.title });
 
   it("Accept all in the banner sets every mapped purpose granted, then sends Zaraz's queued events", async () => {
@@ -117,10 +118,10 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
   it("a choice made before Zaraz is ready is told when its ready event fires", async () => {
     const { page } = await visit("?zarazDelay=2000");
     const applied = await page.evaluate(() =>
-      (window as unknown as ZarazWindow).consentEdge.set(["analytics"]),
+      (globalThis as unknown as ZarazWindow).consentEdge.set(["analytics"]),
     );
     expect(applied).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as ZarazWindow).__zaraz?.ready)).toBe(false);
+    expect(await page.evaluate(() => (globalThis as unknown as ZarazWindow).__zaraz?.ready)).toBe(false);
     expect(await calls(page)).toEqual([]);
     await untilCalled(page);
     expect(await calls(page)).toEqual([["set", { USeX: true, dqVA: false }], ["sendQueuedEvents"]]);
@@ -130,9 +131,9 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
     const { page } = await visit();
     await untilReady(page);
     expect(
-      await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.grant(["marketing"])),
+      await page.evaluate(() => (globalThis as unknown as ZarazWindow).consentEdge.grant(["marketing"])),
     ).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.granted())).toContain(
+    expect(await page.evaluate(() => (globalThis as unknown as ZarazWindow).consentEdge.granted())).toContain(
       "marketing",
     );
     await page.waitForTimeout(300);
@@ -146,9 +147,9 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
     await untilCalled(page);
     // The consent API merges the grant onto the refusal: a whole choice, marketing alone.
     expect(
-      await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.grant(["marketing"])),
+      await page.evaluate(() => (globalThis as unknown as ZarazWindow).consentEdge.grant(["marketing"])),
     ).toBe(true);
-    await page.waitForFunction(() => ((window as unknown as ZarazWindow).__zaraz?.calls.length ?? 0) > 1);
+    await page.waitForFunction(() => ((globalThis as unknown as ZarazWindow).__zaraz?.calls.length ?? 0) > 1);
     expect(await calls(page)).toEqual([
       ["set", { USeX: false, dqVA: false }],
       ["set", { USeX: false, dqVA: true }],
@@ -163,10 +164,10 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
     const { page, errors } = await visit(query);
     await page.waitForTimeout(400);
     const applied = await page.evaluate(() =>
-      (window as unknown as ZarazWindow).consentEdge.set(["analytics", "marketing"]),
+      (globalThis as unknown as ZarazWindow).consentEdge.set(["analytics", "marketing"]),
     );
     expect(applied).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.granted())).toEqual([
+    expect(await page.evaluate(() => (globalThis as unknown as ZarazWindow).consentEdge.granted())).toEqual([
       "necessary",
       "analytics",
       "marketing",
@@ -177,10 +178,12 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
   it("a script that replaces window.zaraz once Zaraz is ready is not the one told", async () => {
     const { page } = await visit("?zaraz=replaced");
     await untilReady(page);
-    await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.set(["marketing"]));
+    await page.evaluate(() => (globalThis as unknown as ZarazWindow).consentEdge.set(["marketing"]));
     await untilCalled(page);
     expect(await calls(page)).toEqual([["set", { USeX: false, dqVA: true }], ["sendQueuedEvents"]]);
-    expect(await page.evaluate(() => (window as unknown as ZarazWindow).__zarazImpostor?.calls)).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as ZarazWindow).__zarazImpostor?.calls)).toEqual(
+      [],
+    );
   });
 
   it.each([
@@ -194,7 +197,7 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
       // What Zaraz's own modal does when the visitor saves: set, and the cookie written.
       await page.evaluate(() => {
         (
-          window as unknown as { zaraz: { consent: { set(p: Record<string, boolean>): void } } }
+          globalThis as unknown as { zaraz: { consent: { set(p: Record<string, boolean>): void } } }
         ).zaraz.consent.set({
           USeX: false,
           dqVA: true,
@@ -202,10 +205,9 @@ describe.skipIf(!executablePath)("consent-edge tells Zaraz, in Chromium", () => 
       });
       await page.reload();
       await untilReady(page);
-      expect(await page.evaluate(() => (window as unknown as ZarazWindow).consentEdge.granted())).toEqual([
-        "necessary",
-        "marketing",
-      ]);
+      expect(await page.evaluate(() => (globalThis as unknown as ZarazWindow).consentEdge.granted())).toEqual(
+        ["necessary", "marketing"],
+      );
       // Decided by Zaraz: the banner stays closed, and nothing of consent-edge's is told back at boot.
       expect(await banner(page).isVisible()).toBe(false);
       expect(await calls(page)).toEqual([]);

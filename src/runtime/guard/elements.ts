@@ -71,7 +71,7 @@ const SPACE = /[\t\n\f\r ]+/;
  * runtime's list, which grows, of the URLs the edge wrote): exactly those load, and the backstop
  * leaves those iframes be; any other URL given to one is judged as on any element.
  */
-export function guardElements(rules: PageRules, once: Array<[Element, string, string]>): void {
+export function guardElements(rules: PageRules, once: Array<[object, string, string]>): void {
   const d = document;
   const E = Element.prototype;
   const N = Node.prototype;
