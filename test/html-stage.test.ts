@@ -1,6 +1,6 @@
 /** The HTML stage through the whole worker: encodings, fallbacks, headers, runtime, debug. */
 import { describe, expect, inject, it } from "vitest";
-import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE } from "../src/html/runtime";
+import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, RUNTIME_SOURCE, ZARAZ_SOURCE } from "../src/html/runtime";
 import { FALLBACK_CSP } from "../src/html/csp";
 import { appFor, consent, send, testSite } from "./helpers";
 import { htmlSite, page, rewrite } from "./html-helpers";
@@ -179,7 +179,7 @@ describe("response headers of a rewritten page", () => {
     expect(csp).toMatch(expected);
     const hash = /'sha256-([^']+)'$/.exec(csp.split(";")[0] ?? "")?.[1];
     if (hash && hash !== "AAAA") {
-      const runtime = /<script>(\(function\(C,G,P\)[\s\S]*?)<\/script>/.exec(text)?.[1] ?? "";
+      const runtime = /<script>(\(function\(C,G,P,Z\)[\s\S]*?)<\/script>/.exec(text)?.[1] ?? "";
       const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(runtime));
       expect(btoa(String.fromCharCode(...new Uint8Array(digest)))).toBe(hash);
     }
@@ -219,21 +219,32 @@ describe("the runtime", () => {
   // the placeholder's always-allow and load-once buttons, read as the parser inserts them so that
   // a script cannot rewrite what they do; the page guard letting exactly the load-once URLs
   // through), and about 200 for telling Cloudflare Zaraz the choice (runtime/zaraz.ts).
-  // Before: 1,926, 5,662 and 6,250 bytes; after: 2,799, 6,518 and 7,105.
-  it("is at most 2.8 KB gzipped", async () => {
-    expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_867);
+  // Before: 1,926, 5,662 and 6,250 bytes; after: 2,799, 6,518 and 7,105 (2,807, 6,526 and 7,112
+  // once a whole choice only narrowed the page at boot). Then telling Zaraz left the core for a
+  // bundle of its own, shipped only to sites with a `zaraz` source (below): 2,647, 6,381 and 6,965
+  // bytes, the budgets lowered to that, rounded up to the next 0.1 KB.
+  it("is at most 2.6 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE)).toBeLessThanOrEqual(2_662);
   });
 
   // Issue 9's target for the runtime with the page guard was 3.5 KB: it is missed by about 2.9 KB
   // (README, "The page guard"); these budgets keep it from growing.
-  it("with the page guard (on by default) is at most 6.4 KB gzipped", async () => {
-    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE)).toBeLessThanOrEqual(6_553);
+  it("with the page guard (on by default) is at most 6.3 KB gzipped", async () => {
+    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE)).toBeLessThanOrEqual(6_451);
   });
 
-  it("with the page guard and the document.cookie guard (only for sites that enable it) is at most 7 KB gzipped", async () => {
+  it("with the page guard and the document.cookie guard (only for sites that enable it) is at most 6.9 KB gzipped", async () => {
     expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE + GUARD_SOURCE_TEXT)).toBeLessThanOrEqual(
-      7_168,
+      7_065,
     );
+  });
+
+  // Telling Cloudflare Zaraz (runtime/zaraz.ts), only for sites with a `zaraz` source: 297 bytes
+  // gzipped alone, 6,570 with the runtime and the page guard (44 more than when it was in the core:
+  // its own function, and the runtime's test of a whole choice handed to it).
+  it("the Zaraz bundle is at most 0.3 KB gzipped, and with the runtime and the page guard at most 6.5 KB", async () => {
+    expect(await gzippedSize(ZARAZ_SOURCE)).toBeLessThanOrEqual(307);
+    expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE + ZARAZ_SOURCE)).toBeLessThanOrEqual(6_656);
   });
 
   it("ships the guard only to sites that enable it", async () => {

@@ -75,11 +75,13 @@ describe("where the reporter ships", () => {
 
 describe("the reporter's size", () => {
   // 6 KB until issue 12; consent per service and telling Zaraz grew the runtime by about 870 bytes
-  // gzipped (test/html-stage.test.ts says where), measured 6,880 with the reporter.
-  it("is at most 640 bytes gzipped, and the runtime with the page guard and the reporter at most 6.8 KB", async () => {
+  // gzipped (test/html-stage.test.ts says where), measured 6,880 with the reporter (6,887 once a whole
+  // choice only narrowed the page at boot). Telling Zaraz then left the core for a bundle only sites
+  // with a `zaraz` source get: 6,746, the budget lowered to that, rounded up to the next 0.1 KB.
+  it("is at most 640 bytes gzipped, and the runtime with the page guard and the reporter at most 6.6 KB", async () => {
     expect(await gzippedSize(REPORTER_SOURCE)).toBeLessThanOrEqual(640);
     expect(await gzippedSize(RUNTIME_SOURCE + PAGE_GUARD_SOURCE + REPORTER_SOURCE)).toBeLessThanOrEqual(
-      6_963,
+      6_758,
     );
   });
 });

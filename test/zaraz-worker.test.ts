@@ -4,7 +4,7 @@
  * edge hands the page runtime so that a choice made in consent-edge is told to Zaraz.
  */
 import { describe, expect, it } from "vitest";
-import { runtimeConfig } from "../src/html/runtime";
+import { runtimeConfig, runtimeText, ZARAZ_SOURCE } from "../src/html/runtime";
 import { compileConfig } from "../src/config/compile";
 import { appFor, compiledSite, consent, send, setCookieNames, testSite } from "./helpers";
 import { liveUrls, page } from "./html-helpers";
@@ -136,6 +136,14 @@ describe("what the page runtime is told for Zaraz (RuntimeConfig.z)", () => {
       sites: [testSite({ consent: { sources: ["consent-cookie", "onetrust"] } })],
     });
     expect(runtimeConfig(site, granted)).not.toHaveProperty("z");
+    expect(runtimeText(runtimeConfig(site, granted))).not.toContain(ZARAZ_SOURCE);
+  });
+
+  it("a Zaraz site's pages hand the runtime the Zaraz bundle, last", () => {
+    const site = compiledSite({ sites: [zarazSite()] });
+    expect(runtimeText(runtimeConfig(site, granted)).endsWith(`,${ZARAZ_SOURCE})`)).toBe(true);
+    const unguarded = compiledSite({ sites: [zarazSite({ trackers: { runtimeGuard: false } })] });
+    expect(runtimeText(runtimeConfig(unguarded, granted)).endsWith(`,0,0,${ZARAZ_SOURCE})`)).toBe(true);
   });
 });
 

@@ -17,9 +17,15 @@ import { guardRules } from "./guard-rules";
 import { registrableDomain } from "../cookies/registrable-domain";
 import { defaultCookieRules } from "../defaults/cookies";
 import { zaraz } from "../consent/cmp/zaraz";
-import { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE } from "./runtime.generated";
+import {
+  GUARD_SOURCE_TEXT,
+  PAGE_GUARD_SOURCE,
+  REPORTER_SOURCE,
+  RUNTIME_SOURCE,
+  ZARAZ_SOURCE,
+} from "./runtime.generated";
 
-export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE };
+export { GUARD_SOURCE_TEXT, PAGE_GUARD_SOURCE, REPORTER_SOURCE, RUNTIME_SOURCE, ZARAZ_SOURCE };
 export type { RuntimeConfig };
 
 /**
@@ -155,14 +161,19 @@ function defaultsDecidingFor(site: Site): CookieRule[] {
 }
 
 /**
- * The text of the injected script: `RUNTIME(config, cookieGuard, pageGuard)`, each guard only for
- * sites that enable it (`0` in its place otherwise); on a page view sampled for the inventory
- * (config.q), the reporter is called with the same config first. `<` is escaped so that nothing in the config can
- * close the element.
+ * The text of the injected script: `RUNTIME(config, cookieGuard, pageGuard, zaraz)`, each guard only
+ * for sites that enable it and the Zaraz bundle only for sites with a `zaraz` source (config.z), `0`
+ * in its place otherwise; on a page view sampled for the inventory (config.q), the reporter is
+ * called with the same config first. All of it is one inline script, run by the page's nonce or by
+ * its hash (csp.ts) as one. `<` is escaped so that nothing in the config can close the element.
  */
 export function runtimeText(config: RuntimeConfig): string {
-  const guards = [config.guard ? GUARD_SOURCE_TEXT : "0", config.t ? PAGE_GUARD_SOURCE : "0"];
-  // A trailing guard the site does not use is left out rather than passed as 0.
+  const guards = [
+    config.guard ? GUARD_SOURCE_TEXT : "0",
+    config.t ? PAGE_GUARD_SOURCE : "0",
+    config.z ? ZARAZ_SOURCE : "0",
+  ];
+  // A trailing bundle the site does not use is left out rather than passed as 0.
   while (guards[guards.length - 1] === "0") guards.pop();
   const args = guards.map((guard) => `,${guard}`).join("");
   const json = JSON.stringify(config).replace(/</g, "\\u003c");

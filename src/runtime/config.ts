@@ -44,6 +44,12 @@ export interface RuntimeConfig {
    */
   z?: [Record<string, string>, 0 | 1];
   /**
+   * Set in the page by the Zaraz bundle (zaraz-entry.ts, shipped only with `z`), never by the edge:
+   * the push that tells Zaraz the choice the page now holds, which the runtime calls after every
+   * choice and on sync.
+   */
+  u?: () => void;
+  /**
    * Only on a page view the edge sampled for the inventory (`inventory.browserSample`): the report
    * endpoint's path (below the site's pathPrefix), then the site's registrable domains, whose
    * hosts are not third parties. The reporter bundle (reporter.ts) ships only with it.
@@ -81,6 +87,12 @@ export type Granted = (category: string) => boolean;
 
 /** The document.cookie guard's bundle (cookie-guard.ts), passed in only to sites that enable it. */
 export type CookieGuard = (config: RuntimeConfig, has: Granted) => void;
+
+/**
+ * The Zaraz bundle (zaraz-entry.ts), passed in only to sites with a `zaraz` source (config.z):
+ * `whole` says whether consent-edge's cookie holds the visitor's whole choice now.
+ */
+export type ZarazBundle = (config: RuntimeConfig, has: Granted, whole: () => boolean) => void;
 
 /** The page guard's bundle (guard/index.ts), passed in only to sites with trackers.runtimeGuard. */
 export type PageGuard = (config: RuntimeConfig, has: Granted) => void;

@@ -33,12 +33,11 @@
  * It also follows the consent cookie (a CMP or another tab may write it): through the Cookie Store
  * API where there is one, else by checking once a second.
  */
-import type { CookieGuard, PageGuard, RuntimeConfig } from "./config";
+import type { CookieGuard, PageGuard, RuntimeConfig, ZarazBundle } from "./config";
 import { readConsent, writeConsent } from "./consent-cookie";
 import { consentMode } from "./consent-mode";
 import { CATEGORY, GRANT, ONCE, PLACEHOLDER, URL_ATTRIBUTES } from "./inert";
 import { restore } from "./restore";
-import { zaraz } from "./zaraz";
 
 export interface ConsentEdge {
   categories: string[];
@@ -55,6 +54,7 @@ export default function start(
   config: RuntimeConfig,
   guard?: CookieGuard | 0,
   pageGuard?: PageGuard | 0,
+  zaraz?: ZarazBundle | 0,
 ): void {
   const d = document;
   const w = window as unknown as { consentEdge: ConsentEdge; cookieStore?: Partial<EventTarget> };
@@ -207,8 +207,17 @@ export default function start(
   if (pageGuard) pageGuard(config, has);
   gcm("default");
   check(1);
-  // After the boot's check: Zaraz is told what the page now holds (runtime/zaraz.ts).
-  const tell = zaraz(config, has);
+  // After the boot's check: Zaraz is told what the page now holds (runtime/zaraz.ts, a bundle of
+  // its own, only for sites that read Zaraz's consent); then after every choice and on sync, through
+  // the push it leaves in config.u.
+  if (zaraz)
+    zaraz(config, has, () => {
+      const c = readConsent(config, d.cookie);
+      return c != null && !c[1];
+    });
+  const tell = () => {
+    if (config.u) config.u();
+  };
   // The visitor's own click: one a script dispatches (button.click(), dispatchEvent) grants nothing.
   d.addEventListener("click", (e) => {
     if (!e.isTrusted) return;

@@ -23,7 +23,6 @@
  * missing, partial or hostile `zaraz` never throws into the page and never stops the runtime.
  */
 import type { Granted, RuntimeConfig } from "./config";
-import { readConsent } from "./consent-cookie";
 
 /** What the runtime calls of `zaraz.consent`; anything else about it is Zaraz's. */
 interface ZarazConsent {
@@ -35,11 +34,13 @@ interface ZarazConsent {
 }
 
 /**
+ * `whole`: whether consent-edge's cookie holds the visitor's whole choice now (the runtime reads it,
+ * so that this bundle carries no cookie reader of its own).
  * Returns the push: called after every choice the page records. At boot it pushes once when
  * config.z[1] says the edge reads consent-edge's cookie before Zaraz's, so a whole choice in it is
  * what the edge decided by; otherwise Zaraz's own stored choice is left as it is.
  */
-export function zaraz(config: RuntimeConfig, has: Granted): () => void {
+export function zaraz(config: RuntimeConfig, has: Granted, whole: () => boolean): () => void {
   const z = config.z;
   let api: ZarazConsent | undefined;
   let waiting = false;
@@ -51,8 +52,7 @@ export function zaraz(config: RuntimeConfig, has: Granted): () => void {
       api = c;
       if (!waiting) return;
       waiting = false;
-      const cookie = readConsent(config, document.cookie);
-      if (!cookie || cookie[1]) return;
+      if (!whole()) return;
       const purposes: Record<string, boolean> = {};
       let granting = false;
       for (const id of Object.keys(z[0])) {

@@ -11,6 +11,7 @@ import {
   PAGE_GUARD_SOURCE,
   REPORTER_SOURCE,
   RUNTIME_SOURCE,
+  ZARAZ_SOURCE,
 } from "../../src/html/runtime.ts";
 
 describe("the generated runtime", () => {
@@ -22,14 +23,16 @@ describe("the generated runtime", () => {
   });
 
   it("ships each bundle as the function the edge calls with its parameters", async () => {
-    expect(RUNTIME_SOURCE).toBe(await bundleFunction("src/runtime/entry.ts", ["C", "G", "P"]));
+    expect(RUNTIME_SOURCE).toBe(await bundleFunction("src/runtime/entry.ts", ["C", "G", "P", "Z"]));
     expect(GUARD_SOURCE_TEXT).toBe(await bundleFunction("src/runtime/guard-entry.ts", ["C", "has"]));
     expect(PAGE_GUARD_SOURCE).toBe(await bundleFunction("src/runtime/guard/entry.ts", ["C", "has"]));
     expect(REPORTER_SOURCE).toBe(await bundleFunction("src/runtime/reporter-entry.ts", ["C"]));
-    expect(RUNTIME_SOURCE.startsWith("(function(C,G,P){")).toBe(true);
+    expect(ZARAZ_SOURCE).toBe(await bundleFunction("src/runtime/zaraz-entry.ts", ["C", "has", "whole"]));
+    expect(RUNTIME_SOURCE.startsWith("(function(C,G,P,Z){")).toBe(true);
     expect(GUARD_SOURCE_TEXT.startsWith("(function(C,has){")).toBe(true);
     expect(PAGE_GUARD_SOURCE.startsWith("(function(C,has){")).toBe(true);
     expect(REPORTER_SOURCE.startsWith("(function(C){")).toBe(true);
+    expect(ZARAZ_SOURCE.startsWith("(function(C,has,whole){")).toBe(true);
   });
 
   it("refuses an entry that does not read the parameters it is wrapped in", async () => {
