@@ -132,6 +132,7 @@ describe.each([
 });
 
 const PIXEL = "https://www.facebook.com/tr?id=1&amp;ev=PageView";
+/** A YouTube URL: the built-in service `youtube`, so what it needs is `marketing:youtube`. */
 const VIDEO = "https://www.youtube.com/v/clip.mp4";
 const ELEMENTS: Array<[string, string, string, string]> = [
   ["img with only srcset", `<img srcset="${PIXEL} 1x" alt="">`, "img", "marketing"],
@@ -180,19 +181,24 @@ const ELEMENTS: Array<[string, string, string, string]> = [
     "script",
     "analytics",
   ],
-  ["video src", `<video src="${VIDEO}" autoplay muted></video>`, "video", "marketing"],
+  ["video src", `<video src="${VIDEO}" autoplay muted></video>`, "video", "marketing:youtube"],
   [
     "video > source src",
     `<video autoplay muted><source src="${VIDEO}" type="video/mp4"></video>`,
     "source",
-    "marketing",
+    "marketing:youtube",
   ],
-  ["audio src", `<audio src="${VIDEO}" autoplay></audio>`, "audio", "marketing"],
-  ["track src", `<video src="/v.mp4"><track default src="${VIDEO}.vtt"></video>`, "track", "marketing"],
+  ["audio src", `<audio src="${VIDEO}" autoplay></audio>`, "audio", "marketing:youtube"],
+  [
+    "track src",
+    `<video src="/v.mp4"><track default src="${VIDEO}.vtt"></video>`,
+    "track",
+    "marketing:youtube",
+  ],
   ["input type=image", `<form><input type="image" src="${PIXEL}" alt="go"></form>`, "input", "marketing"],
   ["input TYPE=IMAGE", `<form><input TYPE="IMAGE" src="${PIXEL}" alt="go"></form>`, "input", "marketing"],
-  ["object data", `<object data="https://www.youtube.com/embed/x"></object>`, "object", "marketing"],
-  ["embed src", `<embed src="https://www.youtube.com/embed/x">`, "embed", "marketing"],
+  ["object data", `<object data="https://www.youtube.com/embed/x"></object>`, "object", "marketing:youtube"],
+  ["embed src", `<embed src="https://www.youtube.com/embed/x">`, "embed", "marketing:youtube"],
   ["link rel=stylesheet", `<link rel="stylesheet" href="https://${GTM}/x.css">`, "link", "analytics"],
   ["link rel=icon", `<link rel="shortcut icon" href="${PIXEL}">`, "link", "marketing"],
   [
@@ -618,7 +624,7 @@ describe("foreign content: nothing the edge inserts changes how the rest of an <
       expect(liveUrls(text, refusedTracker)).toEqual([]);
       expect(gtagScripts(text)).toEqual([]);
       expect(report.neutralised).toContainEqual(
-        expect.objectContaining({ element: "iframe", category: "marketing" }),
+        expect.objectContaining({ element: "iframe", category: "marketing:youtube" }),
       );
     },
   );
