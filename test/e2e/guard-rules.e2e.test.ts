@@ -5,6 +5,7 @@
  * so nothing the edge would neutralise in the HTML loads when script writes it instead. Built-in
  * rules, site hosts that override them (a subdomain made necessary), URL globs and DNT.
  */
+import { needOf } from "../../src/consent/grants";
 import fc from "fast-check";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,11 +47,12 @@ if (!site) throw new Error("no site");
 function edgeUrl(raw: string, doNotTrack: boolean): string | null {
   const match = site?.classifyResource.classifyUrl(raw, PAGE);
   if (!match || match.category === "necessary") return null;
-  return doNotTrack && match.doNotTrack ? `${match.category} ${DO_NOT_TRACK}` : match.category;
+  // What the edge writes: the need (`marketing:youtube` for a rule of a service).
+  return doNotTrack && match.doNotTrack ? `${needOf(match)} ${DO_NOT_TRACK}` : needOf(match);
 }
 function edgeText(text: string, doNotTrack: boolean): string[] {
   const matches = site?.classifyResource.classifyInline(text, PAGE) ?? [];
-  const categories = new Set(matches.map((match) => match.category));
+  const categories = new Set(matches.map((match) => needOf(match)));
   if (doNotTrack && matches.some((match) => match.doNotTrack)) categories.add(DO_NOT_TRACK);
   // Refused when one is not necessary; then every category it needs is written, as the edge writes it.
   return [...categories].some((category) => category !== "necessary") ? [...categories].sort() : [];

@@ -151,7 +151,7 @@ describe("a report-only site", () => {
       expect(elements).toBe(enforced.headers["x-consent-elements-neutralised"]);
       expect(elements).toMatch(/^4: /);
       expect(elements).toContain("script host:googletagmanager.com (analytics)");
-      expect(elements).toContain("iframe host:youtube.com (marketing)");
+      expect(elements).toContain("iframe host:youtube.com (marketing/youtube)");
       expect(visitor.headers["x-consent-hosts"]).toBe(enforced.headers["x-consent-hosts"]);
       expect(visitor.headers["x-consent-hosts"]).toContain("cdn.jsdelivr.net (undeclared) allowed");
       expect(visitor.headers["x-consent-cookies-dropped"]).toBe(
