@@ -31,10 +31,11 @@ export interface ConsentState {
   signals: { gpc: boolean; dnt: boolean };
   /**
    * The categories those signals refuse whatever the visitor grants (GPC where binding, DNT's
-   * `consent.doNotTrack`): the page must not grant them either, not even after a grant in the page.
+   * `consent.doNotTrack`), and the US opt-outs a `gpp` or `us-privacy` source holds: the page must
+   * not grant them either, not even after a grant in the page.
    */
   refusedBySignals: string[];
-  /** Category -> what decided it: "consent-cookie", "onetrust", "default:opt-in", "gpc", "dnt", "necessary". */
+  /** Category -> what decided it: "consent-cookie", "onetrust", "default:opt-in", "gpc", "dnt", "gpp", "necessary". */
   decidedBy: Record<string, string>;
   /** Sources asked before the deciding one, with why they did not decide: "onetrust: absent". */
   ignored: string[];

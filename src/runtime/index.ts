@@ -92,15 +92,12 @@ export default function start(
     const before = current;
     const was = services;
     const c = readConsent(config, v);
-    // At boot the page is what the edge decided: a scoped grant in the cookie counts there only
-    // while nothing else decided (a CMP's later refusal wins), so it widens the page only when it
-    // changes after boot.
+    // At boot the page is what the edge decided, which may be by another source (a CMP's later
+    // refusal, Zaraz's cookie first): a scoped grant in the cookie is passed over, and a whole
+    // choice only narrows what the edge rendered (config.g, config.v). After boot, a scoped grant
+    // adds to what the page has and a whole choice replaces it. What GPC, DNT or a US opt-out refuse
+    // (config.x) the edge refuses on every page: the page never grants it (nor their services: `has`).
     if (c == null || (boot && c[1])) return;
-    // A scoped grant adds to what the page has: the rest keeps what the edge decided for it.
-    // What GPC or DNT refuse (config.x) the edge refuses on every page: the page never grants it
-    // (nor their services: `has`).
-    // At boot a whole choice only narrows what the edge rendered (config.g, config.v): the edge may
-    // have decided by another source (Zaraz's cookie first), whose refusal the page must keep.
     const add = (a: string[], b: string[]) =>
       boot ? a.filter((x) => b.includes(x)) : c[1] ? a.concat(b.filter((x) => !a.includes(x))) : b;
     current = add(current, c[0]).filter((x) => !config.x.includes(x));

@@ -207,7 +207,7 @@ export const gppDefaultMapping = {
 /**
  * As a plain CMP decoder (the registry, debug, the fuzz tests): the refused fields as groups set to
  * false, and the TCF purposes as `tcfeuv2.<purpose>`. The GPP source reads `readGpp` instead, since
- * what a US-only string decides depends on the visitor's region (gpp-source.ts).
+ * its US fields only refuse, over whatever decides (gpp-source.ts, us-refusals.ts).
  */
 export const gpp: CmpDecoder = {
   id: "gpp",

@@ -65,8 +65,8 @@ function readCopy(value: string): CmpReading {
 
 /**
  * Reads `usprivacy` (or `cookieName`). Every copy is read and combined by `narrowestOf`: an opt-out
- * in any copy that decodes refuses. The reading only ever refuses: what it means for the other
- * categories (in an opt-out region, granted) is the source's to say (us-privacy-source.ts).
+ * in any copy that decodes refuses. The reading only ever refuses: the source applies that over
+ * whatever decides, and decides nothing itself (us-privacy-source.ts, us-refusals.ts).
  */
 export const usPrivacy: CmpDecoder = {
   id: "us-privacy",
