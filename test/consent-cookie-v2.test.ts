@@ -11,8 +11,7 @@ import {
   parseConsentCookie,
   serializeConsentCookie,
 } from "../src/consent/consent-cookie";
-import { resolveConsent } from "../src/consent/resolve-consent";
-import { FIXED_NOW, REVISION, testSite } from "./helpers";
+import { FIXED_NOW, REVISION, resolveOwnCookies, testSite } from "./helpers";
 
 const site: Site = (() => {
   const result = compileConfig({
@@ -32,16 +31,7 @@ const site: Site = (() => {
 
 const at = FIXED_NOW - 60;
 const resolve = (values: string[], headers: Record<string, string> = {}) =>
-  resolveConsent(
-    {
-      cookies: values.map((value) => ({ name: "ce_consent", value })),
-      headers: new Headers(headers),
-      now: FIXED_NOW,
-      country: "FR",
-    },
-    site,
-    site.consentSources,
-  );
+  resolveOwnCookies(site, values, headers);
 
 describe("version 1 reads exactly as before", () => {
   // Every form an earlier version wrote, and what it has always parsed to: no services key.

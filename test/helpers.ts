@@ -5,6 +5,7 @@ import { createProxy } from "../src/worker";
 import { compileConfig, type Site } from "../src/config/compile";
 import type { SiteInput } from "../src/config/types";
 import { serializeConsentCookie } from "../src/consent/consent-cookie";
+import { resolveConsent } from "../src/consent/resolve-consent";
 
 export const FIXED_NOW_MS = Date.UTC(2026, 10, 23, 12, 0, 0);
 export const FIXED_NOW = FIXED_NOW_MS / 1000;
@@ -89,4 +90,27 @@ export function compiledSite(input: unknown): Site {
   const [site] = result.config.sites;
   if (!site) throw new Error("no site");
   return site;
+}
+
+/**
+ * `resolveConsent` for a request carrying these values of consent-edge's own cookie (several: copies,
+ * as a sibling subdomain can add), at FIXED_NOW, from `country` (geolocated: a visitor whose country
+ * is unknown always gets opt-in).
+ */
+export function resolveOwnCookies(
+  site: Site,
+  values: readonly string[],
+  headers: Record<string, string> = {},
+  country = "FR",
+) {
+  return resolveConsent(
+    {
+      cookies: values.map((value) => ({ name: "ce_consent", value })),
+      headers: new Headers(headers),
+      now: FIXED_NOW,
+      country,
+    },
+    site,
+    site.consentSources,
+  );
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compileConfig, type Site } from "../src/config/compile";
 import { parseConsentCookie, serializeConsentCookie } from "../src/consent/consent-cookie";
 import { resolveConsent } from "../src/consent/resolve-consent";
-import { appFor, consent, FIXED_NOW, REVISION, send, testSite } from "./helpers";
+import { appFor, consent, FIXED_NOW, REVISION, resolveOwnCookies, send, testSite } from "./helpers";
 import { page } from "./html-helpers";
 
 const API = "https://www.example.com/.consent-edge/consent";
@@ -26,18 +26,7 @@ const optIn = compiled();
 const notice = compiled({ regions: { default: "notice" } });
 const withOneTrust = compiled({ consent: { sources: ["consent-cookie", "onetrust"] } });
 
-const resolve = (site: Site, values: string[], headers: Record<string, string> = {}) =>
-  resolveConsent(
-    {
-      cookies: values.map((value) => ({ name: "ce_consent", value })),
-      headers: new Headers(headers),
-      now: FIXED_NOW,
-      // Geolocated: a visitor whose country is unknown always gets opt-in.
-      country: "FR",
-    },
-    site,
-    site.consentSources,
-  );
+const resolve = resolveOwnCookies;
 
 const at = FIXED_NOW - 60;
 

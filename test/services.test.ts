@@ -5,9 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { compileConfig } from "../src/config/compile";
 import { allows, grantsOf, needOf, parseNeed } from "../src/consent/grants";
-import { resolveConsent } from "../src/consent/resolve-consent";
 import { servicesOf } from "../src/consent/services";
-import { compiledSite, FIXED_NOW, REVISION, testSite } from "./helpers";
+import { compiledSite, FIXED_NOW, REVISION, resolveOwnCookies, testSite } from "./helpers";
 
 const site = compiledSite({
   sites: [
@@ -22,17 +21,8 @@ const site = compiledSite({
   ],
 });
 
-const resolve = (cookie: string, headers: Record<string, string> = {}, country = "DE") =>
-  resolveConsent(
-    {
-      cookies: cookie === "" ? [] : [{ name: "ce_consent", value: cookie }],
-      headers: new Headers(headers),
-      now: FIXED_NOW,
-      country,
-    },
-    site,
-    site.consentSources,
-  );
+const resolve = (cookie: string, headers: Record<string, string> = {}) =>
+  resolveOwnCookies(site, cookie === "" ? [] : [cookie], headers, "DE");
 
 describe("a rule's need", () => {
   it("is its category, or category:service", () => {
@@ -102,35 +92,27 @@ describe("a request's consent with services", () => {
   });
 
   it("two copies grant only the services both grant", () => {
-    const consent = resolveConsent(
-      {
-        cookies: [
-          { name: "ce_consent", value: `2.${REVISION}.${String(FIXED_NOW - 60)}.-.youtube~hotjar` },
-          { name: "ce_consent", value: `2.${REVISION}.${String(FIXED_NOW - 90)}.-.hotjar` },
-        ],
-        headers: new Headers(),
-        now: FIXED_NOW,
-        country: "DE",
-      },
+    const consent = resolveOwnCookies(
       site,
-      site.consentSources,
+      [
+        `2.${REVISION}.${String(FIXED_NOW - 60)}.-.youtube~hotjar`,
+        `2.${REVISION}.${String(FIXED_NOW - 90)}.-.hotjar`,
+      ],
+      {},
+      "DE",
     );
     expect([...consent.granted.services]).toEqual(["hotjar"]);
   });
 
   it("a version 1 copy beside a version 2 one takes the services away", () => {
-    const consent = resolveConsent(
-      {
-        cookies: [
-          { name: "ce_consent", value: `2.${REVISION}.${String(FIXED_NOW - 60)}.analytics.youtube` },
-          { name: "ce_consent", value: `1.${REVISION}.${String(FIXED_NOW - 90)}.analytics` },
-        ],
-        headers: new Headers(),
-        now: FIXED_NOW,
-        country: "DE",
-      },
+    const consent = resolveOwnCookies(
       site,
-      site.consentSources,
+      [
+        `2.${REVISION}.${String(FIXED_NOW - 60)}.analytics.youtube`,
+        `1.${REVISION}.${String(FIXED_NOW - 90)}.analytics`,
+      ],
+      {},
+      "DE",
     );
     expect([...consent.granted]).toEqual(["necessary", "analytics"]);
     expect([...consent.granted.services]).toEqual([]);
