@@ -49,8 +49,6 @@ export function resolveConsent(
   /** US opt-outs (GPP, US Privacy): category -> the source that refuses it, from every source. */
   const optOuts = new Map<string, string>();
   for (const candidate of sources) {
-    // Once a source decided, only those that may refuse are read, for their opt-outs.
-    if (decision && !candidate.refuses) continue;
     let result: ReturnType<ConsentSource["read"]>;
     try {
       result = candidate.read(input, site);
@@ -59,6 +57,7 @@ export function resolveConsent(
     }
     for (const category of result.refuses ?? [])
       if (!optOuts.has(category)) optOuts.set(category, candidate.name);
+    // Once a source decided, the rest are read only for their opt-outs.
     if (decision) continue;
     if ("skip" in result) {
       ignored.push(`${candidate.name}: ${result.skip}`);

@@ -21,7 +21,6 @@ export function gppSource(options: { map?: CmpMapping; cookie?: string }): Conse
   const names: readonly string[] = options.cookie ? [options.cookie] : GPP_COOKIES;
   return {
     name: "gpp",
-    refuses: true,
     read(input) {
       const reading = readGpp(input.cookies, names);
       if (reading.status === "absent") return { skip: "absent" };

@@ -29,6 +29,4 @@ export type SourceResult = ({ decision: SourceDecision } | { skip: string }) & {
 export interface ConsentSource {
   name: ConsentSourceName;
   read: (input: ConsentInput, site: ValidSite) => SourceResult;
-  /** Its readings may carry `refuses` (GPP, US Privacy): it is read even after another source decided. */
-  refuses?: true;
 }

@@ -13,7 +13,6 @@ export function usPrivacySource(options: { map?: CmpMapping; cookie?: string }):
   const readOptions = options.cookie ? { cookieName: options.cookie } : undefined;
   return {
     name: "us-privacy",
-    refuses: true,
     read(input) {
       const reading = usPrivacy.read(input.cookies, readOptions);
       if (reading.status === "absent") return { skip: "absent" };
