@@ -73,7 +73,8 @@ export function neutralisationProblems(body: string, originBody: string): string
     "fbq('init'",
   ];
   // The runtime carries the site's snippet signatures as data for its page guard: not a snippet.
-  const page = body.replace(/<script[^>]*>\(function\(C,G,P\)[\s\S]*?<\/script>/, "");
+  // Its wrapper's parameters grow with its bundles (`(function(C,G,P,Z){`, scripts/build-runtime.ts).
+  const page = body.replace(/<script[^>]*>\(function\(C,G,P[A-Z,]*\)[\s\S]*?<\/script>/, "");
   for (const signature of signatures) {
     const at = page.indexOf(signature);
     if (at === -1) {
