@@ -1,11 +1,14 @@
 /**
- * The page `npm run bench:html` serves: a ~100 KB news-site front page with ~700 elements that
- * embeds the demo's trackers exactly as their vendors ship them (GA4 and Google Ads gtag.js with their
- * inline configs, Matomo, PostHog, Clarity, the Meta Pixel, their two <noscript> pixels, a YouTube
- * iframe, preconnect/dns-prefetch hints), around realistic first-party markup: a long nav, articles
- * with ~40 images (most with relative src), forms, a table, a footer full of links.
+ * The pages `npm run bench:html` serves: a news-site front page that embeds the demo's trackers
+ * exactly as their vendors ship them (GA4 and Google Ads gtag.js with their inline configs, Matomo,
+ * PostHog, Clarity, the Meta Pixel, their two <noscript> pixels, a YouTube iframe,
+ * preconnect/dns-prefetch hints), around realistic first-party markup: a long nav, articles with
+ * images (most with relative src), forms, a table, a footer full of links.
  *
- * Deterministic: the same bytes on every run (a fixed word list and a seeded generator).
+ * The default shape (DEFAULT_SHAPE) is the ~96 KiB, 741-element page the bench has always measured.
+ * Other sizes scale it: more (or fewer, shorter) articles, so that elements grow with bytes, while
+ * the trackers stay once each in head and body (pageOfSize). Deterministic: the same bytes on every
+ * run for the same shape (a fixed word list and a seeded generator).
  */
 import { BODY_TAGS, HEAD_TAGS, YOUTUBE_EMBED } from "../demo/origin/trackers";
 import { mulberry32 } from "./stats";
@@ -37,7 +40,73 @@ export interface PageStats {
   scriptSrc: number;
 }
 
-export function renderPage(): string {
+/** How much first-party markup a page carries around the trackers. */
+export interface PageShape {
+  articles: number;
+  /** Paragraphs per article (5 in the default page). */
+  paragraphs: number;
+  /** Figures in even and odd articles. */
+  figures: readonly [even: number, odd: number];
+  navItems: number;
+  /** Teasers in the sidebar's "Latest", each with an image. */
+  teasers: number;
+  /** Rows of the sidebar's markets table (0: no table). */
+  marketRows: number;
+  footerColumns: number;
+  footerLinks: number;
+  /** The reader-comments form under the articles. */
+  comments: boolean;
+}
+
+/** The page the bench measured before it had sizes: 96 KiB, 741 elements. */
+export const DEFAULT_SHAPE: PageShape = {
+  articles: 10,
+  paragraphs: 5,
+  figures: [4, 3],
+  navItems: 20,
+  teasers: 4,
+  marketRows: 8,
+  footerColumns: 4,
+  footerLinks: 8,
+  comments: true,
+};
+
+/**
+ * The smallest page (about 10 KiB): one article of one paragraph and the embed, a short nav and
+ * footer, the newsletter form (its `<select>` included) and nothing else. The trackers and the
+ * page's head are most of its bytes, as on a small landing page.
+ */
+export const SMALL_SHAPE: PageShape = {
+  articles: 1,
+  paragraphs: 1,
+  figures: [0, 0],
+  navItems: 6,
+  teasers: 0,
+  marketRows: 0,
+  footerColumns: 1,
+  footerLinks: 4,
+  comments: false,
+};
+
+/**
+ * A page of about `targetBytes`: the default page when that is within 10% of it, the small shape
+ * below it, and above it the default page with as many articles as fill the bytes (estimated from
+ * what one article adds; the result is within an article, ~8 KiB, of the target).
+ */
+export function pageOfSize(targetBytes: number): { shape: PageShape; html: string } {
+  const bytes = (shape: PageShape): number => Buffer.byteLength(renderPage(shape), "utf8");
+  const base = bytes(DEFAULT_SHAPE);
+  if (Math.abs(base - targetBytes) <= targetBytes * 0.1)
+    return { shape: DEFAULT_SHAPE, html: renderPage(DEFAULT_SHAPE) };
+  if (targetBytes < base) return { shape: SMALL_SHAPE, html: renderPage(SMALL_SHAPE) };
+  const more = { ...DEFAULT_SHAPE, articles: DEFAULT_SHAPE.articles * 2 };
+  const perArticle = (bytes(more) - base) / DEFAULT_SHAPE.articles;
+  const articles = DEFAULT_SHAPE.articles + Math.round((targetBytes - base) / perArticle);
+  const shape = { ...DEFAULT_SHAPE, articles };
+  return { shape, html: renderPage(shape) };
+}
+
+export function renderPage(shape: PageShape = DEFAULT_SHAPE): string {
   const random = mulberry32(0x0b5e55ed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const words = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(" ");
@@ -47,8 +116,9 @@ export function renderPage(): string {
   };
   const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
-  // 40 first-party images: 34 relative, 4 on the site's own image CDN, 2 protocol-relative to it;
-  // plus 2 third-party pixels matched by site rules.
+  // First-party images: most relative, 4 (of the first 40) on the site's own image CDN, one in 20
+  // protocol-relative to it (in the default page: 40 images, 34 relative); plus 2 third-party
+  // pixels matched by site rules.
   let imageIndex = 0;
   const image = (alt: string, width: number, height: number): string => {
     const i = imageIndex++;
@@ -77,16 +147,30 @@ export function renderPage(): string {
     return `<p>${parts.join(" ")}</p>`;
   };
 
-  const navItems = Array.from({ length: 20 }, (_, i) => {
+  const navItems = Array.from({ length: shape.navItems }, (_, i) => {
     const label = title(1 + (i % 2));
     return `<li class="nav-item"><a href="/section/${slug(label)}-${i}">${label}</a></li>`;
   }).join("\n        ");
+
+  // Paragraphs, the embed after the second (or the only) one, a quote before the last.
+  const body = (withEmbed: boolean): string => {
+    const parts: string[] = [];
+    for (let k = 0; k < shape.paragraphs; k++) {
+      if (k === shape.paragraphs - 1 && k > 0)
+        parts.push(`<blockquote><p>${title(12)}.</p><cite>${title(2)}</cite></blockquote>`);
+      parts.push(paragraph());
+      // (An empty line where an article has no embed: the default page's bytes as they always were.)
+      if (k === Math.min(1, shape.paragraphs - 1))
+        parts.push(withEmbed ? `<div class="video">${YOUTUBE_EMBED}</div>` : "");
+    }
+    return parts.join("\n      ");
+  };
 
   const article = (i: number, withEmbed: boolean): string => {
     const heading = title(6);
     const id = `story-${i}`;
     const figures = Array.from(
-      { length: i % 2 === 0 ? 4 : 3 },
+      { length: i % 2 === 0 ? shape.figures[0] : shape.figures[1] },
       (_, k) =>
         `<figure class="story-figure">${image(title(4), 640 + k * 80, 360)}<figcaption>${title(9)}. Photo: ${title(2)}</figcaption></figure>`,
     ).join("\n      ");
@@ -100,35 +184,69 @@ export function renderPage(): string {
         <p class="byline">By <a href="/authors/${slug(words(2))}" rel="author">${title(2)}</a> &middot; <time datetime="2026-04-${String(1 + (i % 28)).padStart(2, "0")}T08:00:00Z">April ${1 + (i % 28)}, 2026</time></p>
       </header>
       ${figures}
-      ${paragraph()}
-      ${paragraph()}
-      ${withEmbed ? `<div class="video">${YOUTUBE_EMBED}</div>` : ""}
-      ${paragraph()}
-      ${paragraph()}
-      <blockquote><p>${title(12)}.</p><cite>${title(2)}</cite></blockquote>
-      ${paragraph()}
+      ${body(withEmbed)}
       <ul class="tags">${tags}</ul>
       <footer class="story-actions"><a class="share" href="/share?story=${id}">Share</a> <button type="button" class="save" data-story="${id}">Save</button></footer>
     </article>`;
   };
 
-  const articles = Array.from({ length: 10 }, (_, i) => article(i, i === 2)).join("\n    ");
+  // The YouTube embed once per page, in the third article (or the last, on a shorter page).
+  const embedIn = Math.min(2, shape.articles - 1);
+  const articles = Array.from({ length: shape.articles }, (_, i) => article(i, i === embedIn)).join("\n    ");
 
   const latest = Array.from(
-    { length: 4 },
+    { length: shape.teasers },
     () =>
       `<li class="teaser">${image(title(3), 160, 90)}<a href="/news/${slug(words(4))}">${title(7)}</a> <span class="ago">${1 + Math.floor(random() * 50)} min ago</span></li>`,
   ).join("\n          ");
 
   const table = Array.from(
-    { length: 8 },
+    { length: shape.marketRows },
     (_, r) =>
       `<tr><th scope="row">${title(1)}</th><td>${(random() * 100).toFixed(1)}</td><td>${(random() * 100).toFixed(1)}</td><td>${r % 2 ? "up" : "down"}</td></tr>`,
   ).join("\n            ");
 
-  const footerColumns = Array.from({ length: 4 }, () => {
+  const latestSection =
+    shape.teasers > 0
+      ? `<section class="latest">
+        <h2>Latest</h2>
+        <ul>
+          ${latest}
+        </ul>
+      </section>
+      `
+      : "";
+  const marketsSection =
+    shape.marketRows > 0
+      ? `<section class="markets">
+        <h2>Markets</h2>
+        <table>
+          <thead><tr><th scope="col">Index</th><th scope="col">Open</th><th scope="col">Close</th><th scope="col">Trend</th></tr></thead>
+          <tbody>
+            ${table}
+          </tbody>
+        </table>
+      </section>
+      `
+      : "";
+
+  const commentsSection = shape.comments
+    ? `<section class="comments" aria-label="Reader comments">
+      <h2>Have your say</h2>
+      <form action="/comments" method="post">
+        <input type="hidden" name="story" value="story-0">
+        <label for="name">Name</label> <input id="name" name="name" type="text" required>
+        <label for="comment">Comment</label>
+        <textarea id="comment" name="comment" rows="4" cols="60"></textarea>
+        <button type="submit">Post comment</button>
+      </form>
+    </section>
+    `
+    : "";
+
+  const footerColumns = Array.from({ length: shape.footerColumns }, () => {
     const links = Array.from(
-      { length: 8 },
+      { length: shape.footerLinks },
       () => `<li><a href="/${slug(words(2))}">${title(2)}</a></li>`,
     ).join("\n            ");
     return `<section class="footer-column"><h2>${title(1)}</h2>
@@ -194,22 +312,7 @@ export function renderPage(): string {
   <main id="main">
     ${articles}
     <aside class="sidebar" aria-label="Latest">
-      <section class="latest">
-        <h2>Latest</h2>
-        <ul>
-          ${latest}
-        </ul>
-      </section>
-      <section class="markets">
-        <h2>Markets</h2>
-        <table>
-          <thead><tr><th scope="col">Index</th><th scope="col">Open</th><th scope="col">Close</th><th scope="col">Trend</th></tr></thead>
-          <tbody>
-            ${table}
-          </tbody>
-        </table>
-      </section>
-      <section class="newsletter">
+      ${latestSection}${marketsSection}<section class="newsletter">
         <h2>Newsletter</h2>
         <form action="/newsletter" method="post" class="newsletter-form">
           <input type="hidden" name="csrf" value="bench-csrf-token">
@@ -232,17 +335,7 @@ export function renderPage(): string {
         </form>
       </section>
     </aside>
-    <section class="comments" aria-label="Reader comments">
-      <h2>Have your say</h2>
-      <form action="/comments" method="post">
-        <input type="hidden" name="story" value="story-0">
-        <label for="name">Name</label> <input id="name" name="name" type="text" required>
-        <label for="comment">Comment</label>
-        <textarea id="comment" name="comment" rows="4" cols="60"></textarea>
-        <button type="submit">Post comment</button>
-      </form>
-    </section>
-    ${pixels}
+    ${commentsSection}${pixels}
   </main>
   <footer class="site-footer">
     <div class="footer-columns">
