@@ -63,6 +63,8 @@ export interface ThroughputOptions<N extends string> {
   order: Schedule;
   /** wrk's --timeout in seconds; its default is 2 s. */
   timeoutSeconds?: number;
+  /** Called just before each wrk run starts (e.g. to read the server's CPU time). */
+  onStart?: (variant: N, round: number) => void;
   onRun?: (run: WrkRun<N>) => void;
   /** Keep going when wrk reports errors (they are in each run's `errors` and `errorDetail`). */
   tolerateErrors?: boolean;
@@ -80,6 +82,7 @@ export async function measureThroughput<N extends string>(
   for (let round = 0; round < settings.rounds; round++) {
     for (const variant of options.order(variants, round)) {
       const url = `http://127.0.0.1:${ports[variant]}${path}`;
+      options.onStart?.(variant, round);
       const run = { variant, round, ...(await runWrk(url, headers, settings, options.timeoutSeconds)) };
       if (run.errors > 0 && options.tolerateErrors !== true)
         throw new Error(
