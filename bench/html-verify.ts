@@ -1,10 +1,11 @@
 /**
- * `npm run bench:html` measures nothing until every variant serves what it claims to: pass-through
- * and one-selector the origin's page byte for byte, consent-edge every tracker neutralised with the
- * first-party markup intact, and the same number of inert elements in every rule-count config.
+ * `npm run bench:html` measures nothing until every variant serves what it claims to, at every page
+ * size: pass-through and one-selector the origin's page byte for byte, consent-edge every tracker
+ * neutralised with the first-party markup intact, and the same number of inert elements in every
+ * rule-count config.
  */
 import { fetchText } from "./latency";
-import { EDGE, ORIGIN_SERVICE, VARIANTS } from "./html-workers";
+import { EDGE, ORIGIN_SERVICE } from "./html-workers";
 
 export interface Verified {
   status: number;
@@ -12,16 +13,22 @@ export interface Verified {
   inertElements: number;
 }
 
-/** Abort unless every variant serves what it claims to. */
+/**
+ * Abort unless every variant serves what it claims to. `ports` has each variant's port and the
+ * origin's (ORIGIN_SERVICE); `label` names the page in the messages.
+ */
 export async function verify(
   ports: Record<string, number>,
+  variants: readonly string[],
   path: string,
   headers: Record<string, string>,
   page: string,
+  label: string,
 ): Promise<Record<string, Verified>> {
   const problems: string[] = [];
   const out: Record<string, Verified> = {};
-  for (const name of [ORIGIN_SERVICE, ...VARIANTS]) {
+  const edge = variants.filter((v) => EDGE.includes(v));
+  for (const name of [ORIGIN_SERVICE, ...variants]) {
     const port = ports[name];
     if (port === undefined) throw new Error(`bench: no port for ${name}`);
     const reply = await fetchText(port, path, headers);
@@ -31,20 +38,22 @@ export async function verify(
       inertElements: inertElements(reply.body),
     };
     if (reply.status !== 200) problems.push(`${name}: HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
-    if (!EDGE.includes(name)) {
+    if (!edge.includes(name)) {
       if (reply.body !== page) problems.push(`${name}: the page differs from the origin's`);
       continue;
     }
     for (const problem of neutralisationProblems(reply.body, page)) problems.push(`${name}: ${problem}`);
   }
-  const counts = new Set(EDGE.map((name) => out[name]?.inertElements));
-  if (counts.size !== 1) {
+  const counts = new Set(edge.map((name) => out[name]?.inertElements));
+  if (counts.size > 1) {
     problems.push(
-      `the rule-count configs neutralise different numbers of elements: ${EDGE.map((n) => `${n} ${out[n]?.inertElements}`).join(", ")}`,
+      `the rule-count configs neutralise different numbers of elements: ${edge.map((n) => `${n} ${out[n]?.inertElements}`).join(", ")}`,
     );
   }
   if (problems.length > 0)
-    throw new Error(`bench: verification failed, refusing to measure:\n  ${problems.join("\n  ")}`);
+    throw new Error(
+      `bench: verification failed (${label} page), refusing to measure:\n  ${problems.join("\n  ")}`,
+    );
   return out;
 }
 

@@ -1,7 +1,11 @@
 /**
- * The workers `npm run bench:html` serves, each bound to the same origin worker as ORIGIN: the
- * origin's module, pass-through, one HTMLRewriter selector, and consent-edge with generated configs.
+ * The workers `npm run bench:html` serves, each bound to an origin worker as ORIGIN: the origin's
+ * module, pass-through, one HTMLRewriter selector, and consent-edge with generated configs.
  * The module builders are reusable for ad-hoc variants (ablations, experiments).
+ *
+ * Each variant runs in a workerd process of its own, beside its own copy of the origin
+ * (processServices), so that a process's CPU time and peak memory are that variant's plus the
+ * origin's, and the pass-through's process, measured alike, is the origin's and the proxying's.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,18 +17,54 @@ export const ORIGIN_SERVICE = "origin";
 export const RULE_COUNTS = [10, 1_000, 10_000] as const;
 export const EDGE = RULE_COUNTS.map((n) => `consent-edge-${n >= 1000 ? `${n / 1000}k` : n}`);
 export const VARIANTS = ["passthrough", "one-selector", ...EDGE];
+/** consent-edge with 10 rules: the variant measured at every page size. */
+export const EDGE_10 = EDGE[0] ?? "consent-edge-10";
 
 /** The one-selector variant's selector: it matches the page's 5 external scripts (3 first-party, 2 gtag.js). */
 export const ONE_SELECTOR = "script[src]";
 
-/** The origin: the same page on every request, as a string (no cookies, cacheable for a minute). */
+/**
+ * The origin's slowly streaming copy of the page: the head (through `</head>`) at once, then the
+ * rest in SLOW_PIECES pieces, one every SLOW_INTERVAL_MS: the last byte leaves about a second after
+ * the first, as from an origin that renders the page while it sends it.
+ */
+export const SLOW_PATH = "/slow";
+export const SLOW_PIECES = 10;
+export const SLOW_INTERVAL_MS = 100;
+
+/**
+ * The origin: the same page on every request, as a string (no cookies, cacheable for a minute);
+ * at SLOW_PATH the same page streamed slowly.
+ */
 export function originModule(page: string): string {
   return `const PAGE = ${JSON.stringify(page)};
+const HEADERS = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "public, max-age=60" };
+const HEAD_END = PAGE.indexOf("</head>") + "</head>".length;
+const PIECES = ${SLOW_PIECES};
+const INTERVAL_MS = ${SLOW_INTERVAL_MS};
+const encoder = new TextEncoder();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function sendSlowly(writer) {
+  await writer.write(encoder.encode(PAGE.slice(0, HEAD_END)));
+  const rest = PAGE.slice(HEAD_END);
+  const size = Math.ceil(rest.length / PIECES);
+  for (let i = 0; i < PIECES; i++) {
+    await sleep(INTERVAL_MS);
+    await writer.write(encoder.encode(rest.slice(i * size, (i + 1) * size)));
+  }
+  await writer.close();
+}
+
 export default {
-  fetch() {
-    return new Response(PAGE, {
-      headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "public, max-age=60" },
-    });
+  fetch(request) {
+    if (new URL(request.url).pathname === ${JSON.stringify(SLOW_PATH)}) {
+      const { readable, writable } = new TransformStream();
+      const writer = writable.getWriter();
+      sendSlowly(writer).catch((error) => writer.abort(error).catch(() => {}));
+      return new Response(readable, { headers: HEADERS });
+    }
+    return new Response(PAGE, { headers: HEADERS });
   },
 };
 `;
@@ -78,18 +118,40 @@ export function benchConfig(host: string, ruleCount: number): unknown {
   };
 }
 
+/** A page the origin serves, by its short name ("100k"). */
+export interface OriginPage {
+  id: string;
+  html: string;
+}
+
+/** The origin's module file for a page. */
+export function originFile(pageId: string): string {
+  return `origin-${pageId}.js`;
+}
+
 /**
- * Write and bundle every worker into `buildDir`, serving `page` for `host`. Returns the services,
- * origin first, and each bundle's size and hash.
+ * One process's services: the origin serving `pageId`'s page, and `variant` bound to it as ORIGIN.
+ * Both get a socket (the origin's for the slow-stream reference and the checks).
+ */
+export function processServices(pageId: string, variant: string): Service[] {
+  return [
+    { name: ORIGIN_SERVICE, file: originFile(pageId), bindings: [] },
+    { name: variant, file: `${variant}.js`, bindings: [{ name: "ORIGIN", service: ORIGIN_SERVICE }] },
+  ];
+}
+
+/**
+ * Write and bundle every worker into `buildDir`: an origin per page, each variant once, serving
+ * `host`. Returns each bundle's size and hash.
  */
 export async function buildWorkers(
   root: string,
   buildDir: string,
-  page: string,
+  pages: readonly OriginPage[],
   host: string,
-): Promise<{ services: Service[]; bundles: Record<string, BundleInfo> }> {
+): Promise<Record<string, BundleInfo>> {
   mkdirSync(buildDir, { recursive: true });
-  writeFileSync(join(buildDir, "origin.js"), originModule(page));
+  for (const page of pages) writeFileSync(join(buildDir, originFile(page.id)), originModule(page.html));
   writeFileSync(join(buildDir, "passthrough.js"), passthroughModule("ORIGIN"));
   writeFileSync(join(buildDir, "one-selector.js"), oneSelectorModule(ONE_SELECTOR));
   await Promise.all(
@@ -104,11 +166,6 @@ export async function buildWorkers(
       ),
     ),
   );
-  const toOrigin = [{ name: "ORIGIN", service: ORIGIN_SERVICE }];
-  const services: Service[] = [
-    { name: ORIGIN_SERVICE, file: "origin.js", bindings: [] },
-    ...VARIANTS.map((name) => ({ name, file: `${name}.js`, bindings: toOrigin })),
-  ];
-  const bundles = Object.fromEntries(services.map((s) => [s.name, describeBundle(join(buildDir, s.file))]));
-  return { services, bundles };
+  const files = [...pages.map((p) => originFile(p.id)), ...VARIANTS.map((v) => `${v}.js`)];
+  return Object.fromEntries(files.map((file) => [file, describeBundle(join(buildDir, file))]));
 }
