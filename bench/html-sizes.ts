@@ -3,8 +3,8 @@
  * own workerd processes (bench/html-fleet.ts); the 100 KiB page is the bench's original page and gets
  * every variant, the command line's counts (bench/cli.ts) and the throughput table; the others get
  * pass-through, one-selector and consent-edge with 10 rules, with counts fixed here so that the
- * default run stays within about five minutes (a 5 MiB page through consent-edge takes about a tenth
- * of a second of CPU on the 2-core machine this was written on).
+ * default run stays within about five minutes (a 5 MiB page through consent-edge took about 50 ms
+ * of CPU per request on the 2-core machine this was written on).
  */
 import type { Options } from "./cli";
 import { EDGE_10, VARIANTS } from "./html-workers";

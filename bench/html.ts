@@ -28,7 +28,7 @@
  *
  * Options (flag or environment variable, the same as bench/run.ts so `npm run bench -- ...` feeds both;
  * see bench/cli.ts); the counts are the 100 KiB page's, the other sizes have their own (html-sizes.ts):
- *   --long             BENCH_LONG=1          more requests, longer and more wrk rounds (about 10 min)
+ *   --long             BENCH_LONG=1          more requests, longer and more wrk rounds (about 12 min)
  *   --requests=N       BENCH_REQUESTS=N      sequential requests per variant (default 1,000)
  *   --warmup=N         BENCH_WARMUP=N        warm-up rounds (default 200)
  *   --wrk-seconds=N    BENCH_WRK_SECONDS=N   seconds per wrk run (default 4)
