@@ -1,14 +1,18 @@
 /**
  * What `npm run bench:browser` runs against, all on loopback:
- *   - the bench's origin: the demo origin (demo/origin) with two additions, in one worker: the
- *     ~100 KiB bench page (bench/html-page.ts) at /news, with the demo's cookies; and, on every page,
- *     one more tracking cookie, FPID, HttpOnly, as server-side tagging sets it (no script can delete it);
+ *   - the bench's origin: the demo origin (demo/origin) with three changes, in one worker: the
+ *     ~100 KiB bench page (bench/html-page.ts) at /news, with the demo's cookies; on every page, one
+ *     more tracking cookie, FPID, HttpOnly, as server-side tagging sets it (no script can delete it);
+ *     and a bare 404 (no page, no cookies) for what the demo does not have (the bench page's files);
  *   - consent-edge (src/worker.ts, bundled as deployed) in front of that origin, with the demo's config
  *     plus what the additions need (FPID's rule, the bench page's two pixel hosts), inventory off;
  *   - one Node HTTP server per client-side variant (a tool, tagged or not, or no tool): it asks the
  *     same origin (Miniflare's Fetcher, from Node) and, for HTML, serves the copy with the tool
  *     installed (install.ts); the tools' files from node_modules under /_peer/.
  * Every variant serves the same origin's pages and Set-Cookie lines; only what sits in between differs.
+ * The browser visits them all as http://demo.localhost:<port>: a name with a dot, as a real site has
+ * (tools that delete cookies with a Domain attribute miss host-only cookies there, not on a bare
+ * `localhost`), that Chromium still counts as a secure context (the demo's Secure cookies are kept).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -30,6 +34,9 @@ const PEER_PREFIX = "/_peer/";
 export const BENCH_PAGE_PATH = "/news";
 
 /** The FPID line the bench origin adds to every HTML page: 400 days, HttpOnly, Secure. */
+/** The host the browser visits every variant on (each on its own port). */
+export const SITE_HOST = "demo.localhost";
+
 export const FPID_LINE = `${HTTP_ONLY_TRACKING_COOKIE}=FPID2.2.bench0id.1776671880; Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=Lax`;
 
 /** The bench origin's worker module: the demo origin, the bench page and FPID (see above). */
@@ -43,6 +50,9 @@ export default {
     const url = new URL(request.url);
     const bench = url.pathname === ${JSON.stringify(BENCH_PAGE_PATH)};
     const response = await demo.fetch(bench ? new Request(new URL("/", url), request) : request, env);
+    // The bench page's own files (/static/..., images) are not the demo's: a plain 404, without the
+    // demo's 404 page and its cookies, as a site's static files would answer.
+    if (response.status === 404) return new Response("Not found", { status: 404 });
     if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) return response;
     const headers = new Headers(response.headers);
     headers.append("Set-Cookie", ${JSON.stringify(FPID_LINE)});
@@ -87,11 +97,13 @@ async function bundleEntry(source: string, config?: unknown): Promise<string> {
 }
 
 export interface EdgeAndOrigin {
-  /** consent-edge in front of the bench origin ("http://localhost:<port>"). */
+  /** consent-edge in front of the bench origin, for the browser ("http://demo.localhost:<port>"). */
   edgeUrl: string;
+  /** A request to consent-edge from Node (which does not resolve demo.localhost). */
+  edge: (path: string) => Promise<Response>;
   /** A request to the bench origin itself, from Node. */
-  origin(path: string, headers?: Record<string, string>): Promise<Response>;
-  stop(): Promise<void>;
+  origin: (path: string, headers?: Record<string, string>) => Promise<Response>;
+  stop: () => Promise<void>;
 }
 
 export async function startEdgeAndOrigin(): Promise<EdgeAndOrigin> {
@@ -131,7 +143,8 @@ export async function startEdgeAndOrigin(): Promise<EdgeAndOrigin> {
   await applyMigrations(mf, "consent-edge");
   const fetcher = await mf.getWorker("bench-origin");
   return {
-    edgeUrl: url.href.replace("127.0.0.1", "localhost").replace(/\/$/, ""),
+    edgeUrl: `http://${SITE_HOST}:${url.port}`,
+    edge: (path) => fetch(new URL(path, url), { headers: { Host: `${SITE_HOST}:${url.port}` } }),
     origin: async (path, headers = {}) =>
       (await fetcher.fetch(`http://localhost${path}`, {
         headers,
@@ -143,7 +156,7 @@ export async function startEdgeAndOrigin(): Promise<EdgeAndOrigin> {
 
 /** How a client-side variant serves pages: a tool, tagged or untagged, or none (the site as it is). */
 export interface ClientVariant {
-  peer?: Peer;
+  peer?: Peer | undefined;
   tagged: boolean;
 }
 
@@ -172,7 +185,10 @@ export async function startClientServer(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? "/";
-    if (path.startsWith(PEER_PREFIX)) return serveAsset(path.slice(PEER_PREFIX.length), response);
+    if (path.startsWith(PEER_PREFIX)) {
+      serveAsset(path.slice(PEER_PREFIX.length), response);
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const name of ["cookie", "accept", "accept-language", "user-agent"]) {
       const value = request.headers[name];
@@ -198,7 +214,7 @@ export async function startClientServer(
     });
   });
   const port = await listen(server);
-  return { url: `http://localhost:${port}`, stop: () => close(server) };
+  return { url: `http://${SITE_HOST}:${port}`, stop: () => close(server) };
 }
 
 function serveAsset(file: string, response: ServerResponse): void {
@@ -233,6 +249,8 @@ function listen(server: Server): Promise<number> {
 function close(server: Server): Promise<void> {
   return new Promise((done) => {
     server.closeAllConnections();
-    server.close(() => done());
+    server.close(() => {
+      done();
+    });
   });
 }
