@@ -15,7 +15,7 @@
  * (variants in a rotating order, so that machine noise falls on each alike), after a warm-up run.
  * What a run measures is in bench/browser/measure.ts; the report (table, chart) in report.ts.
  *
- *   --runs=N     BENCH_RUNS=N     measured runs (default 3)
+ *   --runs=N     BENCH_RUNS=N     measured runs (default 5)
  *   --settle=MS  BENCH_SETTLE=MS  how long a page may take to settle after load and each click (default 2500)
  *   --only=a,b   BENCH_ONLY=a,b   only these variants (ids as above; no-tool is always run)
  * Writes docs/bench-browser.json (every run's raw figures) and docs/bench-browser.svg (the chart).
@@ -77,7 +77,7 @@ function packageVersion(name: string): string {
 }
 
 async function main(): Promise<void> {
-  const runs = Number(option("runs", "3"));
+  const runs = Number(option("runs", "5"));
   const settleMs = Number(option("settle", "2500"));
   const only = option("only", "")
     .split(",")

@@ -197,7 +197,7 @@ export function renderTable(
       `${about.machine.cores} cores (${about.machine.cpuModel})`,
   ];
   const header =
-    "| variant | tracker hosts before a choice (requests) | tracking cookies before (from the origin) / storage keys | after Reject all: hosts, then after reload | after Accept all: hosts without reload / after reload | left after withdrawing: cookies (HttpOnly) / storage keys | clicks to refuse | JavaScript off: tracker requests / refusing works | tool bytes gz (page + files) | FCP ms | LCP ms | main thread ms (long tasks) | errors |";
+    "| variant | tracker hosts before a choice (requests) | tracking cookies before (from the origin) / storage keys | after Reject all: hosts, then after reload | after Accept all: hosts without reload / after reload | left after withdrawing: cookies (HttpOnly) / storage keys | clicks to refuse (to withdraw) | JavaScript off: tracker requests / refusing works | tool bytes gz (page + files) | FCP ms | LCP ms | main thread ms (long tasks) | errors |";
   const rule = `|${header
     .split("|")
     .slice(1, -1)
@@ -220,7 +220,7 @@ export function renderTable(
           tool
             ? `${spread(row.afterWithdraw.cookies)} (${spread(row.afterWithdraw.httpOnly)}) / ${spread(row.afterWithdraw.storageKeys)}`
             : "–",
-          tool ? spread(row.clicks.reject) : "–",
+          tool ? `${spread(row.clicks.reject)} (${spread(row.clicks.withdraw)})` : "–",
           `${num(row.noJs.requestsBefore)} / ${tool ? (row.noJs.canRefuse ? (row.noJs.keptRefusal ? "yes" : "clicked, not kept") : "no") : "–"}`,
           tool
             ? `${kb(row.bytes.page + row.bytes.assets)} (${kb(row.bytes.page)} + ${kb(row.bytes.assets)})`
