@@ -18,7 +18,8 @@
  *   --runs=N     BENCH_RUNS=N     measured runs (default 5)
  *   --settle=MS  BENCH_SETTLE=MS  how long a page may take to settle after load and each click (default 2500)
  *   --only=a,b   BENCH_ONLY=a,b   only these variants (ids as above; no-tool is always run)
- * Writes docs/bench-browser.json (every run's raw figures) and docs/bench-browser.svg (the chart).
+ * Writes docs/bench-browser.json (every run's raw figures), docs/bench-browser.svg (the chart) and
+ * docs/bench-browser.md (the tables it prints).
  */
 import os from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -38,6 +39,7 @@ import { BENCH_PAGE_PATH, clientPage, startClientServer, startEdgeAndOrigin } fr
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS_FILE = join(ROOT, "docs/bench-browser.json");
 const CHART_FILE = join(ROOT, "docs/bench-browser.svg");
+const TABLE_FILE = join(ROOT, "docs/bench-browser.md");
 const PAGES = ["/", BENCH_PAGE_PATH, "/run-time", "/sdks"] as const;
 const log = logger("bench:browser");
 
@@ -179,7 +181,8 @@ async function main(): Promise<void> {
       version: v.peer ? packageVersion(v.peer.packageName) : null,
       docs: v.peer?.docs ?? null,
     }));
-    process.stdout.write(`${renderTable(summary, { git, chromium, machine, runs })}\n`);
+    const table = renderTable(summary, { git, chromium, machine, runs });
+    process.stdout.write(`${table}\n`);
     writeResults(RESULTS_FILE, {
       date: new Date().toISOString(),
       git,
@@ -195,7 +198,13 @@ async function main(): Promise<void> {
       results,
     });
     writeFileSync(CHART_FILE, renderChart(summary, { git, chromium, runs }));
-    log(`wrote ${RESULTS_FILE} and ${CHART_FILE} (${Math.round((Date.now() - started) / 1000)} s)`);
+    writeFileSync(
+      TABLE_FILE,
+      `# bench:browser, one run\n\nWritten by \`npm run bench:browser\` (bench/browser.ts); the chart is [bench-browser.svg](bench-browser.svg), every run's figures [bench-browser.json](bench-browser.json).\n\n${table}\n`,
+    );
+    log(
+      `wrote ${RESULTS_FILE}, ${CHART_FILE} and ${TABLE_FILE} (${Math.round((Date.now() - started) / 1000)} s)`,
+    );
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
   }
