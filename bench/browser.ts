@@ -27,7 +27,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { logger, runMain } from "./cli";
-import { describeGit, describeMachine, writeResults } from "./results";
+import { describeGit, describeMachine } from "./results";
 import { launchChromium, startRecordingTrackers } from "../test/e2e/servers";
 import { measureNoJs, measureRun, type Lab, type NoJsResult, type RunResult } from "./browser/measure";
 import type { Peer } from "./browser/peer";
@@ -76,6 +76,10 @@ function packageVersion(name: string): string {
   return (
     JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }
   ).version;
+}
+
+function writeCompact(file: string, report: unknown): void {
+  writeFileSync(file, `${JSON.stringify(report)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -183,7 +187,8 @@ async function main(): Promise<void> {
     }));
     const table = renderTable(summary, { git, chromium, machine, runs });
     process.stdout.write(`${table}\n`);
-    writeResults(RESULTS_FILE, {
+    // Compact: every run's snapshots with their cookies are about 1 MB indented, 0.6 MB not.
+    writeCompact(RESULTS_FILE, {
       date: new Date().toISOString(),
       git,
       machine,

@@ -154,14 +154,17 @@ export function summarize(
   return rows;
 }
 
+/** A figure no run produced: NaN here, null once it has been through JSON (docs/bench-browser.json). */
+const missing = (value: number | null): boolean => value === null || Number.isNaN(value);
+
 const num = (value: number, digits = 0) =>
-  Number.isNaN(value)
+  missing(value)
     ? "–"
     : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** "3" when every run agreed, "3 (2–4)" when they did not. */
 function spread(f: Figure, digits = 0): string {
-  if (Number.isNaN(f.median)) return "–";
+  if (missing(f.median)) return "–";
   return f.min === f.max
     ? num(f.median, digits)
     : `${num(f.median, digits)} (${num(f.min, digits)}–${num(f.max, digits)})`;
@@ -319,7 +322,7 @@ export function renderChart(
   for (const panel of PANELS) {
     const variants = drawn(panel);
     const values = rows.filter((r) => variants.includes(r.variant)).map((r) => panel.value(r));
-    const max = Math.max(1, ...values.filter((v) => !Number.isNaN(v)));
+    const max = Math.max(1, ...values.filter((v) => !missing(v)));
     parts.push(`<text x="10" y="${y + 14}" font-size="12" font-weight="600">${escape(panel.title)}</text>`);
     let gy = y + 24;
     for (const variant of variants) {
@@ -329,12 +332,12 @@ export function renderChart(
       pages.forEach((page, i) => {
         const row = rows.find((r) => r.variant === variant && r.page === page);
         const value = row ? panel.value(row) : Number.NaN;
-        const w = Number.isNaN(value) ? 0 : (value / max) * plotWidth;
+        const w = missing(value) ? 0 : (value / max) * plotWidth;
         const by = gy + i * bar;
         parts.push(
           `<rect x="${left}" y="${by}" width="${w.toFixed(1)}" height="${bar - 1}" fill="${COLOURS[i % COLOURS.length]}"/>`,
         );
-        const text = Number.isNaN(value) ? "–" : num(value, panel.unit === "KB" ? 1 : 0);
+        const text = missing(value) ? "–" : num(value, panel.unit === "KB" ? 1 : 0);
         parts.push(`<text x="${left + w + 3}" y="${by + bar - 1}" font-size="8" fill="#333">${text}</text>`);
       });
       gy += groupHeight;
