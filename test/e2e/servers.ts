@@ -438,12 +438,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once `url` answers at all (any status), or rejects after `timeoutMs` with the process's output. */
+/**
+ * Resolves once `url` answers at all (any status), or rejects after `timeoutMs` with the process's
+ * output. `url`'s own path is asked, not `/`: a caller that names a path the inventory does not
+ * count (the consent API) must not get a page view counted instead.
+ */
 export async function waitForHttp(url: string, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const { pathname, search } = new URL(url);
   for (;;) {
     try {
-      await request(url, { path: "/", timeoutMs: 2_000, headers: { Connection: "close" } });
+      await request(url, {
+        path: `${pathname}${search}`,
+        timeoutMs: 2_000,
+        headers: { Connection: "close" },
+      });
       return;
     } catch {
       if (Date.now() > deadline) throw new Error(`nothing answered on ${url}:\n${output()}`);
