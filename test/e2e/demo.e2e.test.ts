@@ -95,6 +95,17 @@ describe("why npm start is not wrangler dev", () => {
       join(dir, "wrangler.toml"),
       `name = "bare-pass-through"\nmain = "worker.js"\ncompatibility_date = "${COMPATIBILITY_DATE}"\n`,
     );
+    // Miniflare takes its port (any free one) before wrangler's are picked: a port freePort() hands out
+    // is free only until someone binds it, and Miniflare's port 0 could get the one wrangler was given
+    // (CI once saw wrangler dev fail with "Address already in use").
+    mf = new Miniflare({
+      host: "127.0.0.1",
+      port: 0,
+      modules: true,
+      script: PASS_THROUGH(origin.port),
+      compatibilityDate: COMPATIBILITY_DATE,
+    });
+    workerdBase = (await mf.ready).href.replace(/\/$/, "");
     const port = await freePort();
     wranglerBase = `http://127.0.0.1:${port}`;
     wrangler = startProcessGroup(
@@ -105,14 +116,6 @@ describe("why npm start is not wrangler dev", () => {
         env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
       },
     );
-    mf = new Miniflare({
-      host: "127.0.0.1",
-      port: 0,
-      modules: true,
-      script: PASS_THROUGH(origin.port),
-      compatibilityDate: COMPATIBILITY_DATE,
-    });
-    workerdBase = (await mf.ready).href.replace(/\/$/, "");
     await waitForHttp(wranglerBase, 60_000, wrangler.output);
   }, 90_000);
   afterAll(async () => {
