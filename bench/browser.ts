@@ -17,6 +17,8 @@
  *
  *   --runs=N     BENCH_RUNS=N     measured runs (default 5)
  *   --settle=MS  BENCH_SETTLE=MS  how long a page may take to settle after load and each click (default 2500)
+ *   --quiet=MS   BENCH_QUIET=MS   how long the trackers must be quiet for it to count as settled (default 300;
+ *                                 6000 with --settle=8000 catches SDKs that batch their first send, slower)
  *   --only=a,b   BENCH_ONLY=a,b   only these variants (ids as above; no-tool is always run)
  * Writes docs/bench-browser.json (every run's raw figures), docs/bench-browser.svg (the chart) and
  * docs/bench-browser.md (the tables it prints).
@@ -85,6 +87,7 @@ function writeCompact(file: string, report: unknown): void {
 async function main(): Promise<void> {
   const runs = Number(option("runs", "5"));
   const settleMs = Number(option("settle", "2500"));
+  const quietMs = Number(option("quiet", "300"));
   const only = option("only", "")
     .split(",")
     .filter((id) => id !== "");
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
       "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     ]);
     stops.unshift(() => browser.close());
-    const lab: Lab = { browser, trackers, originCookies, settleMs };
+    const lab: Lab = { browser, trackers, originCookies, settleMs, quietMs };
 
     log(`warm-up: every variant loads every page once (${chosen.length} variants, ${PAGES.length} pages)`);
     for (const page of PAGES)
@@ -195,6 +198,7 @@ async function main(): Promise<void> {
       chromium,
       runs,
       settleMs,
+      quietMs,
       seconds: Math.round((Date.now() - started) / 1000),
       tools,
       bytes,

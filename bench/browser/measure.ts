@@ -22,7 +22,7 @@ import { TRACKING_NAME } from "./trackers";
 
 /** The hosts the bench's pages reach trackers on (Chromium's own background requests are not these). */
 export const TRACKER_HOST =
-  /(^|\.)(googletagmanager\.com|google-analytics\.com|clarity\.ms|posthog\.com|analytics\.aktok\.com|facebook\.(com|net)|youtube(-nocookie)?\.com|doubleclick\.net|googleadservices\.com|mixpanel\.com|tracker-\d+\.example|ytimg\.com|googlevideo\.com)$/;
+  /(^|\.)(googletagmanager\.com|google-analytics\.com|clarity\.ms|posthog\.com|analytics\.aktok\.com|facebook\.(com|net)|youtube(-nocookie)?\.com|doubleclick\.net|googleadservices\.com|mixpanel\.com|hotjar\.com|tracker-\d+\.example|ytimg\.com|googlevideo\.com)$/;
 
 export interface Cookie {
   name: string;
@@ -90,6 +90,12 @@ export interface Lab {
   originCookies: ReadonlyMap<string, string>;
   /** How long a page is given to settle after load and after each click (ms). */
   settleMs: number;
+  /**
+   * How long the trackers must be quiet for a page to count as settled (ms). Short by default to keep
+   * a run under 15 minutes; an SDK that batches its first send seconds after start-up (mixpanel-browser,
+   * about 5 s) is then missed: `--quiet=6000` with `--settle=8000` waits for it.
+   */
+  quietMs: number;
 }
 
 const PERF_INIT = `(() => {
@@ -159,7 +165,7 @@ async function settle(lab: Lab, page: Page): Promise<void> {
     if (now !== last) {
       last = now;
       quietSince = Date.now();
-    } else if (Date.now() - quietSince >= 300) return;
+    } else if (Date.now() - quietSince >= lab.quietMs) return;
   }
 }
 

@@ -146,7 +146,7 @@ export async function startEdgeAndOrigin(): Promise<EdgeAndOrigin> {
     edgeUrl: `http://${SITE_HOST}:${url.port}`,
     edge: (path) => fetch(new URL(path, url), { headers: { Host: `${SITE_HOST}:${url.port}` } }),
     origin: async (path, headers = {}) =>
-      (await fetcher.fetch(`http://localhost${path}`, {
+      (await fetcher.fetch(`http://${SITE_HOST}${path}`, {
         headers,
         redirect: "manual",
       })) as unknown as Response,

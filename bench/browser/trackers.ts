@@ -105,6 +105,8 @@ export const SERVICE_COOKIES: Readonly<Record<string, readonly string[]>> = {
   posthog: ["ph_phc_demo123_posthog"],
   clarity: ["_clck", "_clsk", "CLID"],
   meta: ["_fbp", "_fbc"],
+  // What /first-party/run-time.js's trackers set (the fake gtag.js and fbevents.js).
+  "site-loader": ["_ga", "_ga_DEMO123", "_fbp"],
   "site-sdks": ["ph_phc_demo123_posthog", "_ga", "_ga_SDKS123", "mp_demo0mixpanel0token_mixpanel"],
 };
 
