@@ -59,6 +59,14 @@ function option(name: string, fallback: string): string {
   return flag?.slice(name.length + 3) ?? process.env[`BENCH_${name.toUpperCase()}`] ?? fallback;
 }
 
+/** An integer option, at least `min`: anything else stops the run, naming the option. */
+function count(name: string, fallback: number, min: number): number {
+  const value = Number(option(name, String(fallback)));
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`bench:browser: --${name} (BENCH_${name.toUpperCase()}) must be an integer >= ${min}`);
+  return value;
+}
+
 /** name -> value of each Set-Cookie line (the first `=` splits). */
 function cookieValues(lines: readonly string[]): Map<string, string> {
   const values = new Map<string, string>();
@@ -85,9 +93,9 @@ function writeCompact(file: string, report: unknown): void {
 }
 
 async function main(): Promise<void> {
-  const runs = Number(option("runs", "5"));
-  const settleMs = Number(option("settle", "2500"));
-  const quietMs = Number(option("quiet", "300"));
+  const runs = count("runs", 5, 1);
+  const settleMs = count("settle", 2500, 0);
+  const quietMs = count("quiet", 300, 0);
   const only = option("only", "")
     .split(",")
     .filter((id) => id !== "");
@@ -122,6 +130,11 @@ async function main(): Promise<void> {
           url: server.url,
         });
       }
+    const unknown = only.filter((id) => !variants.some((v) => v.id === id));
+    if (unknown.length > 0)
+      throw new Error(
+        `bench:browser: --only: no variant ${unknown.join(", ")} (known: ${variants.map((v) => v.id).join(", ")})`,
+      );
     const chosen = variants.filter((v) => only.length === 0 || v.id === "no-tool" || only.includes(v.id));
 
     // What each variant adds to the visitor's download, gzipped: its page against the origin's, and its files.

@@ -10,19 +10,10 @@
  */
 import type { InstallContext, Peer, Tracker } from "./peer";
 
-export interface Installed {
-  readonly html: string;
-  /** The trackers found on the page (and, tagged, replaced). */
-  readonly found: readonly string[];
-}
-
-export function installPeer(html: string, peer: Peer, tagged: boolean, context: InstallContext): Installed {
-  const found: string[] = [];
+export function installPeer(html: string, peer: Peer, tagged: boolean, context: InstallContext): string {
   let out = html;
   for (const tracker of context.trackers) {
-    if (!out.includes(tracker.html)) continue;
-    found.push(tracker.id);
-    if (tagged) out = replaceAll(out, tracker, peer.tag(tracker, context));
+    if (tagged && out.includes(tracker.html)) out = replaceAll(out, tracker, peer.tag(tracker, context));
   }
   const head = /<head[^>]*>/i.exec(out);
   if (!head) throw new Error(`${peer.id}: the page has no <head> to install into`);
@@ -33,7 +24,7 @@ export function installPeer(html: string, peer: Peer, tagged: boolean, context: 
     if (end === -1) throw new Error(`${peer.id}: the page has no </body> to install into`);
     out = `${out.slice(0, end)}${peer.bodyEnd(context)}\n${out.slice(end)}`;
   }
-  return { html: out, found };
+  return out;
 }
 
 function replaceAll(html: string, tracker: Tracker, tagged: string): string {

@@ -169,7 +169,7 @@ export const INSTALL_CONTEXT: InstallContext = {
 
 /** The page a client-side variant serves for an origin page (what install.ts makes of it). */
 export function clientPage(html: string, variant: ClientVariant): string {
-  return variant.peer ? installPeer(html, variant.peer, variant.tagged, INSTALL_CONTEXT).html : html;
+  return variant.peer ? installPeer(html, variant.peer, variant.tagged, INSTALL_CONTEXT) : html;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
